@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# tests/lab/test-patched-kernel.sh: the kernel series and the lab kernel, end to end.
+#  - the series applies to the fetched source and checkpatch reports no errors;
+#  - booted with debug_pagealloc=on, "seed 8 5" under each nesting mode produces exactly the
+#    lazy_mmu ftrace events that N=8, M=5 predict;
+#  - the debugfs files reject bad input with EINVAL;
+#  - the scenario refuses to run without debug_pagealloc.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+. tests/lab/assert.sh
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+if scripts/build-kernel --check >"$out/check.log" 2>&1; then
+	pass "series applies to the fetched source, checkpatch reports no errors"
+else
+	fail "series applies to the fetched source, checkpatch reports no errors" "$(tail -5 "$out/check.log")"
+fi
+
+scripts/guest-run --kernel patched --append debug_pagealloc=on --out "$out/g" --timeout 120 -- \
+	sh -c 'for m in nested flat noflush; do lazy-mmu-seed-counts $m 8 5 || exit 1; done; lazy-mmu-bad-input >/out/bad-input.txt' \
+	>"$out/console.log" 2>&1
+expect_eq "guest run exits 0" 0 $?
+
+# N=8 updates (A), the page made valid in the nested section (B), M=5 updates (C).
+#  nested:  the nested disable flushes A+B (9), the outer leave flushes C (5);
+#  flat:    the nested disable ends the section after A+B (9); C is immediate, never deferred;
+#  noflush: nothing is flushed before the outer leave, which completes all 14.
+common="complete=1 enable=2 enter=1 nest=1 disable=2 leave=1"
+expect_eq "nested counts" "mode=nested $common disable_flush=1 end=0 noflush=0 max_depth=2 defer=14 flush_events=2 flushed=14 flush_seq=9,5" \
+	"$(cat "$out/g/counts-nested.txt" 2>/dev/null)"
+expect_eq "flat counts" "mode=flat $common disable_flush=0 end=1 noflush=0 max_depth=2 defer=9 flush_events=1 flushed=9 flush_seq=9" \
+	"$(cat "$out/g/counts-flat.txt" 2>/dev/null)"
+expect_eq "noflush counts" "mode=noflush $common disable_flush=0 end=0 noflush=1 max_depth=2 defer=14 flush_events=1 flushed=14 flush_seq=14" \
+	"$(cat "$out/g/counts-noflush.txt" 2>/dev/null)"
+
+defer() { sed -n 's/.* defer=\([0-9]*\) .*/\1/p' "$out/g/counts-$1.txt" 2>/dev/null; }
+expect_eq "flat defers exactly 5 fewer barriers than nested" 5 $(( $(defer nested) - $(defer flat) ))
+
+for m in nested flat noflush; do
+	expect_match "scenario file reads back the $m run" \
+		"^seed n=8 m=5 nesting=$m pid=[0-9]+ status=0 a=0xf[0-9a-f]+ b=0xf[0-9a-f]+ c=0xf[0-9a-f]+$" \
+		"$(cat "$out/g/scenario-$m.txt" 2>/dev/null)"
+done
+
+# B is the page made valid in the nested section: its PTE is the one deferred there.
+b=$(sed -n 's/.* b=\(0x[0-9a-f]*\) .*/\1/p' "$out/g/scenario-noflush.txt" 2>/dev/null)
+expect_match "noflush trace defers a PTE in pageattr_pte_entry (B)" "caller=pageattr_pte_entry" \
+	"$(grep 'lazy_mmu_defer:' "$out/g/trace-noflush.txt" 2>/dev/null | grep -v 'caller=scenario_' | head -n1)"
+[ -n "$b" ] || fail "scenario reports B's address"
+
+bad=$(cat "$out/g/bad-input.txt" 2>/dev/null)
+for v in "bogus" "" "nested flat" "NESTED"; do
+	expect_match "nesting rejects '$v'" "^nesting '$v' Invalid argument$" "$(printf '%s\n' "$bad" | grep -F "nesting '$v' ")"
+done
+for v in flat noflush nested; do
+	expect_match "nesting accepts '$v'" "^nesting '$v' ok$" "$(printf '%s\n' "$bad" | grep -F "nesting '$v' ")"
+done
+for v in "" "seed1" "seed 1" "seed 1 2 3" "seed -1 2" "seed x 2" "seed 513 1" "seed 1 513" "seeds 1 2"; do
+	expect_match "scenario rejects '$v'" "^scenario '$v' Invalid argument$" "$(printf '%s\n' "$bad" | grep -F "scenario '$v' ")"
+done
+expect_match "scenario accepts 'seed 0 0'" "^scenario 'seed 0 0' ok$" "$(printf '%s\n' "$bad" | grep -F "scenario 'seed 0 0' ")"
+expect_match "'seed' alone runs N=4 M=4" "^scenario now seed n=4 m=4 nesting=nested .* status=0 " \
+	"$(printf '%s\n' "$bad" | grep '^scenario now')"
+
+scripts/guest-run --kernel patched --timeout 60 -- sh -c 'echo seed >/sys/kernel/debug/lazy_mmu/scenario' \
+	>"$out/console2.log" 2>&1
+expect_eq "scenario without debug_pagealloc fails (exit 1)" 1 $?
+expect_match "... with EOPNOTSUPP" "Not supported|Operation not supported" "$(grep -i 'write error' "$out/console2.log")"
+
+finish
