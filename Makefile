@@ -10,7 +10,108 @@ SHELL := /bin/bash
 # Stock Debian arm64 kernel for `make kernel-stock`: a version or a prefix (newest match).
 KVER ?= 7.2
 
-.PHONY: help deps kernel kernel-stock demo check check-patches
+# V=1 shows the commands.
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-8s %s\n' $(1) $(2)
+endif
+
+HOST_CC ?= gcc
+WARN := -Wall -Wextra -Werror
+HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Iinclude -Isrc $(EXTRA_CFLAGS)
+HOST := build/host
+
+# The reconstruction library and output sinks: no BPF, shared by live, replay and tests.
+LIB_SRCS := $(sort $(wildcard src/recon.c src/sink_*.c src/ksyms.c))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(HOST)/tests/%,$(UNIT_SRCS))
+
+$(HOST)/lib/%.o: src/%.c $(wildcard include/*.h src/*.h) | $(HOST)/lib
+	$(call msg,CC,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(HOST)/tests/%: tests/unit/%.c $(patsubst src/%.c,$(HOST)/lib/%.o,$(LIB_SRCS)) $(wildcard tests/unit/*.h) | $(HOST)/tests
+	$(call msg,CCLD,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Itests/unit $< $(patsubst src/%.c,$(HOST)/lib/%.o,$(LIB_SRCS)) -o $@
+
+$(HOST)/lib $(HOST)/tests:
+	$(Q)mkdir -p $@
+
+.SECONDARY: $(patsubst src/%.c,$(HOST)/lib/%.o,$(LIB_SRCS))
+
+.PHONY: unit check-sanitize asan-bins
+unit: $(UNIT_BINS)
+	$(Q)tests/run-all $(UNIT_BINS)
+
+# The unit tests again under AddressSanitizer and UndefinedBehaviorSanitizer.
+SANITIZE := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+ASAN_BINS := $(patsubst $(HOST)/%,build/host-asan/%,$(UNIT_BINS))
+asan-bins:
+	$(Q)$(MAKE) --no-print-directory HOST=build/host-asan EXTRA_CFLAGS='$(SANITIZE)' $(ASAN_BINS)
+
+check-sanitize: asan-bins
+	$(Q)tests/run-all $(ASAN_BINS)
+
+# --- BPF object and skeleton ------------------------------------------------------------
+# vmlinux.h comes from the patched kernel's BTF (`make kernel`): public copies predate 7.0
+# and lack lazy_mmu_state. bpftool 7.1 emits anonymous members of named type, hence
+# -fms-extensions.
+BPF_CLANG ?= clang
+BPF_CFLAGS := -g -O2 -target bpfel -D__TARGET_ARCH_arm64 -fms-extensions \
+	-Wno-microsoft-anon-tag -Wall -Werror -Ibuild/bpf -Iinclude
+BPF_OBJ := build/bpf/lazytrace.bpf.o
+SKEL := build/bpf/lazytrace.skel.h
+
+build/bpf/vmlinux.h: kernel | build/bpf
+	$(call msg,GEN,$@)
+	$(Q)cmp -s "$$(scripts/build-kernel --print)/vmlinux.h" $@ || cp "$$(scripts/build-kernel --print)/vmlinux.h" $@
+
+$(BPF_OBJ): bpf/lazytrace.bpf.c include/lazytrace.h build/bpf/vmlinux.h
+	$(call msg,BPF,$@)
+	$(Q)$(BPF_CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp
+	$(Q)llvm-strip -g $@.tmp -o $@ && rm -f $@.tmp
+
+$(SKEL): $(BPF_OBJ)
+	$(call msg,GEN-SKEL,$@)
+	$(Q)bpftool gen skeleton $< name lazytrace_bpf > $@
+
+build/bpf:
+	$(Q)mkdir -p $@
+
+# --- the lazytrace binary: x86-64 host build and static arm64 build --------------------
+APP_SRCS := src/lazytrace.c src/live.c src/probe.c src/output.c
+ALL_SRCS := $(APP_SRCS) $(LIB_SRCS)
+HDRS := $(wildcard include/*.h src/*.h)
+
+$(HOST)/lazytrace: $(ALL_SRCS) $(HDRS) $(SKEL) | $(HOST)
+	$(call msg,CCLD,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ibuild/bpf $(ALL_SRCS) -o $@ -lbpf -lelf -lz
+
+ARM64_CC ?= aarch64-linux-gnu-gcc
+ARM64_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Iinclude -Isrc -Ibuild/bpf
+
+build/arm64/lazytrace: $(ALL_SRCS) $(HDRS) $(SKEL) | build/arm64
+	$(call msg,CCLD,$@)
+	$(Q)$(ARM64_CC) $(ARM64_CFLAGS) -static $(ALL_SRCS) -o $@ -lbpf -lelf -lz
+	$(Q)aarch64-linux-gnu-strip $@
+
+# Static arm64 programs run in the guest (workloads for the end-to-end tests).
+GUEST_PROGS := $(patsubst tests/guest-src/%.c,build/arm64/%,$(wildcard tests/guest-src/*.c))
+
+build/arm64/%: tests/guest-src/%.c | build/arm64
+	$(call msg,CC,$@)
+	$(Q)$(ARM64_CC) $(ARM64_CFLAGS) -static $< -o $@
+
+$(HOST) build/arm64:
+	$(Q)mkdir -p $@
+
+.PHONY: all
+all: $(HOST)/lazytrace build/arm64/lazytrace $(GUEST_PROGS)
+
+.PHONY: help deps kernel kernel-stock demo check check-patches clean
 
 help:
 	@echo "lazytrace targets:"
@@ -25,6 +126,9 @@ help:
 deps:
 	@scripts/install-deps
 
+clean:
+	rm -rf build demo-out
+
 kernel: deps
 	@scripts/build-kernel >/dev/null
 
@@ -34,9 +138,9 @@ kernel-stock: deps
 check-patches: deps
 	@scripts/build-kernel --check
 
-demo: kernel
+demo: kernel all
 	@scripts/demo
 
 # Stock kernels (7.2, 6.19, 6.16) are fetched by the tests that boot them.
-check: kernel
-	@tests/run-all
+check: kernel all $(UNIT_BINS) asan-bins
+	@tests/run-all $(UNIT_BINS) $(ASAN_BINS) tests/lab/test-*.sh

@@ -1,0 +1,474 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bpf/lazytrace.bpf.c: lazy MMU events into one ring buffer.
+ *
+ * One CO-RE object for every kernel: the loader (src/live.c) turns programs on or off with
+ * bpf_program__set_autoload() according to what the running kernel offers:
+ *  - the lazy_mmu tracepoints of our kernel patch (tp_btf), when present;
+ *  - __kernel_map_pages, set_memory_valid and the per-PTE callback (pageattr_pte_entry from
+ *    6.18, change_page_range before) with fentry/fexit, or kprobes as a fallback;
+ *  - access probes (clear_page, copy_page, user-given) with kprobes: they are notrace.
+ * Every event carries the task's nesting state, read through CO-RE from
+ * task_struct.lazy_mmu_state (7.0+) or the TIF_LAZY_MMU flag (6.16-6.19).
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#include "lazytrace.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Set by the loader before load. */
+const volatile __u32 filter_pid;		/* tgid, 0 = all */
+const volatile __u32 filter_cpu = (__u32)-1;	/* -1 = all */
+const volatile char filter_comm[LT_COMM_LEN];	/* "" = all */
+const volatile __u32 pending_bit = 31;		/* TIF_LAZY_MMU_PENDING: 31 (7.0+), 32 (6.16-6.19) */
+const volatile __s32 lazy_bit = -1;		/* TIF_LAZY_MMU (6.16-6.19), -1 if none */
+const volatile bool access_all;		/* report accesses even without pending barriers */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20);		/* resized by the loader */
+} events SEC(".maps");
+
+/* Records the ring buffer could not take, per CPU: read and reported by userspace. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost SEC(".maps");
+
+/* Tasks whose name was already sent (LT_TASK). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, __u8);
+} named SEC(".maps");
+
+/* kprobe fallback for the per-PTE callback: its arguments, kept from entry to return. */
+struct pte_args {
+	__u64 ptep;
+	__u64 addr;
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct pte_args);
+} pte_entry_args SEC(".maps");
+
+/* CO-RE shadow types: fields that exist on some kernels only. */
+struct lazy_mmu_state___lt {
+	__u8 enable_count;
+	__u8 pause_count;
+	__u8 ended;		/* our patch 0003 (flat emulation) */
+} __attribute__((preserve_access_index));
+
+struct task_struct___lt {
+	struct thread_info thread_info;
+	struct lazy_mmu_state___lt lazy_mmu_state;	/* 7.0+ */
+} __attribute__((preserve_access_index));
+
+#define HARDIRQ_SOFTIRQ_NMI_MASK 0x00ffff00	/* in_interrupt() of preempt_count */
+
+static __always_inline bool filtered(__u64 pid_tgid)
+{
+	if (filter_pid && (pid_tgid >> 32) != filter_pid)
+		return true;
+	if (filter_cpu != (__u32)-1 && bpf_get_smp_processor_id() != filter_cpu)
+		return true;
+	if (filter_comm[0]) {
+		char comm[LT_COMM_LEN];
+
+		bpf_get_current_comm(comm, sizeof(comm));
+		for (int i = 0; i < LT_COMM_LEN; i++) {
+			if (comm[i] != filter_comm[i])
+				return true;
+			if (!comm[i])
+				break;
+		}
+	}
+	return false;
+}
+
+static __always_inline void count_lost(void)
+{
+	__u32 zero = 0;
+	__u64 *n = bpf_map_lookup_elem(&lost, &zero);
+
+	if (n)
+		__sync_fetch_and_add(n, 1);
+}
+
+/* Fill the common part: time, ids, CPU and the task's lazy MMU state. */
+static __always_inline void fill(struct lt_event *e, __u16 type, __u64 pid_tgid)
+{
+	struct task_struct___lt *t = (void *)bpf_get_current_task_btf();
+	unsigned long flags = BPF_CORE_READ(t, thread_info.flags);
+	__u64 pc = BPF_CORE_READ(t, thread_info.preempt_count);
+
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts = bpf_ktime_get_ns();
+	e->pid = pid_tgid >> 32;
+	e->tid = (__u32)pid_tgid;
+	e->type = type;
+	e->cpu = bpf_get_smp_processor_id();
+	if (bpf_core_field_exists(t->lazy_mmu_state)) {
+		e->enable_count = BPF_CORE_READ(t, lazy_mmu_state.enable_count);
+		e->pause_count = BPF_CORE_READ(t, lazy_mmu_state.pause_count);
+		e->flags |= LT_F_STATE;
+		if (bpf_core_field_exists(t->lazy_mmu_state.ended) &&
+		    BPF_CORE_READ(t, lazy_mmu_state.ended))
+			e->flags |= LT_F_ENDED;
+	}
+	if (lazy_bit >= 0) {
+		/* 6.16-6.19: one flag, no counters; it stands for depth 0 or 1. */
+		if ((flags >> lazy_bit) & 1) {
+			e->flags |= LT_F_LAZY_FLAG;
+			e->enable_count = 1;
+		}
+		e->flags |= LT_F_STATE;
+	}
+	if ((flags >> pending_bit) & 1)
+		e->flags |= LT_F_PENDING;
+	if (pc & HARDIRQ_SOFTIRQ_NMI_MASK)
+		e->flags |= LT_F_IN_IRQ;
+}
+
+/* Send the task's name once, before its first event. */
+static __always_inline void name_task(__u64 pid_tgid)
+{
+	__u32 tid = (__u32)pid_tgid;
+	__u8 one = 1;
+	struct lt_event *e;
+
+	if (bpf_map_lookup_elem(&named, &tid))
+		return;
+	/* Marked even if the record is lost: one LT_TASK per task, sent or counted lost. */
+	bpf_map_update_elem(&named, &tid, &one, BPF_ANY);
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost();
+		return;
+	}
+	fill(e, LT_TASK, pid_tgid);
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline struct lt_event *start(__u16 type, __u64 *pid_tgid)
+{
+	struct lt_event *e;
+
+	*pid_tgid = bpf_get_current_pid_tgid();
+	if (filtered(*pid_tgid))
+		return NULL;
+	name_task(*pid_tgid);
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		count_lost();
+		return NULL;
+	}
+	fill(e, type, *pid_tgid);
+	return e;
+}
+
+static __always_inline int transition(__u16 type, unsigned long ip, int action)
+{
+	__u64 id;
+	struct lt_event *e = start(type, &id);
+
+	if (!e)
+		return 0;
+	e->ip = ip;
+	e->action = action;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* --- lazy_mmu tracepoints (kernel-patch/0001, 0002) ------------------------------------ */
+
+SEC("tp_btf/lazy_mmu_enable")
+int BPF_PROG(tp_enable, unsigned long ip, int action, const struct lazy_mmu_state *st)
+{
+	return transition(LT_ENABLE, ip, action);
+}
+
+SEC("tp_btf/lazy_mmu_disable")
+int BPF_PROG(tp_disable, unsigned long ip, int action, const struct lazy_mmu_state *st)
+{
+	return transition(LT_DISABLE, ip, action);
+}
+
+SEC("tp_btf/lazy_mmu_pause")
+int BPF_PROG(tp_pause, unsigned long ip, int action, const struct lazy_mmu_state *st)
+{
+	return transition(LT_PAUSE, ip, action);
+}
+
+SEC("tp_btf/lazy_mmu_resume")
+int BPF_PROG(tp_resume, unsigned long ip, int action, const struct lazy_mmu_state *st)
+{
+	return transition(LT_RESUME, ip, action);
+}
+
+SEC("tp_btf/lazy_mmu_defer")
+int BPF_PROG(tp_defer, unsigned long ip, int level, const void *entryp, __u64 val,
+	     const struct lazy_mmu_state *st)
+{
+	__u64 id;
+	struct lt_event *e = start(LT_DEFER, &id);
+
+	if (!e)
+		return 0;
+	e->ip = ip;
+	e->action = level;
+	e->arg0 = (__u64)entryp;
+	e->arg1 = val;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+SEC("tp_btf/lazy_mmu_flush")
+int BPF_PROG(tp_flush, unsigned long ip, unsigned int completed, const struct lazy_mmu_state *st)
+{
+	__u64 id;
+	struct lt_event *e = start(LT_FLUSH, &id);
+
+	if (!e)
+		return 0;
+	e->ip = ip;
+	e->aux = completed;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* --- __kernel_map_pages and set_memory_valid ------------------------------------------ */
+
+static __always_inline int call_event(__u16 type, __u64 ip, __u64 addr, __u64 n, __u64 enable,
+				      __u32 ret)
+{
+	__u64 id;
+	struct lt_event *e = start(type, &id);
+
+	if (!e)
+		return 0;
+	e->ip = ip;
+	e->addr = addr;
+	e->arg0 = n;
+	e->arg1 = enable;
+	e->aux = ret;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* __kernel_map_pages(struct page *page, int numpages, int enable): the page's address is
+ * that of the set_memory_valid() call inside; .addr carries the struct page pointer. */
+SEC("fentry/__kernel_map_pages")
+int BPF_PROG(fentry_map_pages, void *page, int numpages, int enable)
+{
+	return call_event(LT_MAP_PAGES, bpf_get_func_ip(ctx), 0, numpages, enable, 0);
+}
+
+SEC("fexit/__kernel_map_pages")
+int BPF_PROG(fexit_map_pages, void *page, int numpages, int enable)
+{
+	return call_event(LT_MAP_PAGES_RET, bpf_get_func_ip(ctx), 0, numpages, enable, 0);
+}
+
+SEC("kprobe/__kernel_map_pages")
+int BPF_KPROBE(kprobe_map_pages, void *page, int numpages, int enable)
+{
+	return call_event(LT_MAP_PAGES, PT_REGS_IP(ctx), 0, numpages, enable, 0);
+}
+
+SEC("kretprobe/__kernel_map_pages")
+int BPF_KRETPROBE(kretprobe_map_pages)
+{
+	return call_event(LT_MAP_PAGES_RET, 0, 0, 0, 0, 0);
+}
+
+SEC("fentry/set_memory_valid")
+int BPF_PROG(fentry_set_valid, unsigned long addr, int numpages, int enable)
+{
+	return call_event(LT_SET_VALID, bpf_get_func_ip(ctx), addr, numpages, enable, 0);
+}
+
+SEC("fexit/set_memory_valid")
+int BPF_PROG(fexit_set_valid, unsigned long addr, int numpages, int enable, int ret)
+{
+	return call_event(LT_SET_VALID_RET, bpf_get_func_ip(ctx), addr, numpages, enable, ret);
+}
+
+SEC("kprobe/set_memory_valid")
+int BPF_KPROBE(kprobe_set_valid, unsigned long addr, int numpages, int enable)
+{
+	return call_event(LT_SET_VALID, PT_REGS_IP(ctx), addr, numpages, enable, 0);
+}
+
+SEC("kretprobe/set_memory_valid")
+int BPF_KRETPROBE(kretprobe_set_valid, int ret)
+{
+	return call_event(LT_SET_VALID_RET, 0, 0, 0, 0, ret);
+}
+
+/* --- per-PTE updates: pageattr_pte_entry (6.18+) / change_page_range (6.16, 6.17) ------- */
+
+#define PTE_VALID	(1ULL << 0)
+#define PTE_USER	(1ULL << 6)
+#define PTE_UXN		(1ULL << 54)
+
+/* The update's barrier was deferred if it made a valid kernel entry while lazy mode was on. */
+static __always_inline void pte_event(__u64 ip, __u64 ptep, __u64 addr)
+{
+	__u64 id, val = 0;
+	struct lt_event *e = start(LT_PTE_UPDATE, &id);
+	bool active;
+
+	if (!e)
+		return;
+	bpf_probe_read_kernel(&val, sizeof(val), (void *)ptep);
+	e->ip = ip;
+	e->addr = addr;
+	e->arg0 = ptep;
+	e->arg1 = val;
+	active = e->enable_count && !e->pause_count && !(e->flags & LT_F_ENDED);
+	if (active && !(e->flags & LT_F_IN_IRQ) &&
+	    (val & (PTE_VALID | PTE_USER | PTE_UXN)) == (PTE_VALID | PTE_UXN))
+		e->flags |= LT_F_DEFERRED;
+	bpf_ringbuf_submit(e, 0);
+}
+
+SEC("fexit/pageattr_pte_entry")
+int BPF_PROG(fexit_pte_entry, void *ptep, unsigned long addr)
+{
+	pte_event(bpf_get_func_ip(ctx), (__u64)ptep, addr);
+	return 0;
+}
+
+SEC("fexit/change_page_range")
+int BPF_PROG(fexit_change_page_range, void *ptep, unsigned long addr)
+{
+	pte_event(bpf_get_func_ip(ctx), (__u64)ptep, addr);
+	return 0;
+}
+
+static __always_inline int pte_args_save(void *ptep, unsigned long addr)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct pte_args a = { .ptep = (__u64)ptep, .addr = addr };
+
+	bpf_map_update_elem(&pte_entry_args, &tid, &a, BPF_ANY);
+	return 0;
+}
+
+static __always_inline int pte_args_use(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct pte_args *a = bpf_map_lookup_elem(&pte_entry_args, &tid);
+
+	if (a) {
+		pte_event(0, a->ptep, a->addr);
+		bpf_map_delete_elem(&pte_entry_args, &tid);
+	}
+	return 0;
+}
+
+SEC("kprobe/pageattr_pte_entry")
+int BPF_KPROBE(kprobe_pte_entry, void *ptep, unsigned long addr)
+{
+	return pte_args_save(ptep, addr);
+}
+
+SEC("kretprobe/pageattr_pte_entry")
+int BPF_KRETPROBE(kretprobe_pte_entry)
+{
+	return pte_args_use();
+}
+
+SEC("kprobe/change_page_range")
+int BPF_KPROBE(kprobe_change_page_range, void *ptep, unsigned long addr)
+{
+	return pte_args_save(ptep, addr);
+}
+
+SEC("kretprobe/change_page_range")
+int BPF_KRETPROBE(kretprobe_change_page_range)
+{
+	return pte_args_use();
+}
+
+/* --- access probes ------------------------------------------------------------------- */
+
+/*
+ * Attached by the loader to clear_page(to), copy_page(to, from) and --access-probe FUNC:ARG,
+ * with the cookie (probe index << 8 | argument index). An access matters only while the task
+ * has barriers pending, so others cost no ring-buffer space (unless access_all).
+ */
+struct access_record {
+	struct lt_event ev;
+	__u64 frames[LT_MAX_FRAMES];
+};
+
+SEC("kprobe")
+int kprobe_access(struct pt_regs *ctx)
+{
+	__u64 cookie = bpf_get_attach_cookie(ctx), id, addr;
+	struct access_record *r;
+	unsigned int arg = cookie & 0xff;
+	long n;
+
+	id = bpf_get_current_pid_tgid();
+	if (filtered(id))
+		return 0;
+	if (!access_all) {
+		struct task_struct___lt *t = (void *)bpf_get_current_task_btf();
+
+		if (!((BPF_CORE_READ(t, thread_info.flags) >> pending_bit) & 1))
+			return 0;
+	}
+	/*
+	 * Load every candidate at a constant offset, then choose: a ctx access at a computed
+	 * offset, which the compiler makes of a switch, is rejected by older verifiers.
+	 */
+	{
+		__u64 a0 = PT_REGS_PARM1(ctx), a1 = PT_REGS_PARM2(ctx);
+		__u64 a2 = PT_REGS_PARM3(ctx), a3 = PT_REGS_PARM4(ctx);
+
+		barrier_var(a0);
+		barrier_var(a1);
+		barrier_var(a2);
+		barrier_var(a3);
+		if (arg > 3)
+			return 0;
+		addr = arg == 0 ? a0 : arg == 1 ? a1 : arg == 2 ? a2 : a3;
+	}
+	name_task(id);
+	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+	if (!r) {
+		count_lost();
+		return 0;
+	}
+	fill(&r->ev, LT_ACCESS, id);
+	r->ev.ip = PT_REGS_IP(ctx);
+	r->ev.addr = addr;
+	r->ev.aux = cookie >> 8;
+	/*
+	 * At a function's entry its frame record is not pushed yet, so the frame-pointer walk
+	 * skips the direct caller: put the link register in after the first frame.
+	 */
+	n = bpf_get_stack(ctx, r->frames, sizeof(r->frames) - sizeof(__u64), 0);
+	if (n >= (long)sizeof(__u64)) {
+		for (int i = LT_MAX_FRAMES - 1; i > 1; i--)
+			r->frames[i] = r->frames[i - 1];
+		r->frames[1] = PT_REGS_RET(ctx);
+		n += sizeof(__u64);
+	}
+	r->ev.nr_frames = n > 0 ? n / sizeof(__u64) : 0;
+	bpf_ringbuf_submit(r, 0);
+	return 0;
+}

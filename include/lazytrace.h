@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * include/lazytrace.h: the event ABI shared by bpf/lazytrace.bpf.c and the userspace in src/.
+ *
+ * Every ring-buffer record starts with struct lt_event; an LT_ACCESS record that the BPF side
+ * judged hazardous is followed by lt_event.nr_frames kernel return addresses (__u64 each).
+ * Fields have fixed sizes and are little-endian on every machine lazytrace runs on (arm64 and
+ * x86-64), so the same struct also serves the trace file format. Only __u8.. __u64 here: the
+ * header is compiled by clang -target bpf against vmlinux.h and by gcc against linux/types.h.
+ */
+#ifndef LAZYTRACE_H
+#define LAZYTRACE_H
+
+#ifndef __VMLINUX_H__	/* BPF side: vmlinux.h has the types */
+#include <linux/types.h>
+#endif
+
+#define LT_ABI_VERSION 1
+#define LT_COMM_LEN 16
+#define LT_MAX_FRAMES 16
+
+/* Record types. */
+enum lt_type {
+	LT_ENABLE = 1,		/* lazy_mmu_enable tracepoint */
+	LT_DISABLE = 2,		/* lazy_mmu_disable tracepoint */
+	LT_PAUSE = 3,		/* lazy_mmu_pause tracepoint */
+	LT_RESUME = 4,		/* lazy_mmu_resume tracepoint */
+	LT_DEFER = 5,		/* lazy_mmu_defer: a barrier deferred; level in .action */
+	LT_FLUSH = 6,		/* lazy_mmu_flush: deferred barriers emitted; .aux = completed */
+	LT_MAP_PAGES = 7,	/* __kernel_map_pages() entry: .addr page VA, .arg0 numpages, .arg1 enable */
+	LT_MAP_PAGES_RET = 8,	/* __kernel_map_pages() return */
+	LT_SET_VALID = 9,	/* set_memory_valid() entry: .addr, .arg0 numpages, .arg1 enable */
+	LT_SET_VALID_RET = 10,	/* set_memory_valid() return: .aux = return value */
+	LT_PTE_UPDATE = 11,	/* per-PTE update (pageattr_pte_entry): .addr VA, .arg0 entry, .arg1 new value;
+				 * LT_F_DEFERRED if its barrier was deferred */
+	LT_ACCESS = 12,		/* access probe (clear_page, copy_page, --access-probe): .addr VA,
+				 * .aux probe index; stack frames follow if .nr_frames */
+	LT_TASK = 13,		/* a task's name, sent once per task: .comm */
+	LT_TYPE_MAX
+};
+
+/* What a transition did: the kernel's enum lazy_mmu_action, in .action of LT_ENABLE..RESUME. */
+enum lt_action {
+	LT_ACT_ENTER = 0,
+	LT_ACT_NEST = 1,
+	LT_ACT_LEAVE = 2,
+	LT_ACT_FLUSH = 3,
+	LT_ACT_PAUSE = 4,
+	LT_ACT_RESUME = 5,
+	LT_ACT_NOOP = 6,
+	LT_ACT_IGN_PAUSED = 7,
+	LT_ACT_IGN_IRQ = 8,
+	LT_ACT_END = 9,		/* flat emulation: a nested disable ended the section */
+	LT_ACT_NOFLUSH = 10,	/* noflush emulation: a nested disable did nothing */
+	LT_ACT_UNKNOWN = 255,	/* inferred from state (kprobe mode): not reported by the kernel */
+};
+
+/* Page-table level of a deferred update, in .action of LT_DEFER (kernel enum lazy_mmu_level). */
+enum lt_level { LT_LVL_PTE = 0, LT_LVL_PMD, LT_LVL_PUD, LT_LVL_P4D, LT_LVL_PGD };
+
+/* .flags */
+#define LT_F_STATE	0x01	/* enable_count/pause_count were read from the task (CO-RE); on
+				 * 6.16-6.19, enable_count is the TIF_LAZY_MMU flag (0 or 1) */
+#define LT_F_PENDING	0x02	/* TIF_LAZY_MMU_PENDING was set when the event fired */
+#define LT_F_LAZY_FLAG	0x04	/* 6.16-6.19: TIF_LAZY_MMU was set (no counters on those kernels) */
+#define LT_F_IN_IRQ	0x08	/* fired in interrupt context */
+#define LT_F_DEFERRED	0x10	/* LT_PTE_UPDATE: the update's barrier was deferred */
+#define LT_F_ENDED	0x20	/* flat nesting emulation ended the mode early (patch 0003) */
+
+struct lt_event {
+	__u64 ts;		/* ns, CLOCK_MONOTONIC (bpf_ktime_get_ns) */
+	__u32 pid;		/* tgid */
+	__u32 tid;
+	__u16 type;		/* enum lt_type */
+	__u16 cpu;
+	__u8 enable_count;	/* task's lazy_mmu_state after the event (LT_F_STATE) */
+	__u8 pause_count;
+	__u8 flags;		/* LT_F_* */
+	__u8 action;		/* enum lt_action or enum lt_level */
+	__u32 aux;		/* type-specific: completed, deferred count, return value, probe index */
+	__u16 nr_frames;	/* LT_ACCESS: stack frames following the record */
+	__u16 reserved;
+	__u64 ip;		/* call site (tracepoints) or probed function address */
+	union {
+		struct {
+			__u64 addr;	/* virtual address concerned */
+			__u64 arg0;
+			__u64 arg1;
+		};
+		char comm[LT_COMM_LEN];	/* LT_TASK: the task's name, sent once per task */
+	};
+};				/* 64 bytes */
+
+#endif /* LAZYTRACE_H */

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0
+/* src/ksyms.c: /proc/kallsyms snapshot: a sorted array of text symbols, binary search. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ksyms.h"
+
+#define MAX_OFFSET	0x100000	/* no kernel function is 1 MiB long */
+
+struct ksym {
+	__u64 addr;
+	size_t name;		/* offsets into the string pool */
+	size_t mod;		/* 0: built in (pool[0] is "") */
+};
+
+struct lt_ksyms {
+	struct ksym *syms;
+	size_t nr;
+	char *pool;
+};
+
+static int cmp_sym(const void *a, const void *b)
+{
+	const struct ksym *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	/* Stable for equal addresses: keep the file's first name first. */
+	return x->name < y->name ? -1 : x->name > y->name;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+struct lt_ksyms *lt_ksyms_from_buffer(const char *buf, size_t len)
+{
+	struct lt_ksyms *ks = calloc(1, sizeof(*ks));
+	size_t cap = 0, used = 1, i = 0;
+
+	if (!ks)
+		return NULL;
+	/* The pool never needs more than the text itself plus a NUL per field. */
+	ks->pool = malloc(len + 1);
+	if (!ks->pool)
+		goto fail;
+	ks->pool[0] = '\0';
+	while (i < len) {
+		size_t eol = i, p, ns, ne, ms = 0, me = 0;
+		__u64 addr = 0;
+		int digits = 0, d;
+		char type;
+
+		while (eol < len && buf[eol] != '\n')
+			eol++;
+		p = i;
+		i = eol + 1;
+		while (p < eol && (d = hexval(buf[p])) >= 0 && digits < 16) {
+			addr = addr << 4 | (__u64)d;
+			p++, digits++;
+		}
+		if (!digits || p + 3 > eol || (buf[p] != ' ' && buf[p] != '\t'))
+			continue;
+		type = buf[p + 1];
+		if (buf[p + 2] != ' ' && buf[p + 2] != '\t')
+			continue;
+		if (type != 't' && type != 'T' && type != 'w' && type != 'W')
+			continue;
+		if (!addr)
+			continue;
+		ns = p + 3;
+		ne = ns;
+		while (ne < eol && buf[ne] != ' ' && buf[ne] != '\t' && buf[ne] != '\r')
+			ne++;
+		if (ne == ns)
+			continue;
+		p = ne;
+		while (p < eol && (buf[p] == ' ' || buf[p] == '\t'))
+			p++;
+		if (p < eol && buf[p] == '[') {
+			ms = p + 1;
+			me = ms;
+			while (me < eol && buf[me] != ']')
+				me++;
+		}
+		if (ks->nr == cap) {
+			size_t ncap = cap ? cap * 2 : 4096;
+			struct ksym *s = realloc(ks->syms, ncap * sizeof(*s));
+
+			if (!s)
+				goto fail;
+			ks->syms = s;
+			cap = ncap;
+		}
+		ks->syms[ks->nr].addr = addr;
+		ks->syms[ks->nr].name = used;
+		memcpy(ks->pool + used, buf + ns, ne - ns);
+		used += ne - ns;
+		ks->pool[used++] = '\0';
+		ks->syms[ks->nr].mod = 0;
+		if (me > ms) {
+			ks->syms[ks->nr].mod = used;
+			memcpy(ks->pool + used, buf + ms, me - ms);
+			used += me - ms;
+			ks->pool[used++] = '\0';
+		}
+		ks->nr++;
+	}
+	if (ks->nr)
+		qsort(ks->syms, ks->nr, sizeof(*ks->syms), cmp_sym);
+	return ks;
+fail:
+	lt_ksyms_free(ks);
+	errno = ENOMEM;
+	return NULL;
+}
+
+struct lt_ksyms *lt_ksyms_load(const char *path)
+{
+	size_t cap = 1 << 20, len = 0;
+	char *buf = NULL;
+	struct lt_ksyms *ks;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	buf = malloc(cap);
+	if (!buf)
+		goto nomem;
+	for (;;) {
+		ssize_t n;
+
+		if (len == cap) {
+			char *nb = realloc(buf, cap * 2);
+
+			if (!nb)
+				goto nomem;
+			buf = nb;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			err = errno;
+			free(buf);
+			close(fd);
+			errno = err;
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	ks = lt_ksyms_from_buffer(buf, len);
+	err = errno;
+	free(buf);
+	errno = err;
+	return ks;
+nomem:
+	free(buf);
+	close(fd);
+	errno = ENOMEM;
+	return NULL;
+}
+
+void lt_ksyms_free(struct lt_ksyms *ks)
+{
+	if (!ks)
+		return;
+	free(ks->syms);
+	free(ks->pool);
+	free(ks);
+}
+
+size_t lt_ksyms_count(const struct lt_ksyms *ks)
+{
+	return ks ? ks->nr : 0;
+}
+
+static const struct ksym *find(const struct lt_ksyms *ks, __u64 addr)
+{
+	size_t lo = 0, hi;
+	const struct ksym *s;
+
+	if (!ks || !ks->nr || addr < ks->syms[0].addr)
+		return NULL;
+	hi = ks->nr;
+	/* Last index with syms[i].addr <= addr. */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ks->syms[mid].addr <= addr)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	/* Aliases at one address: the first one in the file. */
+	while (lo && ks->syms[lo - 1].addr == ks->syms[lo].addr)
+		lo--;
+	s = &ks->syms[lo];
+	if (addr - s->addr >= MAX_OFFSET)
+		return NULL;
+	return s;
+}
+
+const char *lt_ksyms_lookup(const struct lt_ksyms *ks, __u64 addr, __u64 *offset)
+{
+	const struct ksym *s = find(ks, addr);
+
+	if (!s)
+		return NULL;
+	if (offset)
+		*offset = addr - s->addr;
+	return ks->pool + s->name;
+}
+
+__u64 lt_ksyms_addr(const struct lt_ksyms *ks, const char *name)
+{
+	if (!ks || !name)
+		return 0;
+	for (size_t i = 0; i < ks->nr; i++)
+		if (!strcmp(ks->pool + ks->syms[i].name, name))
+			return ks->syms[i].addr;
+	return 0;
+}
+
+const char *lt_ksyms_format(const struct lt_ksyms *ks, __u64 addr, char *buf, size_t len)
+{
+	const struct ksym *s = find(ks, addr);
+
+	if (!len)
+		return buf;
+	if (!s)
+		snprintf(buf, len, "0x%llx", (unsigned long long)addr);
+	else if (s->mod)
+		snprintf(buf, len, "%s+0x%llx [%s]", ks->pool + s->name,
+			 (unsigned long long)(addr - s->addr), ks->pool + s->mod);
+	else
+		snprintf(buf, len, "%s+0x%llx", ks->pool + s->name,
+			 (unsigned long long)(addr - s->addr));
+	return buf;
+}

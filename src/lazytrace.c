@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * src/lazytrace.c: the `lazytrace` command: option parsing and subcommand dispatch.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+
+#include "ksyms.h"
+#include "live.h"
+#include "output.h"
+#include "probe.h"
+
+#ifndef LT_VERSION
+#define LT_VERSION "0.1"
+#endif
+
+static bool verbose;
+
+static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	if (level == LIBBPF_DEBUG && !verbose)
+		return 0;
+	if (level == LIBBPF_INFO && !verbose)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: lazytrace [--version] [--help] COMMAND [ARGS]\n"
+		"\n"
+		"Trace the Linux kernel's lazy MMU mode on arm64: nesting of lazy MMU sections per\n"
+		"task, kernel PTE updates whose barriers were deferred, flushes, and mappings used\n"
+		"before their barriers ran.\n"
+		"\n"
+		"commands:\n"
+		"  probe    show what the running kernel offers and the mode lazytrace will use\n"
+		"  live     trace until Ctrl-C or --duration, printing the timeline\n"
+		"\n"
+		"'lazytrace COMMAND --help' describes each command.\n");
+}
+
+/* Parse a whole unsigned number within [min, max]; a clear error otherwise. */
+static int parse_uint(const char *opt, const char *s, unsigned long min, unsigned long max,
+		      unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v < min || v > max) {
+		fprintf(stderr, "lazytrace: invalid value '%s' for %s (expected %lu..%lu)\n", s, opt,
+			min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static struct lt_ksyms *load_ksyms(void)
+{
+	struct lt_ksyms *ks = lt_ksyms_load("/proc/kallsyms");
+
+	if (!ks)
+		fprintf(stderr, "lazytrace: warning: cannot read /proc/kallsyms (%s): addresses stay raw\n",
+			strerror(errno));
+	return ks;
+}
+
+static int cmd_probe(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "btf", required_argument, NULL, 'b' },
+		{ 0 }
+	};
+	const char *btf = NULL;
+	struct lt_kernel k;
+	struct lt_ksyms *ks;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "hb:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			printf("usage: lazytrace probe [--btf FILE]\n\n"
+			       "Show the kernel's BTF, lazy_mmu_state, lazy_mmu tracepoints and the\n"
+			       "functions lazytrace probes, then the mode it will use. Exits 1 if the\n"
+			       "kernel has no arm64 lazy MMU mode or no BTF.\n\n"
+			       "  -b, --btf FILE   read kernel BTF from FILE (default /sys/kernel/btf/vmlinux)\n");
+			return 0;
+		case 'b':
+			btf = optarg;
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "lazytrace probe: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	ks = load_ksyms();
+	lt_kernel_probe(&k, ks, btf);
+	lt_kernel_print(&k, stdout);
+	lt_ksyms_free(ks);
+	return k.mode == LT_MODE_NONE ? 1 : 0;
+}
+
+static void live_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: lazytrace live [OPTIONS]\n"
+		"\n"
+		"Trace lazy MMU activity until Ctrl-C or --duration and print each task's timeline:\n"
+		"sections with their nesting, deferred PTE updates, flushes, accesses and hazards.\n"
+		"\n"
+		"  -d, --duration S        stop after S seconds\n"
+		"  -j, --json              one JSON object per line; the last is the summary\n"
+		"      --no-color          no colour even on a terminal\n"
+		"      --color             colour even when not on a terminal\n"
+		"  -p, --pid PID           only this process (tgid)\n"
+		"  -c, --comm NAME         only tasks named NAME\n"
+		"  -C, --cpu N             only events on CPU N\n"
+		"  -a, --access-probe FUNC:ARG\n"
+		"                          also treat FUNC's argument ARG (1-based) as an accessed\n"
+		"                          virtual address (repeatable); clear_page:1 and copy_page:1,2\n"
+		"                          are probed by default where the kernel allows\n"
+		"      --no-default-access don't probe clear_page and copy_page\n"
+		"      --all-accesses      report accesses even when no barrier is pending\n"
+		"  -k, --kprobes           use kprobes only (no fentry/fexit)\n"
+		"      --ringbuf-kb N      ring buffer size in KiB (power of two, default 8192)\n"
+		"      --ready-fd FD       write \"ready\" to FD once probes are attached\n"
+		"  -v, --verbose           libbpf debug output\n"
+		"  -h, --help              this text\n");
+}
+
+static int add_access(struct lt_live_opts *o, const char *func, unsigned int arg, bool required)
+{
+	if (o->nr_access == LT_MAX_ACCESS_PROBES) {
+		fprintf(stderr, "lazytrace: at most %d access probes\n", LT_MAX_ACCESS_PROBES);
+		return -1;
+	}
+	snprintf(o->access[o->nr_access].func, sizeof(o->access[0].func), "%s", func);
+	o->access[o->nr_access].arg = arg;
+	o->access[o->nr_access].required = required;
+	o->nr_access++;
+	return 0;
+}
+
+static int parse_access(struct lt_live_opts *o, const char *spec)
+{
+	char func[128];
+	const char *colon = strchr(spec, ':');
+	unsigned long arg;
+
+	if (!colon || colon == spec || (size_t)(colon - spec) >= sizeof(func)) {
+		fprintf(stderr, "lazytrace: invalid --access-probe '%s' (expected FUNC:ARG)\n", spec);
+		return -1;
+	}
+	memcpy(func, spec, colon - spec);
+	func[colon - spec] = '\0';
+	if (parse_uint("--access-probe", colon + 1, 1, 4, &arg))
+		return -1;
+	return add_access(o, func, arg - 1, true);
+}
+
+static int cmd_live(int argc, char **argv)
+{
+	enum { OPT_NO_COLOR = 256, OPT_COLOR, OPT_RINGBUF, OPT_READY, OPT_ALL_ACCESS, OPT_NO_DEFAULT };
+	static const struct option opts[] = {
+		{ "duration", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+		{ "color", no_argument, NULL, OPT_COLOR },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "comm", required_argument, NULL, 'c' },
+		{ "cpu", required_argument, NULL, 'C' },
+		{ "access-probe", required_argument, NULL, 'a' },
+		{ "no-default-access", no_argument, NULL, OPT_NO_DEFAULT },
+		{ "all-accesses", no_argument, NULL, OPT_ALL_ACCESS },
+		{ "kprobes", no_argument, NULL, 'k' },
+		{ "ringbuf-kb", required_argument, NULL, OPT_RINGBUF },
+		{ "ready-fd", required_argument, NULL, OPT_READY },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct lt_live_opts o = { .cpu = (__u32)-1, .ringbuf_kb = 8192, .ready_fd = -1 };
+	bool json = false, color = isatty(STDOUT_FILENO), defaults = true;
+	struct lt_output out;
+	unsigned long v;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "d:jp:c:C:a:kvh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			if (parse_uint("--duration", optarg, 1, 86400, &v))
+				return 2;
+			o.duration_s = v;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case OPT_NO_COLOR:
+			color = false;
+			break;
+		case OPT_COLOR:
+			color = true;
+			break;
+		case 'p':
+			if (parse_uint("--pid", optarg, 1, INT_MAX, &v))
+				return 2;
+			o.pid = v;
+			break;
+		case 'c':
+			if (strlen(optarg) >= LT_COMM_LEN || !optarg[0]) {
+				fprintf(stderr, "lazytrace: --comm takes a task name of 1 to %d characters\n",
+					LT_COMM_LEN - 1);
+				return 2;
+			}
+			snprintf(o.comm, sizeof(o.comm), "%s", optarg);
+			break;
+		case 'C':
+			if (parse_uint("--cpu", optarg, 0, 4095, &v))
+				return 2;
+			o.cpu = v;
+			break;
+		case 'a':
+			if (parse_access(&o, optarg))
+				return 2;
+			break;
+		case OPT_NO_DEFAULT:
+			defaults = false;
+			break;
+		case OPT_ALL_ACCESS:
+			o.all_accesses = true;
+			break;
+		case 'k':
+			o.kprobes_only = true;
+			break;
+		case OPT_RINGBUF:
+			if (parse_uint("--ringbuf-kb", optarg, 4, 1 << 20, &v))
+				return 2;
+			if (v & (v - 1)) {
+				fprintf(stderr, "lazytrace: --ringbuf-kb must be a power of two\n");
+				return 2;
+			}
+			o.ringbuf_kb = v;
+			break;
+		case OPT_READY:
+			if (parse_uint("--ready-fd", optarg, 0, INT_MAX, &v))
+				return 2;
+			o.ready_fd = v;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'h':
+			live_usage(stdout);
+			return 0;
+		default:	/* getopt_long printed the one-line reason */
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "lazytrace live: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	if (defaults && (add_access(&o, "clear_page", 0, false) ||
+			 add_access(&o, "copy_page", 0, false) || add_access(&o, "copy_page", 1, false)))
+		return 2;
+	if (geteuid() != 0)
+		fprintf(stderr, "lazytrace: warning: not root; loading BPF programs will likely fail\n");
+
+	o.ksyms = load_ksyms();
+	if (lt_output_init(&out, json ? LT_OUT_JSON : LT_OUT_TEXT, stdout, color, o.ksyms)) {
+		fprintf(stderr, "lazytrace: out of memory\n");
+		return 1;
+	}
+	ret = lt_live(&o, &out, stderr);
+	lt_output_fini(&out);
+	lt_ksyms_free((struct lt_ksyms *)o.ksyms);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+
+	libbpf_set_print(print_libbpf);
+	if (argc < 2) {
+		fprintf(stderr, "usage: lazytrace [--version] [--help] COMMAND [ARGS] (see 'lazytrace --help')\n");
+		return 2;
+	}
+	cmd = argv[1];
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--version")) {
+		printf("lazytrace %s (event ABI %d)\n", LT_VERSION, LT_ABI_VERSION);
+		return 0;
+	}
+	/* getopt_long of the subcommand sees argv[1..] */
+	if (!strcmp(cmd, "probe"))
+		return cmd_probe(argc - 1, argv + 1);
+	if (!strcmp(cmd, "live"))
+		return cmd_live(argc - 1, argv + 1);
+	fprintf(stderr, "lazytrace: unknown command '%s' (see 'lazytrace --help')\n", cmd);
+	return 2;
+}

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * src/live.c: `lazytrace live`: load bpf/lazytrace.bpf.c for what the running kernel offers,
+ * consume its ring buffer and drive the reconstruction and an output sink until Ctrl-C or
+ * --duration.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "lazytrace.h"
+#include "lazytrace.skel.h"
+#include "ksyms.h"
+#include "live.h"
+#include "probe.h"
+#include "recon.h"
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* How each probed function is attached; reported at start. */
+enum how { HOW_NONE, HOW_FENTRY, HOW_KPROBE };
+
+struct plan {
+	enum how fn[LT_FN_MAX];
+};
+
+struct consumer {
+	struct lt_recon *recon;
+	__u64 bad_records;
+};
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct consumer *c = ctx;
+	const struct lt_event *ev = data;
+	const __u64 *frames = NULL;
+
+	if (size < sizeof(*ev)) {
+		c->bad_records++;
+		return 0;
+	}
+	if (ev->nr_frames) {
+		if (size < sizeof(*ev) + ev->nr_frames * sizeof(__u64)) {
+			c->bad_records++;
+			return 0;
+		}
+		frames = (const __u64 *)(ev + 1);
+	}
+	if (lt_recon_feed(c->recon, ev, frames) < 0)
+		c->bad_records++;
+	return 0;
+}
+
+static __u64 read_lost(int map_fd)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	__u64 total = 0, *vals;
+	__u32 zero = 0;
+
+	if (ncpu <= 0)
+		return 0;
+	vals = calloc(ncpu, sizeof(*vals));
+	if (!vals)
+		return 0;
+	if (bpf_map_lookup_elem(map_fd, &zero, vals) == 0)
+		for (int i = 0; i < ncpu; i++)
+			total += vals[i];
+	free(vals);
+	return total;
+}
+
+/*
+ * Events the kernel did not even run a program for: a BPF program does not nest on one CPU,
+ * so an event that fires while another program runs there (e.g. from an interrupt) is
+ * skipped and counted in the program's recursion_misses. Lost as surely as a full ring.
+ */
+static __u64 read_misses(struct lazytrace_bpf *s)
+{
+	struct bpf_program *prog;
+	__u64 total = 0;
+
+	bpf_object__for_each_program(prog, s->obj) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+
+		if (!bpf_program__autoload(prog) || bpf_program__fd(prog) < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) == 0)
+			total += info.recursion_misses;
+	}
+	return total;
+}
+
+static __u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* fentry where the function is in BTF (unless --kprobes), kprobe where it is in kallsyms. */
+static void make_plan(const struct lt_kernel *k, bool kprobes_only, struct plan *p)
+{
+	for (int f = 0; f < LT_FN_MAX; f++) {
+		if (k->fn_btf[f] && !kprobes_only && f != LT_FN_CLEAR_PAGE && f != LT_FN_COPY_PAGE)
+			p->fn[f] = HOW_FENTRY;
+		else if (k->fn_sym[f] || k->fn_btf[f])
+			p->fn[f] = HOW_KPROBE;
+		else
+			p->fn[f] = HOW_NONE;
+	}
+	/* One per-PTE callback: the newer one if both exist. */
+	if (p->fn[LT_FN_PTE_ENTRY] != HOW_NONE)
+		p->fn[LT_FN_CHANGE_RANGE] = HOW_NONE;
+}
+
+static void set_autoload(struct lazytrace_bpf *s, const struct lt_kernel *k, const struct plan *p,
+			 bool access)
+{
+	bool tp = k->tracepoints, bar = k->barrier_events;
+#define AUTO(prog, on) bpf_program__set_autoload(s->progs.prog, (on))
+	AUTO(tp_enable, tp);
+	AUTO(tp_disable, tp);
+	AUTO(tp_pause, tp);
+	AUTO(tp_resume, tp);
+	AUTO(tp_defer, bar);
+	AUTO(tp_flush, bar);
+	AUTO(fentry_map_pages, p->fn[LT_FN_MAP_PAGES] == HOW_FENTRY);
+	AUTO(fexit_map_pages, p->fn[LT_FN_MAP_PAGES] == HOW_FENTRY);
+	AUTO(kprobe_map_pages, p->fn[LT_FN_MAP_PAGES] == HOW_KPROBE);
+	AUTO(kretprobe_map_pages, p->fn[LT_FN_MAP_PAGES] == HOW_KPROBE);
+	AUTO(fentry_set_valid, p->fn[LT_FN_SET_VALID] == HOW_FENTRY);
+	AUTO(fexit_set_valid, p->fn[LT_FN_SET_VALID] == HOW_FENTRY);
+	AUTO(kprobe_set_valid, p->fn[LT_FN_SET_VALID] == HOW_KPROBE);
+	AUTO(kretprobe_set_valid, p->fn[LT_FN_SET_VALID] == HOW_KPROBE);
+	AUTO(fexit_pte_entry, p->fn[LT_FN_PTE_ENTRY] == HOW_FENTRY);
+	AUTO(kprobe_pte_entry, p->fn[LT_FN_PTE_ENTRY] == HOW_KPROBE);
+	AUTO(kretprobe_pte_entry, p->fn[LT_FN_PTE_ENTRY] == HOW_KPROBE);
+	AUTO(fexit_change_page_range, p->fn[LT_FN_CHANGE_RANGE] == HOW_FENTRY);
+	AUTO(kprobe_change_page_range, p->fn[LT_FN_CHANGE_RANGE] == HOW_KPROBE);
+	AUTO(kretprobe_change_page_range, p->fn[LT_FN_CHANGE_RANGE] == HOW_KPROBE);
+	AUTO(kprobe_access, access);
+#undef AUTO
+}
+
+static int open_and_load(struct lazytrace_bpf **out, const struct lt_kernel *k,
+			 const struct lt_live_opts *o, const struct plan *p, bool access)
+{
+	struct lazytrace_bpf *s = lazytrace_bpf__open();
+	int err;
+
+	if (!s)
+		return -errno;
+	s->rodata->filter_pid = o->pid;
+	s->rodata->filter_cpu = o->cpu;
+	memcpy((char *)s->rodata->filter_comm, o->comm, LT_COMM_LEN);
+	s->rodata->pending_bit = k->pending_bit;
+	s->rodata->lazy_bit = k->lazy_bit;
+	s->rodata->access_all = o->all_accesses;
+	bpf_map__set_max_entries(s->maps.events, o->ringbuf_kb * 1024);
+	set_autoload(s, k, p, access);
+	err = lazytrace_bpf__load(s);
+	if (err) {
+		lazytrace_bpf__destroy(s);
+		return err;
+	}
+	*out = s;
+	return 0;
+}
+
+/* Attach every loaded program; kprobe_access once per access probe, with its cookie. */
+static int attach(struct lazytrace_bpf *s, const struct lt_live_opts *o, FILE *log)
+{
+	struct bpf_program *prog;
+	int attached = 0;
+
+	bpf_object__for_each_program(prog, s->obj) {
+		if (!bpf_program__autoload(prog) || prog == s->progs.kprobe_access)
+			continue;
+		if (!bpf_program__attach(prog)) {
+			fprintf(stderr, "lazytrace: cannot attach %s: %s\n",
+				bpf_program__name(prog), strerror(errno));
+			return -1;
+		}
+		attached++;
+	}
+	for (int i = 0; i < o->nr_access; i++) {
+		LIBBPF_OPTS(bpf_kprobe_opts, kopts, .bpf_cookie = ((__u64)i << 8) | o->access[i].arg);
+		struct bpf_link *l = bpf_program__attach_kprobe_opts(s->progs.kprobe_access,
+								     o->access[i].func, &kopts);
+		if (!l) {
+			if (o->access[i].required) {
+				fprintf(stderr, "lazytrace: cannot attach access probe %s: %s\n",
+					o->access[i].func, strerror(errno));
+				return -1;
+			}
+			fprintf(log, "lazytrace: access probe %s unavailable (%s)%s\n", o->access[i].func,
+				strerror(errno), errno == EINVAL ? ": notrace function on this kernel" : "");
+			continue;
+		}
+		fprintf(log, "lazytrace: kprobe %s (access, argument %u)\n", o->access[i].func,
+			o->access[i].arg + 1);
+		attached++;
+	}
+	return attached;
+}
+
+static void report_plan(const struct lt_kernel *k, const struct plan *p, FILE *log)
+{
+	fprintf(log, "lazytrace: kernel %s, mode %s\n", k->release, lt_mode_name(k->mode));
+	if (k->tracepoints)
+		fprintf(log, "lazytrace: tp_btf lazy_mmu_{enable,disable,pause,resume}%s\n",
+			k->barrier_events ? ", lazy_mmu_{defer,flush}" : "");
+	for (int f = LT_FN_MAP_PAGES; f <= LT_FN_CHANGE_RANGE; f++)
+		if (p->fn[f] != HOW_NONE)
+			fprintf(log, "lazytrace: %s %s\n",
+				p->fn[f] == HOW_FENTRY ? "fentry/fexit" : "kprobe/kretprobe",
+				lt_fn_names[f]);
+}
+
+int lt_live(const struct lt_live_opts *o, const struct lt_output *out, FILE *log)
+{
+	struct lazytrace_bpf *s = NULL;
+	struct ring_buffer *rb = NULL;
+	struct consumer c = { 0 };
+	struct lt_kernel k;
+	struct plan p;
+	__u64 lost_seen = 0, deadline;
+	bool access;
+	int err, ret = 1;
+
+	lt_kernel_probe(&k, o->ksyms, NULL);
+	if (k.mode == LT_MODE_NONE) {
+		fprintf(stderr, "lazytrace: %s\n", k.why);
+		return 1;
+	}
+	make_plan(&k, o->kprobes_only, &p);
+	access = o->nr_access > 0;
+	err = open_and_load(&s, &k, o, &p, access);
+	if (err && !o->kprobes_only) {
+		/* fentry needs a traceable function and trampolines; kprobes work more widely. */
+		fprintf(log, "lazytrace: loading with fentry failed (%s); retrying with kprobes\n",
+			strerror(-err));
+		make_plan(&k, true, &p);
+		err = open_and_load(&s, &k, o, &p, access);
+	}
+	if (err) {
+		fprintf(stderr, "lazytrace: cannot load BPF programs: %s%s\n", strerror(-err),
+			err == -EPERM ? " (run as root, or with CAP_BPF and CAP_PERFMON)" : "");
+		return 1;
+	}
+	report_plan(&k, &p, log);
+	if (attach(s, o, log) < 0)
+		goto out;
+
+	c.recon = lt_recon_new(k.barrier_events ? LT_DEFER_FROM_TRACEPOINT : LT_DEFER_FROM_PTE_UPDATE,
+			       &out->ops);
+	if (!c.recon) {
+		fprintf(stderr, "lazytrace: out of memory\n");
+		goto out;
+	}
+	rb = ring_buffer__new(bpf_map__fd(s->maps.events), on_record, &c, NULL);
+	if (!rb) {
+		fprintf(stderr, "lazytrace: cannot open the ring buffer: %s\n", strerror(errno));
+		goto out;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if (o->ready_fd >= 0) {
+		/* Tells a waiting caller (tests, scripts) that probes are attached. */
+		if (write(o->ready_fd, "ready\n", 6) < 0)
+			fprintf(log, "lazytrace: cannot signal readiness: %s\n", strerror(errno));
+		close(o->ready_fd);
+	}
+	fprintf(log, "lazytrace: tracing%s; Ctrl-C to stop\n", o->duration_s ? " for the given duration" : "");
+	deadline = o->duration_s ? now_ns() + o->duration_s * 1000000000ULL : 0;
+	while (!stop && (!deadline || now_ns() < deadline)) {
+		__u64 lost;
+
+		err = ring_buffer__poll(rb, 100);
+		if (err < 0 && err != -EINTR) {
+			fprintf(stderr, "lazytrace: ring buffer poll: %s\n", strerror(-err));
+			goto out;
+		}
+		lost = read_lost(bpf_map__fd(s->maps.lost)) + read_misses(s);
+		if (lost > lost_seen) {
+			lt_recon_lost(c.recon, now_ns(), lost - lost_seen);
+			lost_seen = lost;
+		}
+	}
+	/* Drain what is left, then count what was lost up to here. */
+	ring_buffer__consume(rb);
+	{
+		__u64 full = read_lost(bpf_map__fd(s->maps.lost)), missed = read_misses(s);
+
+		if (full + missed > lost_seen)
+			lt_recon_lost(c.recon, now_ns(), full + missed - lost_seen);
+		if (full + missed)
+			fprintf(log, "lazytrace: %llu events lost: %llu with the ring buffer full, %llu "
+				"while another BPF program ran on the CPU\n",
+				(unsigned long long)(full + missed), (unsigned long long)full,
+				(unsigned long long)missed);
+	}
+	lt_recon_finish(c.recon);
+	if (c.bad_records)
+		fprintf(log, "lazytrace: %llu malformed records skipped\n", (unsigned long long)c.bad_records);
+	out->summary(out->ctx, lt_recon_stats(c.recon));
+	ret = 0;
+out:
+	ring_buffer__free(rb);
+	lt_recon_free(c.recon);
+	lazytrace_bpf__destroy(s);
+	return ret;
+}

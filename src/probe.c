@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/* src/probe.c: detect what the running kernel offers (BTF, lazy_mmu_state, our tracepoints,
+ * probe-able functions) and choose lazytrace's mode. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+
+#include "ksyms.h"
+#include "probe.h"
+
+const char *const lt_fn_names[LT_FN_MAX] = {
+	[LT_FN_MAP_PAGES] = "__kernel_map_pages",
+	[LT_FN_SET_VALID] = "set_memory_valid",
+	[LT_FN_PTE_ENTRY] = "pageattr_pte_entry",
+	[LT_FN_CHANGE_RANGE] = "change_page_range",
+	[LT_FN_CLEAR_PAGE] = "clear_page",
+	[LT_FN_COPY_PAGE] = "copy_page",
+};
+
+const char *lt_mode_name(enum lt_mode m)
+{
+	switch (m) {
+	case LT_MODE_TRACEPOINTS: return "tracepoints";
+	case LT_MODE_STATE: return "probes+lazy_mmu_state";
+	case LT_MODE_FLAG: return "probes+TIF_LAZY_MMU";
+	default: return "none";
+	}
+}
+
+static bool btf_has(const struct btf *btf, const char *name, int kind)
+{
+	return btf && btf__find_by_name_kind(btf, name, kind) >= 0;
+}
+
+void lt_kernel_probe(struct lt_kernel *k, const struct lt_ksyms *ks, const char *btf_path)
+{
+	struct utsname u;
+	struct btf *btf = NULL;
+
+	memset(k, 0, sizeof(*k));
+	k->lazy_bit = -1;
+	k->pending_bit = 31;
+	if (uname(&u) == 0) {
+		snprintf(k->release, sizeof(k->release), "%s", u.release);
+		snprintf(k->machine, sizeof(k->machine), "%s", u.machine);
+		sscanf(u.release, "%d.%d", &k->major, &k->minor);
+	}
+	if (!btf_path)
+		btf_path = "/sys/kernel/btf/vmlinux";
+	if (access(btf_path, R_OK) == 0)
+		btf = btf__parse(btf_path, NULL);
+	k->btf = btf != NULL;
+	if (btf) {
+		int id = btf__find_by_name_kind(btf, "lazy_mmu_state", BTF_KIND_STRUCT);
+
+		k->lazy_state = id >= 0;
+		if (id >= 0) {
+			const struct btf_type *t = btf__type_by_id(btf, id);
+			const struct btf_member *m = btf_members(t);
+
+			for (int i = 0; i < btf_vlen(t); i++)
+				if (!strcmp(btf__name_by_offset(btf, m[i].name_off), "ended"))
+					k->lazy_ended = true;
+		}
+		k->tracepoints = btf_has(btf, "btf_trace_lazy_mmu_enable", BTF_KIND_TYPEDEF);
+		k->barrier_events = btf_has(btf, "btf_trace_lazy_mmu_defer", BTF_KIND_TYPEDEF);
+		for (int f = 0; f < LT_FN_MAX; f++)
+			k->fn_btf[f] = btf_has(btf, lt_fn_names[f], BTF_KIND_FUNC);
+	}
+	for (int f = 0; f < LT_FN_MAX; f++)
+		k->fn_sym[f] = ks && lt_ksyms_addr(ks, lt_fn_names[f]) != 0;
+
+	if (strcmp(k->machine, "aarch64") != 0) {
+		snprintf(k->why, sizeof(k->why), "%s kernel: lazy MMU barrier batching is arm64-only",
+			 k->machine[0] ? k->machine : "unknown");
+	} else if (!k->btf) {
+		snprintf(k->why, sizeof(k->why), "no kernel BTF (%s): CONFIG_DEBUG_INFO_BTF=y is needed",
+			 btf_path);
+	} else if (k->lazy_state) {
+		k->mode = k->tracepoints ? LT_MODE_TRACEPOINTS : LT_MODE_STATE;
+	} else if (k->major > 6 || (k->major == 6 && k->minor >= 16)) {
+		/* 6.16-6.19: TIF_LAZY_MMU (bit 31) and TIF_LAZY_MMU_PENDING (bit 32) */
+		k->mode = LT_MODE_FLAG;
+		k->lazy_bit = 31;
+		k->pending_bit = 32;
+	} else {
+		snprintf(k->why, sizeof(k->why),
+			 "Linux %d.%d has no arm64 lazy MMU mode (added in 6.16)", k->major, k->minor);
+	}
+	btf__free(btf);
+}
+
+void lt_kernel_print(const struct lt_kernel *k, FILE *out)
+{
+	fprintf(out, "kernel:        %s (%s)\n", k->release, k->machine);
+	fprintf(out, "BTF:           %s\n", k->btf ? "yes" : "no");
+	fprintf(out, "lazy_mmu_state: %s%s\n", k->lazy_state ? "yes (7.0+ nesting counters)" : "no",
+		k->lazy_ended ? ", with nesting emulation" : "");
+	fprintf(out, "tracepoints:   %s\n",
+		k->tracepoints ? (k->barrier_events ? "lazy_mmu transitions + defer/flush" :
+				  "lazy_mmu transitions") : "none (stock kernel)");
+	for (int f = 0; f < LT_FN_MAX; f++) {
+		/* clear_page and copy_page are notrace: kprobes, where the kernel allows them */
+		bool access = f == LT_FN_CLEAR_PAGE || f == LT_FN_COPY_PAGE;
+
+		fprintf(out, "%-18s %s\n", lt_fn_names[f],
+			!access && k->fn_btf[f] ? "fentry/fexit" :
+			access && (k->fn_sym[f] || k->fn_btf[f]) ? "kprobe (access probe)" :
+			k->fn_sym[f] ? "kprobe" : "absent");
+	}
+	fprintf(out, "pending flag:  TIF_LAZY_MMU_PENDING = bit %u\n", k->pending_bit);
+	fprintf(out, "mode:          %s\n", lt_mode_name(k->mode));
+	if (k->mode == LT_MODE_NONE)
+		fprintf(out, "reason:        %s\n", k->why);
+}

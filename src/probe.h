@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* src/probe.h: what the running kernel offers for tracing lazy MMU mode, and which mode
+ * lazytrace uses on it. */
+#ifndef LT_PROBE_H
+#define LT_PROBE_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+struct lt_ksyms;
+
+/* Functions lazytrace probes, beyond the tracepoints. */
+enum lt_fn {
+	LT_FN_MAP_PAGES,	/* __kernel_map_pages (CONFIG_DEBUG_PAGEALLOC) */
+	LT_FN_SET_VALID,	/* set_memory_valid */
+	LT_FN_PTE_ENTRY,	/* pageattr_pte_entry (6.18+) */
+	LT_FN_CHANGE_RANGE,	/* change_page_range (6.16, 6.17) */
+	LT_FN_CLEAR_PAGE,	/* access probes: notrace, kprobes only */
+	LT_FN_COPY_PAGE,
+	LT_FN_MAX
+};
+
+extern const char *const lt_fn_names[LT_FN_MAX];
+
+enum lt_mode {
+	LT_MODE_NONE,		/* no arm64 lazy MMU mode: lazytrace cannot run */
+	LT_MODE_TRACEPOINTS,	/* patched kernel: lazy_mmu tracepoints + probes */
+	LT_MODE_STATE,		/* stock 7.0+: probes, nesting from task_struct.lazy_mmu_state */
+	LT_MODE_FLAG,		/* stock 6.16-6.19: probes, TIF_LAZY_MMU flag only (no depth) */
+};
+
+struct lt_kernel {
+	char release[65];
+	char machine[65];
+	int major, minor;
+	bool btf;			/* /sys/kernel/btf/vmlinux */
+	bool lazy_state;		/* task_struct.lazy_mmu_state in BTF */
+	bool lazy_ended;		/* lazy_mmu_state.ended: nesting emulation (patch 0003) */
+	bool tracepoints;		/* lazy_mmu_{enable,disable,pause,resume} */
+	bool barrier_events;		/* lazy_mmu_{defer,flush} */
+	bool fn_btf[LT_FN_MAX];		/* in BTF: fentry/fexit possible */
+	bool fn_sym[LT_FN_MAX];		/* in kallsyms: kprobe possible */
+	unsigned int pending_bit;	/* TIF_LAZY_MMU_PENDING */
+	int lazy_bit;			/* TIF_LAZY_MMU, -1 if none */
+	enum lt_mode mode;
+	char why[160];			/* LT_MODE_NONE: the reason */
+};
+
+/* Fills *k from uname, /sys/kernel/btf/vmlinux (or btf_path) and the kallsyms snapshot. */
+void lt_kernel_probe(struct lt_kernel *k, const struct lt_ksyms *ks, const char *btf_path);
+void lt_kernel_print(const struct lt_kernel *k, FILE *out);
+const char *lt_mode_name(enum lt_mode m);
+
+#endif /* LT_PROBE_H */

@@ -1,0 +1,856 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * src/recon.c: per-task reconstruction of lazy MMU activity (see recon.h).
+ *
+ * Each task (tid) has a stack of open sections, the deferrals not yet flushed, the
+ * __kernel_map_pages/set_memory_valid calls in progress and the last state the kernel
+ * reported. Transition events (patched kernels) drive the stack directly; on stock kernels
+ * the enable_count and TIF_LAZY_MMU_PENDING carried by every event are the only source, and
+ * the enables, disables and flushes between two events are inferred from their difference.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "recon.h"
+
+#define PAGE_SHIFT_4K	12
+#define PAGE_MASK_4K	(~(__u64)0xfff)
+#define NBUCKETS	4096	/* power of two */
+
+struct section {
+	__u64 id, ts, ip;
+};
+
+struct deferral {
+	__u64 addr, entry, ts, ip;
+	__u64 section, section_ip;
+	bool has_addr, potential, confirmed;
+};
+
+struct call {
+	__u16 type;		/* LT_MAP_PAGES or LT_SET_VALID */
+	bool enable;
+	__u64 addr, numpages, ts, ip;
+};
+
+struct task {
+	struct task *hnext;		/* hash chain */
+	struct task *prev, *next;	/* first-seen order (deterministic reports) */
+	__u32 tid, pid;
+	char comm[LT_COMM_LEN + 1];
+
+	struct section *secs;
+	unsigned int depth, secs_cap;
+	bool ended;			/* flat: a nested disable ended the mode */
+
+	struct deferral *defs;
+	size_t ndefs, defs_cap;
+	__u64 untracked;		/* deferrals beyond LT_RECON_MAX_PENDING */
+
+	struct call calls[LT_RECON_MAX_CALLS];
+	unsigned int ncalls, calls_overflow;
+
+	bool synced;			/* a state-bearing event was seen */
+	bool resync;			/* after lost events: take the next state as is */
+	bool last_pending;		/* LT_F_PENDING of the last state-bearing event */
+	__u8 enable_count, pause_count;	/* last reported by the kernel */
+
+	bool has_last_pte;
+	__u64 last_pte_entry, last_pte_addr;
+
+	__u64 last_ts;
+	__u16 last_cpu;
+};
+
+struct lt_recon {
+	enum lt_defer_source src;
+	struct lt_recon_ops ops;
+	struct task *buckets[NBUCKETS];
+	struct task *head, *tail;
+	size_t ntasks;
+	__u64 next_section;
+	bool saw_transition, saw_flush, finished;
+	struct lt_stats st;
+};
+
+/* ---------------------------------------------------------------- names */
+
+const char *lt_action_name(int action)
+{
+	static const char *const names[] = {
+		[LT_ACT_ENTER] = "enter", [LT_ACT_NEST] = "nest", [LT_ACT_LEAVE] = "leave",
+		[LT_ACT_FLUSH] = "flush", [LT_ACT_PAUSE] = "pause", [LT_ACT_RESUME] = "resume",
+		[LT_ACT_NOOP] = "noop", [LT_ACT_IGN_PAUSED] = "ignored_paused",
+		[LT_ACT_IGN_IRQ] = "ignored_irq", [LT_ACT_END] = "end", [LT_ACT_NOFLUSH] = "noflush",
+	};
+
+	if (action >= 0 && action < (int)(sizeof(names) / sizeof(names[0])) && names[action])
+		return names[action];
+	return "unknown";
+}
+
+const char *lt_level_name(int level)
+{
+	static const char *const names[] = { "pte", "pmd", "pud", "p4d", "pgd" };
+
+	if (level >= 0 && level < (int)(sizeof(names) / sizeof(names[0])))
+		return names[level];
+	return "unknown";
+}
+
+const char *lt_item_name(enum lt_item_kind kind)
+{
+	switch (kind) {
+	case LT_ITEM_ENABLE: return "enable";
+	case LT_ITEM_DISABLE: return "disable";
+	case LT_ITEM_PAUSE: return "pause";
+	case LT_ITEM_RESUME: return "resume";
+	case LT_ITEM_DEFER: return "defer";
+	case LT_ITEM_FLUSH: return "flush";
+	case LT_ITEM_MAP: return "map";
+	case LT_ITEM_MAP_RET: return "map_ret";
+	case LT_ITEM_PTE: return "pte";
+	case LT_ITEM_ACCESS: return "access";
+	case LT_ITEM_LOST: return "lost";
+	}
+	return "unknown";
+}
+
+const char *lt_hazard_name(enum lt_hazard_kind kind)
+{
+	return kind == LT_HAZARD_CONFIRMED ? "confirmed" : "potential";
+}
+
+const char *lt_anomaly_name(enum lt_anomaly_kind kind)
+{
+	switch (kind) {
+	case LT_ANOM_DISABLE_WITHOUT_ENABLE: return "disable_without_enable";
+	case LT_ANOM_LEAVE_WITH_PENDING: return "leave_with_pending";
+	case LT_ANOM_OPEN_AT_EXIT: return "open_at_exit";
+	case LT_ANOM_STATE_MISMATCH: return "state_mismatch";
+	case LT_ANOM_LOST: return "lost";
+	}
+	return "unknown";
+}
+
+/* ---------------------------------------------------------------- tasks */
+
+static unsigned int hash_tid(__u32 tid)
+{
+	return (tid * 2654435761u) >> (32 - 12);
+}
+
+static struct task *task_find(const struct lt_recon *r, __u32 tid)
+{
+	struct task *t;
+
+	for (t = r->buckets[hash_tid(tid)]; t; t = t->hnext)
+		if (t->tid == tid)
+			return t;
+	return NULL;
+}
+
+static void task_free(struct lt_recon *r, struct task *t)
+{
+	struct task **pp = &r->buckets[hash_tid(t->tid)];
+
+	while (*pp && *pp != t)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = t->hnext;
+	if (t->prev)
+		t->prev->next = t->next;
+	else
+		r->head = t->next;
+	if (t->next)
+		t->next->prev = t->prev;
+	else
+		r->tail = t->prev;
+	r->ntasks--;
+	free(t->secs);
+	free(t->defs);
+	free(t);
+}
+
+static bool task_idle(const struct task *t)
+{
+	return !t->depth && !t->ndefs && !t->untracked && !t->ncalls;
+}
+
+/* At the cap: forget up to a quarter of the tasks that hold nothing open, oldest first, or
+ * else the oldest task. */
+static void evict(struct lt_recon *r)
+{
+	size_t freed = 0;
+	struct task *t, *next;
+
+	for (t = r->head; t && freed < LT_RECON_MAX_TASKS / 4; t = next) {
+		next = t->next;
+		if (task_idle(t)) {
+			task_free(r, t);
+			freed++;
+		}
+	}
+	if (!freed && r->head)
+		task_free(r, r->head);
+}
+
+static struct task *task_get(struct lt_recon *r, __u32 tid, __u32 pid)
+{
+	struct task *t = task_find(r, tid);
+	unsigned int h;
+
+	if (t)
+		return t;
+	if (r->ntasks >= LT_RECON_MAX_TASKS)
+		evict(r);
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->tid = tid;
+	t->pid = pid;
+	h = hash_tid(tid);
+	t->hnext = r->buckets[h];
+	r->buckets[h] = t;
+	t->prev = r->tail;
+	if (r->tail)
+		r->tail->next = t;
+	else
+		r->head = t;
+	r->tail = t;
+	r->ntasks++;
+	return t;
+}
+
+/* ---------------------------------------------------------------- output */
+
+static __u64 innermost(const struct task *t)
+{
+	return t->depth ? t->secs[t->depth - 1].id : 0;
+}
+
+static __u64 npending(const struct task *t)
+{
+	return t->ndefs + t->untracked;
+}
+
+static bool ev_pending(const struct lt_event *ev)
+{
+	return ev && (ev->flags & LT_F_STATE) && (ev->flags & LT_F_PENDING);
+}
+
+static void item_init(struct lt_item *it, const struct task *t, const struct lt_event *ev,
+		      enum lt_item_kind kind, __u64 ts)
+{
+	memset(it, 0, sizeof(*it));
+	it->kind = kind;
+	it->ev = ev;
+	it->ts = ts;
+	it->pid = t->pid;
+	it->tid = t->tid;
+	it->cpu = ev ? ev->cpu : t->last_cpu;
+	it->comm = t->comm;
+	it->ip = ev ? ev->ip : 0;
+}
+
+static void emit(struct lt_recon *r, const struct task *t, struct lt_item *it)
+{
+	it->depth = t->depth;
+	if (!it->section)
+		it->section = innermost(t);
+	it->pending = npending(t) || (it->ev && ev_pending(it->ev) && it->kind != LT_ITEM_FLUSH);
+	if (r->ops.item)
+		r->ops.item(r->ops.ctx, it);
+}
+
+static void anomaly(struct lt_recon *r, const struct task *t, enum lt_anomaly_kind kind,
+		    __u64 ts, __u64 ip, __u64 count)
+{
+	struct lt_anomaly an = {
+		.kind = kind, .ts = ts, .ip = ip, .count = count, .comm = "",
+	};
+
+	if (t) {
+		an.pid = t->pid;
+		an.tid = t->tid;
+		an.comm = t->comm;
+		an.cpu = t->last_cpu;
+		an.depth = t->depth;
+	}
+	r->st.anomalies++;
+	if (r->ops.anomaly)
+		r->ops.anomaly(r->ops.ctx, &an);
+}
+
+static void hazard(struct lt_recon *r, const struct task *t, enum lt_hazard_kind kind,
+		   const struct deferral *d, const struct lt_event *ev, const __u64 *frames)
+{
+	struct lt_hazard hz = {
+		.kind = kind, .pid = t->pid, .tid = t->tid, .comm = t->comm,
+		.addr = d->addr & PAGE_MASK_4K, .section = d->section, .section_ip = d->section_ip,
+		.defer_ip = d->ip, .defer_ts = d->ts, .ts = ev->ts, .ip = ev->ip, .cpu = ev->cpu,
+		.age_ns = ev->ts > d->ts ? ev->ts - d->ts : 0,
+	};
+
+	if (frames && ev->nr_frames) {
+		hz.frames = frames;
+		hz.nr_frames = ev->nr_frames;
+	}
+	if (kind == LT_HAZARD_CONFIRMED)
+		r->st.hazards_confirmed++;
+	else
+		r->st.hazards_potential++;
+	if (r->ops.hazard)
+		r->ops.hazard(r->ops.ctx, &hz);
+}
+
+/* ---------------------------------------------------------------- state changes */
+
+static bool push_section(struct lt_recon *r, struct task *t, __u64 ts, __u64 ip)
+{
+	if (t->depth >= LT_RECON_MAX_DEPTH)
+		return false;
+	if (t->depth == t->secs_cap) {
+		unsigned int cap = t->secs_cap ? t->secs_cap * 2 : 4;
+		struct section *s = realloc(t->secs, cap * sizeof(*s));
+
+		if (!s)
+			return false;
+		t->secs = s;
+		t->secs_cap = cap;
+	}
+	t->secs[t->depth++] = (struct section){ .id = r->next_section++, .ts = ts, .ip = ip };
+	r->st.sections++;
+	if (t->depth > 1)
+		r->st.nested_sections++;
+	if (t->depth > r->st.max_depth)
+		r->st.max_depth = t->depth;
+	return true;
+}
+
+static __u64 pop_section(struct task *t)
+{
+	__u64 id = innermost(t);
+
+	if (t->depth)
+		t->depth--;
+	if (!t->depth)
+		t->ended = false;
+	return id;
+}
+
+static void drop_deferrals(struct task *t)
+{
+	t->ndefs = 0;
+	t->untracked = 0;
+	if (t->defs_cap > 64) {
+		free(t->defs);
+		t->defs = NULL;
+		t->defs_cap = 0;
+	}
+}
+
+static void flush(struct lt_recon *r, struct task *t, const struct lt_event *ev, __u64 ts,
+		  __u64 count, bool inferred)
+{
+	struct lt_item it;
+
+	drop_deferrals(t);
+	r->st.flushes++;
+	item_init(&it, t, ev, LT_ITEM_FLUSH, ts);
+	it.count = count;
+	it.inferred = inferred;
+	emit(r, t, &it);
+}
+
+static void defer(struct lt_recon *r, struct task *t, const struct lt_event *ev, int level,
+		  __u64 addr, bool has_addr, __u64 entry)
+{
+	struct lt_item it;
+
+	r->st.deferred_ptes++;
+	if (t->ndefs < LT_RECON_MAX_PENDING) {
+		if (t->ndefs == t->defs_cap) {
+			size_t cap = t->defs_cap ? t->defs_cap * 2 : 16;
+			struct deferral *d = realloc(t->defs, cap * sizeof(*d));
+
+			if (!d) {
+				t->untracked++;
+				goto out;
+			}
+			t->defs = d;
+			t->defs_cap = cap;
+		}
+		t->defs[t->ndefs++] = (struct deferral){
+			.addr = addr, .has_addr = has_addr, .entry = entry, .ts = ev->ts,
+			.ip = ev->ip, .section = innermost(t),
+			.section_ip = t->depth ? t->secs[t->depth - 1].ip : 0,
+		};
+	} else {
+		t->untracked++;
+	}
+out:
+	item_init(&it, t, ev, LT_ITEM_DEFER, ev->ts);
+	it.action = level;
+	it.addr = has_addr ? addr : 0;
+	it.entry = entry;
+	emit(r, t, &it);
+}
+
+/* Brings the reconstructed depth to the kernel's, synthesizing what happened in between. */
+static void sync_depth(struct lt_recon *r, struct task *t, const struct lt_event *ev,
+		       unsigned int target, bool report)
+{
+	struct lt_item it;
+
+	if (target == t->depth)
+		return;
+	if (report)
+		anomaly(r, t, LT_ANOM_STATE_MISMATCH, ev->ts, ev->ip, target);
+	while (t->depth > target) {
+		__u64 id;
+
+		/* Leaving the mode always emits the barriers. */
+		if (t->depth == 1 && npending(t) && !ev_pending(ev))
+			flush(r, t, ev, ev->ts, npending(t), true);
+		id = pop_section(t);
+		item_init(&it, t, ev, LT_ITEM_DISABLE, ev->ts);
+		it.action = LT_ACT_UNKNOWN;
+		it.inferred = true;
+		it.section = id;
+		emit(r, t, &it);
+	}
+	while (t->depth < target) {
+		if (!push_section(r, t, ev->ts, ev->ip))
+			break;
+		t->ended = false;
+		item_init(&it, t, ev, LT_ITEM_ENABLE, ev->ts);
+		it.action = LT_ACT_UNKNOWN;
+		it.inferred = true;
+		emit(r, t, &it);
+	}
+}
+
+static bool is_transition(const struct lt_event *ev)
+{
+	return ev->type >= LT_ENABLE && ev->type <= LT_RESUME;
+}
+
+static bool patched(const struct lt_recon *r)
+{
+	return r->src == LT_DEFER_FROM_TRACEPOINT || r->saw_transition;
+}
+
+/* Depth before a transition, from the kernel's count after it. */
+static unsigned int depth_before(const struct lt_event *ev)
+{
+	unsigned int ec = ev->enable_count;
+
+	switch (ev->action) {
+	case LT_ACT_ENTER:
+	case LT_ACT_NEST:
+		return ev->type == LT_ENABLE && ec ? ec - 1 : ec;
+	case LT_ACT_LEAVE:
+	case LT_ACT_FLUSH:
+	case LT_ACT_END:
+	case LT_ACT_NOFLUSH:
+		return ev->type == LT_DISABLE ? ec + 1 : ec;
+	}
+	return ec;
+}
+
+/* What the state carried by an event says happened since the task's previous event. */
+static void pre_state(struct lt_recon *r, struct task *t, const struct lt_event *ev)
+{
+	bool pending = ev->flags & LT_F_PENDING;
+
+	/* Stock kernels: TIF_LAZY_MMU_PENDING went away, so barriers were emitted. */
+	if (r->src == LT_DEFER_FROM_PTE_UPDATE && !r->saw_flush && t->synced && !t->resync &&
+	    t->last_pending && !pending)
+		flush(r, t, ev, ev->ts, npending(t), true);
+
+	/* A flush reports the count after the disable that caused it, reported next. */
+	if (ev->type == LT_FLUSH)
+		return;
+	if (is_transition(ev)) {
+		if (t->resync)
+			sync_depth(r, t, ev, depth_before(ev), false);
+		return;
+	}
+	sync_depth(r, t, ev, ev->enable_count, patched(r) && t->synced && !t->resync);
+}
+
+/* ---------------------------------------------------------------- events */
+
+static bool valid(const struct lt_event *ev, const __u64 *frames)
+{
+	if (ev->type < LT_ENABLE || ev->type >= LT_TYPE_MAX)
+		return false;
+	if (ev->nr_frames > LT_MAX_FRAMES || (ev->nr_frames && !frames))
+		return false;
+	switch (ev->type) {
+	case LT_ENABLE:
+		return ev->action == LT_ACT_ENTER || ev->action == LT_ACT_NEST ||
+		       ev->action == LT_ACT_NOOP || ev->action == LT_ACT_IGN_PAUSED ||
+		       ev->action == LT_ACT_IGN_IRQ || ev->action == LT_ACT_UNKNOWN;
+	case LT_DISABLE:
+		return ev->action == LT_ACT_LEAVE || ev->action == LT_ACT_FLUSH ||
+		       ev->action == LT_ACT_END || ev->action == LT_ACT_NOFLUSH ||
+		       ev->action == LT_ACT_NOOP || ev->action == LT_ACT_IGN_PAUSED ||
+		       ev->action == LT_ACT_IGN_IRQ || ev->action == LT_ACT_UNKNOWN;
+	case LT_PAUSE:
+		return ev->action == LT_ACT_PAUSE || ev->action == LT_ACT_NOOP ||
+		       ev->action == LT_ACT_IGN_IRQ || ev->action == LT_ACT_UNKNOWN;
+	case LT_RESUME:
+		return ev->action == LT_ACT_RESUME || ev->action == LT_ACT_NOOP ||
+		       ev->action == LT_ACT_IGN_IRQ || ev->action == LT_ACT_UNKNOWN;
+	case LT_DEFER:
+		return ev->action <= LT_LVL_PGD;
+	}
+	return true;
+}
+
+static void on_enable(struct lt_recon *r, struct task *t, const struct lt_event *ev)
+{
+	struct lt_item it;
+	bool opens = ev->action == LT_ACT_ENTER || ev->action == LT_ACT_NEST ||
+		     ev->action == LT_ACT_UNKNOWN;
+
+	if (opens) {
+		push_section(r, t, ev->ts, ev->ip);
+		t->ended = false;
+	}
+	item_init(&it, t, ev, LT_ITEM_ENABLE, ev->ts);
+	it.action = ev->action;
+	emit(r, t, &it);
+}
+
+static void on_disable(struct lt_recon *r, struct task *t, const struct lt_event *ev)
+{
+	struct lt_item it;
+	int a = ev->action;
+	bool closes = a == LT_ACT_LEAVE || a == LT_ACT_FLUSH || a == LT_ACT_END ||
+		      a == LT_ACT_NOFLUSH || a == LT_ACT_UNKNOWN;
+	bool leave;
+	__u64 id = 0;
+
+	item_init(&it, t, ev, LT_ITEM_DISABLE, ev->ts);
+	it.action = a;
+	if (!closes) {
+		emit(r, t, &it);
+		return;
+	}
+	if (!t->depth) {
+		anomaly(r, t, LT_ANOM_DISABLE_WITHOUT_ENABLE, ev->ts, ev->ip, 0);
+		emit(r, t, &it);
+		return;
+	}
+	leave = a == LT_ACT_LEAVE || (a == LT_ACT_UNKNOWN && t->depth == 1);
+	/* The barriers this disable emitted, if their flush event is missing. */
+	if ((leave || a == LT_ACT_FLUSH || a == LT_ACT_END) && npending(t) && !ev_pending(ev))
+		flush(r, t, ev, ev->ts, npending(t), true);
+	id = pop_section(t);
+	if (a == LT_ACT_END && t->depth)
+		t->ended = true;
+	it.section = id;
+	emit(r, t, &it);
+	if (leave && ev_pending(ev))
+		anomaly(r, t, LT_ANOM_LEAVE_WITH_PENDING, ev->ts, ev->ip, npending(t));
+}
+
+static void on_pause_resume(struct lt_recon *r, struct task *t, const struct lt_event *ev)
+{
+	struct lt_item it;
+
+	item_init(&it, t, ev, ev->type == LT_PAUSE ? LT_ITEM_PAUSE : LT_ITEM_RESUME, ev->ts);
+	it.action = ev->action;
+	emit(r, t, &it);
+}
+
+static void on_pte_update(struct lt_recon *r, struct task *t, const struct lt_event *ev)
+{
+	struct lt_item it;
+
+	if (r->src == LT_DEFER_FROM_PTE_UPDATE) {
+		if (ev->flags & LT_F_DEFERRED) {
+			defer(r, t, ev, LT_LVL_PTE, ev->addr, true, ev->arg0);
+			return;
+		}
+	} else {
+		/* Names the VA of the LT_DEFER for this entry, whichever comes first. */
+		t->has_last_pte = true;
+		t->last_pte_entry = ev->arg0;
+		t->last_pte_addr = ev->addr;
+		if (t->ndefs) {
+			struct deferral *d = &t->defs[t->ndefs - 1];
+
+			if (!d->has_addr && d->entry == ev->arg0) {
+				d->addr = ev->addr;
+				d->has_addr = true;
+			}
+		}
+	}
+	item_init(&it, t, ev, LT_ITEM_PTE, ev->ts);
+	it.addr = ev->addr;
+	it.entry = ev->arg0;
+	emit(r, t, &it);
+}
+
+static void on_defer(struct lt_recon *r, struct task *t, const struct lt_event *ev)
+{
+	bool has_addr = false;
+	__u64 addr = 0;
+
+	if (r->src != LT_DEFER_FROM_TRACEPOINT)
+		return;
+	if (t->has_last_pte && t->last_pte_entry == ev->arg0) {
+		addr = t->last_pte_addr;
+		has_addr = true;
+		t->has_last_pte = false;
+	}
+	defer(r, t, ev, ev->action, addr, has_addr, ev->arg0);
+}
+
+static void on_map(struct lt_recon *r, struct task *t, const struct lt_event *ev)
+{
+	struct lt_item it;
+
+	/*
+	 * The BPF side cannot turn __kernel_map_pages()'s struct page into an address; the
+	 * set_memory_valid() call it makes has it.
+	 */
+	if (ev->type == LT_SET_VALID && t->ncalls &&
+	    t->calls[t->ncalls - 1].type == LT_MAP_PAGES && !t->calls[t->ncalls - 1].addr)
+		t->calls[t->ncalls - 1].addr = ev->addr;
+
+	if (t->ncalls < LT_RECON_MAX_CALLS)
+		t->calls[t->ncalls++] = (struct call){
+			.type = ev->type, .enable = ev->arg1 != 0, .addr = ev->addr,
+			.numpages = ev->arg0, .ts = ev->ts, .ip = ev->ip,
+		};
+	else
+		t->calls_overflow++;
+	item_init(&it, t, ev, LT_ITEM_MAP, ev->ts);
+	it.addr = ev->addr;
+	it.count = ev->arg0;
+	it.enable = ev->arg1 != 0;
+	emit(r, t, &it);
+}
+
+static bool in_range(__u64 page, const struct call *c)
+{
+	__u64 start = c->addr & PAGE_MASK_4K;
+
+	return page >= start && ((page - start) >> PAGE_SHIFT_4K) < c->numpages;
+}
+
+static void on_map_ret(struct lt_recon *r, struct task *t, const struct lt_event *ev)
+{
+	__u16 entry_type = ev->type == LT_MAP_PAGES_RET ? LT_MAP_PAGES : LT_SET_VALID;
+	struct lt_item it;
+	struct call c;
+	bool report = true;
+	int i;
+
+	item_init(&it, t, ev, LT_ITEM_MAP_RET, ev->ts);
+	if (t->calls_overflow) {
+		t->calls_overflow--;
+		emit(r, t, &it);
+		return;
+	}
+	for (i = (int)t->ncalls - 1; i >= 0 && t->calls[i].type != entry_type; i--)
+		;
+	if (i < 0) {
+		emit(r, t, &it);
+		return;
+	}
+	c = t->calls[i];
+	t->ncalls = i;
+	it.addr = c.addr;
+	it.count = c.numpages;
+	it.enable = c.enable;
+	emit(r, t, &it);
+
+	if (!c.enable)
+		return;
+	/* Reported once, at the outermost __kernel_map_pages() return. */
+	if (entry_type == LT_SET_VALID)
+		for (int j = 0; j < i; j++)
+			if (t->calls[j].type == LT_MAP_PAGES)
+				report = false;
+	if (!report)
+		return;
+	for (size_t k = 0; k < t->ndefs; k++) {
+		struct deferral *d = &t->defs[k];
+
+		if (d->has_addr && !d->potential && in_range(d->addr & PAGE_MASK_4K, &c)) {
+			d->potential = true;
+			hazard(r, t, LT_HAZARD_POTENTIAL, d, ev, NULL);
+		}
+	}
+}
+
+static void on_access(struct lt_recon *r, struct task *t, const struct lt_event *ev,
+		      const __u64 *frames)
+{
+	__u64 page = ev->addr & PAGE_MASK_4K;
+	struct lt_item it;
+
+	item_init(&it, t, ev, LT_ITEM_ACCESS, ev->ts);
+	it.addr = ev->addr;
+	emit(r, t, &it);
+	for (size_t k = 0; k < t->ndefs; k++) {
+		struct deferral *d = &t->defs[k];
+
+		if (d->has_addr && !d->confirmed && (d->addr & PAGE_MASK_4K) == page) {
+			d->confirmed = true;
+			hazard(r, t, LT_HAZARD_CONFIRMED, d, ev, frames);
+		}
+	}
+}
+
+int lt_recon_feed(struct lt_recon *r, const struct lt_event *ev, const __u64 *frames)
+{
+	struct task *t;
+
+	if (!r || !ev)
+		return -EINVAL;
+	if (!valid(ev, frames)) {
+		r->st.invalid_events++;
+		return -EINVAL;
+	}
+	r->st.events++;
+	t = task_get(r, ev->tid, ev->pid);
+	if (!t)
+		return -ENOMEM;
+	t->pid = ev->pid;
+	t->last_ts = ev->ts;
+	t->last_cpu = ev->cpu;
+	if (ev->type == LT_TASK) {
+		memcpy(t->comm, ev->comm, LT_COMM_LEN);
+		t->comm[LT_COMM_LEN] = '\0';
+		return 0;
+	}
+	if (is_transition(ev))
+		r->saw_transition = true;
+	if (ev->type == LT_FLUSH)
+		r->saw_flush = true;
+	if (ev->flags & LT_F_STATE)
+		pre_state(r, t, ev);
+
+	switch (ev->type) {
+	case LT_ENABLE:
+		on_enable(r, t, ev);
+		break;
+	case LT_DISABLE:
+		on_disable(r, t, ev);
+		break;
+	case LT_PAUSE:
+	case LT_RESUME:
+		on_pause_resume(r, t, ev);
+		break;
+	case LT_DEFER:
+		on_defer(r, t, ev);
+		break;
+	case LT_FLUSH:
+		flush(r, t, ev, ev->ts, ev->aux, false);
+		break;
+	case LT_MAP_PAGES:
+	case LT_SET_VALID:
+		on_map(r, t, ev);
+		break;
+	case LT_MAP_PAGES_RET:
+	case LT_SET_VALID_RET:
+		on_map_ret(r, t, ev);
+		break;
+	case LT_PTE_UPDATE:
+		on_pte_update(r, t, ev);
+		break;
+	case LT_ACCESS:
+		on_access(r, t, ev, frames);
+		break;
+	}
+
+	if (ev->flags & LT_F_STATE) {
+		/* After a transition, the kernel's count must be the reconstructed depth. */
+		if (is_transition(ev) && ev->enable_count != t->depth)
+			sync_depth(r, t, ev, ev->enable_count, t->synced && !t->resync);
+		t->synced = true;
+		t->resync = false;
+		t->last_pending = ev->flags & LT_F_PENDING;
+		t->enable_count = ev->enable_count;
+		t->pause_count = ev->pause_count;
+	}
+	return 0;
+}
+
+void lt_recon_lost(struct lt_recon *r, __u64 ts, __u64 count)
+{
+	struct task *t;
+
+	if (!r || !count)
+		return;
+	r->st.lost_events += count;
+	anomaly(r, NULL, LT_ANOM_LOST, ts, 0, count);
+	for (t = r->head; t; t = t->next) {
+		if (t->depth || npending(t)) {
+			struct lt_item it;
+
+			item_init(&it, t, NULL, LT_ITEM_LOST, ts);
+			it.count = count;
+			emit(r, t, &it);
+		}
+		/* A lost flush may have completed them; the next state resyncs the depth. */
+		drop_deferrals(t);
+		t->has_last_pte = false;
+		t->resync = true;
+	}
+}
+
+void lt_recon_finish(struct lt_recon *r)
+{
+	struct task *t;
+
+	if (!r || r->finished)
+		return;
+	r->finished = true;
+	for (t = r->head; t; t = t->next)
+		if (t->depth)
+			anomaly(r, t, LT_ANOM_OPEN_AT_EXIT, t->last_ts, t->secs[t->depth - 1].ip,
+				t->depth);
+}
+
+struct lt_recon *lt_recon_new(enum lt_defer_source src, const struct lt_recon_ops *ops)
+{
+	struct lt_recon *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->src = src;
+	if (ops)
+		r->ops = *ops;
+	r->next_section = 1;
+	return r;
+}
+
+void lt_recon_free(struct lt_recon *r)
+{
+	if (!r)
+		return;
+	while (r->head)
+		task_free(r, r->head);
+	free(r);
+}
+
+const struct lt_stats *lt_recon_stats(const struct lt_recon *r)
+{
+	return &r->st;
+}
+
+const char *lt_recon_comm(const struct lt_recon *r, __u32 tid)
+{
+	const struct task *t = r ? task_find(r, tid) : NULL;
+
+	return t ? t->comm : "";
+}

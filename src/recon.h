@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * src/recon.h: per-task reconstruction of lazy MMU activity. A pure library: events in
+ * (struct lt_event, in time order per task), timeline items, hazards, anomalies and
+ * statistics out through callbacks. No BPF, no I/O: `live`, replay and the unit tests all
+ * drive it the same way.
+ */
+#ifndef LT_RECON_H
+#define LT_RECON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <linux/types.h>
+
+#include "lazytrace.h"
+
+/* Where deferrals come from; fixed per stream by the capabilities the loader attached. */
+enum lt_defer_source {
+	LT_DEFER_FROM_TRACEPOINT,	/* LT_DEFER events (patched kernel) */
+	LT_DEFER_FROM_PTE_UPDATE,	/* LT_PTE_UPDATE with LT_F_DEFERRED (stock kernels) */
+};
+
+/* What a timeline item is. */
+enum lt_item_kind {
+	LT_ITEM_ENABLE,		/* section opened (or nested); .action */
+	LT_ITEM_DISABLE,	/* section closed; .action */
+	LT_ITEM_PAUSE,
+	LT_ITEM_RESUME,
+	LT_ITEM_DEFER,		/* one deferred update (.addr if known, .entry) */
+	LT_ITEM_FLUSH,		/* deferred barriers emitted; .count completed, .inferred */
+	LT_ITEM_MAP,		/* __kernel_map_pages / set_memory_valid entry: .addr, .count pages, .enable */
+	LT_ITEM_MAP_RET,	/* ... and its return */
+	LT_ITEM_PTE,		/* per-PTE update (not itself deferred, or deferral counted elsewhere) */
+	LT_ITEM_ACCESS,		/* access probe hit: .addr */
+	LT_ITEM_LOST,		/* events were lost here: .count */
+};
+
+struct lt_item {
+	enum lt_item_kind kind;
+	const struct lt_event *ev;	/* the event behind it (NULL for synthesized items) */
+	__u64 ts;
+	__u32 pid, tid;
+	__u16 cpu;
+	const char *comm;		/* task name if known, else "" */
+	unsigned int depth;		/* nesting depth after the item (0 = outside any section) */
+	__u64 section;			/* id of the innermost section concerned, 0 if none */
+	int action;			/* enum lt_action for transitions, enum lt_level for DEFER */
+	bool inferred;			/* synthesized from state, not reported by the kernel */
+	__u64 ip;			/* call site or probed function (inferred items: that of the
+					 * event that revealed them) */
+	__u64 addr;
+	__u64 entry;
+	__u64 count;
+	bool enable;
+	bool pending;			/* task had barriers pending after the item */
+};
+
+enum lt_hazard_kind {
+	LT_HAZARD_CONFIRMED,	/* an access touched a page whose PTE update is still deferred */
+	LT_HAZARD_POTENTIAL,	/* a mapping made valid in a section was handed back, still deferred */
+};
+
+struct lt_hazard {
+	enum lt_hazard_kind kind;
+	__u32 pid, tid;
+	const char *comm;
+	__u64 addr;			/* page address */
+	__u64 section;			/* section the deferral belongs to */
+	__u64 section_ip;		/* where that section was opened */
+	__u64 defer_ip;			/* where the update was deferred */
+	__u64 defer_ts;
+	__u64 ts;			/* access (confirmed) or return (potential) */
+	__u64 ip;			/* access probe / returning function */
+	__u64 age_ns;			/* ts - defer_ts */
+	__u16 cpu;			/* CPU of the access or return */
+	const __u64 *frames;		/* kernel stack of the access, may be NULL */
+	unsigned int nr_frames;
+};
+
+enum lt_anomaly_kind {
+	LT_ANOM_DISABLE_WITHOUT_ENABLE,
+	LT_ANOM_LEAVE_WITH_PENDING,	/* outermost exit, barriers still pending after it */
+	LT_ANOM_OPEN_AT_EXIT,		/* section still open when the stream ended */
+	LT_ANOM_STATE_MISMATCH,		/* kernel's counters disagree with the reconstruction */
+	LT_ANOM_LOST,			/* events lost: state of the tasks may be incomplete */
+};
+
+struct lt_anomaly {
+	enum lt_anomaly_kind kind;
+	__u32 pid, tid;			/* 0 for LT_ANOM_LOST (not tied to a task) */
+	const char *comm;		/* task name if known, else "" */
+	__u16 cpu;
+	__u64 ts;
+	__u64 ip;
+	__u64 count;			/* lost events; open sections (OPEN_AT_EXIT); the kernel's
+					 * enable_count (STATE_MISMATCH); barriers pending (LEAVE_...) */
+	unsigned int depth;		/* reconstructed depth when it was detected (before a resync) */
+};
+
+struct lt_stats {
+	__u64 events;
+	__u64 sections;			/* sections opened (outermost and nested) */
+	__u64 nested_sections;
+	__u64 max_depth;
+	__u64 deferred_ptes;
+	__u64 flushes;
+	__u64 hazards_confirmed;
+	__u64 hazards_potential;
+	__u64 lost_events;
+	__u64 anomalies;
+	__u64 invalid_events;		/* records rejected by lt_recon_feed (-EINVAL) */
+};
+
+struct lt_recon_ops {
+	void *ctx;
+	void (*item)(void *ctx, const struct lt_item *it);
+	void (*hazard)(void *ctx, const struct lt_hazard *hz);
+	void (*anomaly)(void *ctx, const struct lt_anomaly *an);
+};
+
+struct lt_recon;
+
+struct lt_recon *lt_recon_new(enum lt_defer_source src, const struct lt_recon_ops *ops);
+void lt_recon_free(struct lt_recon *r);
+
+/* Feed one record: the event and, for LT_ACCESS, its stack frames. Returns 0, or -EINVAL
+ * for a record that is not a valid event (unknown type, action not valid for the type,
+ * nr_frames > LT_MAX_FRAMES or frames NULL with nr_frames), which is counted in
+ * stats.invalid_events and skipped; -ENOMEM if a new task cannot be tracked. */
+int lt_recon_feed(struct lt_recon *r, const struct lt_event *ev, const __u64 *frames);
+
+/* Events lost (ring buffer full) on a CPU: noted in every task's timeline that may be
+ * affected, and counted. */
+void lt_recon_lost(struct lt_recon *r, __u64 ts, __u64 count);
+
+/* End of stream: reports sections still open. */
+void lt_recon_finish(struct lt_recon *r);
+
+const struct lt_stats *lt_recon_stats(const struct lt_recon *r);
+
+/* The name of a task (from LT_TASK records), "" if unknown. */
+const char *lt_recon_comm(const struct lt_recon *r, __u32 tid);
+
+const char *lt_action_name(int action);	/* "enter", "nest", ..., "unknown" */
+const char *lt_level_name(int level);	/* "pte", "pmd", ... */
+const char *lt_item_name(enum lt_item_kind kind);	/* "enable", ..., "lost" (the JSON "type") */
+const char *lt_hazard_name(enum lt_hazard_kind kind);	/* "confirmed", "potential" */
+const char *lt_anomaly_name(enum lt_anomaly_kind kind);	/* "disable_without_enable", ... */
+
+/* Bounds on the state kept (memory stays bounded whatever the stream). */
+#define LT_RECON_MAX_TASKS	32768	/* beyond: idle tasks, then the oldest, are forgotten */
+#define LT_RECON_MAX_DEPTH	256	/* sections per task (enable_count is a u8) */
+#define LT_RECON_MAX_PENDING	16384	/* deferrals remembered per task; more are only counted */
+#define LT_RECON_MAX_CALLS	8	/* open __kernel_map_pages/set_memory_valid calls per task */
+
+#endif /* LT_RECON_H */

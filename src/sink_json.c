@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+/* src/sink_json.c: JSON Lines output (see sink_json.h for the fields). */
+#include <stdlib.h>
+
+#include "ksyms.h"
+#include "sink_json.h"
+
+struct lt_sink_json {
+	FILE *out;
+	struct lt_json_opts o;
+	const struct lt_ksyms *ks;
+};
+
+void lt_json_default_opts(struct lt_json_opts *o)
+{
+	o->show_pte = true;
+}
+
+struct lt_sink_json *lt_sink_json_new(FILE *out, const struct lt_json_opts *opts,
+				      const struct lt_ksyms *ks)
+{
+	struct lt_sink_json *s = calloc(1, sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->out = out;
+	if (opts)
+		s->o = *opts;
+	else
+		lt_json_default_opts(&s->o);
+	s->ks = ks;
+	return s;
+}
+
+void lt_json_string(FILE *out, const char *str)
+{
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)(str ? str : ""); *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p == '\n')
+			fputs("\\n", out);
+		else if (*p == '\t')
+			fputs("\\t", out);
+		else if (*p < 0x20 || *p >= 0x7f)	/* bytes, not UTF-8: keep the line valid */
+			fprintf(out, "\\u%04x", *p);
+		else
+			fputc(*p, out);
+	}
+	fputc('"', out);
+}
+
+static void key_str(struct lt_sink_json *s, const char *k, const char *v)
+{
+	fprintf(s->out, ",\"%s\":", k);
+	lt_json_string(s->out, v);
+}
+
+static void key_u64(struct lt_sink_json *s, const char *k, unsigned long long v)
+{
+	fprintf(s->out, ",\"%s\":%llu", k, v);
+}
+
+static void key_hex(struct lt_sink_json *s, const char *k, unsigned long long v)
+{
+	fprintf(s->out, ",\"%s\":\"0x%llx\"", k, v);
+}
+
+static void key_bool(struct lt_sink_json *s, const char *k, bool v)
+{
+	fprintf(s->out, ",\"%s\":%s", k, v ? "true" : "false");
+}
+
+static void key_site(struct lt_sink_json *s, const char *k, __u64 ip)
+{
+	char buf[192];
+
+	key_str(s, k, lt_ksyms_format(s->ks, ip, buf, sizeof(buf)));
+}
+
+static void begin(struct lt_sink_json *s, const char *type, __u64 ts, __u16 cpu, __u32 pid,
+		  __u32 tid, const char *comm)
+{
+	fputs("{\"type\":", s->out);
+	lt_json_string(s->out, type);
+	key_u64(s, "ts_ns", ts);
+	key_u64(s, "cpu", cpu);
+	key_u64(s, "pid", pid);
+	key_u64(s, "tid", tid);
+	key_str(s, "comm", comm);
+}
+
+static void end(struct lt_sink_json *s)
+{
+	fputs("}\n", s->out);
+}
+
+static const char *map_func(const struct lt_item *it)
+{
+	if (it->ev && (it->ev->type == LT_MAP_PAGES || it->ev->type == LT_MAP_PAGES_RET))
+		return "__kernel_map_pages";
+	return "set_memory_valid";
+}
+
+static void on_item(void *ctx, const struct lt_item *it)
+{
+	struct lt_sink_json *s = ctx;
+
+	if (it->kind == LT_ITEM_PTE && !s->o.show_pte)
+		return;
+	begin(s, lt_item_name(it->kind), it->ts, it->cpu, it->pid, it->tid, it->comm);
+	key_u64(s, "depth", it->depth);
+	key_u64(s, "section", it->section);
+	switch (it->kind) {
+	case LT_ITEM_ENABLE:
+	case LT_ITEM_DISABLE:
+	case LT_ITEM_PAUSE:
+	case LT_ITEM_RESUME:
+		key_str(s, "action", lt_action_name(it->action));
+		key_site(s, "site", it->ip);
+		key_hex(s, "ip", it->ip);
+		key_bool(s, "pending", it->pending);
+		key_bool(s, "inferred", it->inferred);
+		break;
+	case LT_ITEM_DEFER:
+		key_str(s, "level", lt_level_name(it->action));
+		if (it->addr)
+			key_hex(s, "addr", it->addr);
+		key_hex(s, "entry", it->entry);
+		key_site(s, "site", it->ip);
+		key_hex(s, "ip", it->ip);
+		key_bool(s, "pending", it->pending);
+		break;
+	case LT_ITEM_FLUSH:
+		key_u64(s, "count", it->count);
+		key_site(s, "site", it->ip);
+		key_hex(s, "ip", it->ip);
+		key_bool(s, "pending", it->pending);
+		key_bool(s, "inferred", it->inferred);
+		break;
+	case LT_ITEM_MAP:
+	case LT_ITEM_MAP_RET:
+		key_str(s, "func", map_func(it));
+		if (it->addr)
+			key_hex(s, "addr", it->addr);
+		if (it->kind == LT_ITEM_MAP || it->addr) {
+			key_u64(s, "count", it->count);
+			key_bool(s, "enable", it->enable);
+		}
+		key_site(s, "site", it->ip);
+		key_hex(s, "ip", it->ip);
+		break;
+	case LT_ITEM_PTE:
+		key_hex(s, "addr", it->addr);
+		key_hex(s, "entry", it->entry);
+		key_bool(s, "deferred", it->ev && (it->ev->flags & LT_F_DEFERRED));
+		key_site(s, "site", it->ip);
+		key_hex(s, "ip", it->ip);
+		key_bool(s, "pending", it->pending);
+		break;
+	case LT_ITEM_ACCESS:
+		key_hex(s, "addr", it->addr);
+		key_site(s, "site", it->ip);
+		key_hex(s, "ip", it->ip);
+		break;
+	case LT_ITEM_LOST:
+		key_u64(s, "count", it->count);
+		break;
+	}
+	end(s);
+}
+
+static void on_hazard(void *ctx, const struct lt_hazard *hz)
+{
+	struct lt_sink_json *s = ctx;
+	char buf[192];
+
+	begin(s, "hazard", hz->ts, hz->cpu, hz->pid, hz->tid, hz->comm);
+	key_str(s, "kind", lt_hazard_name(hz->kind));
+	key_hex(s, "addr", hz->addr);
+	key_u64(s, "section", hz->section);
+	key_site(s, "section_site", hz->section_ip);
+	key_site(s, "defer_site", hz->defer_ip);
+	key_u64(s, "defer_ts_ns", hz->defer_ts);
+	key_site(s, "access_site", hz->ip);
+	key_u64(s, "age_ns", hz->age_ns);
+	fputs(",\"stack\":[", s->out);
+	for (unsigned int i = 0; hz->frames && i < hz->nr_frames; i++) {
+		if (i)
+			fputc(',', s->out);
+		lt_json_string(s->out, lt_ksyms_format(s->ks, hz->frames[i], buf, sizeof(buf)));
+	}
+	fputc(']', s->out);
+	end(s);
+}
+
+static void on_anomaly(void *ctx, const struct lt_anomaly *an)
+{
+	struct lt_sink_json *s = ctx;
+
+	begin(s, "anomaly", an->ts, an->cpu, an->pid, an->tid, an->comm);
+	key_str(s, "kind", lt_anomaly_name(an->kind));
+	key_u64(s, "depth", an->depth);
+	key_u64(s, "count", an->count);
+	if (an->ip) {
+		key_site(s, "site", an->ip);
+		key_hex(s, "ip", an->ip);
+	}
+	end(s);
+}
+
+void lt_sink_json_ops(struct lt_sink_json *s, struct lt_recon_ops *ops)
+{
+	ops->ctx = s;
+	ops->item = on_item;
+	ops->hazard = on_hazard;
+	ops->anomaly = on_anomaly;
+}
+
+void lt_sink_json_summary(void *sink, const struct lt_stats *st)
+{
+	struct lt_sink_json *s = sink;
+
+	fputs("{\"type\":\"summary\"", s->out);
+	key_u64(s, "events", st->events);
+	key_u64(s, "sections", st->sections);
+	key_u64(s, "nested_sections", st->nested_sections);
+	key_u64(s, "max_depth", st->max_depth);
+	key_u64(s, "deferred_ptes", st->deferred_ptes);
+	key_u64(s, "flushes", st->flushes);
+	key_u64(s, "hazards_confirmed", st->hazards_confirmed);
+	key_u64(s, "hazards_potential", st->hazards_potential);
+	key_u64(s, "lost_events", st->lost_events);
+	key_u64(s, "anomalies", st->anomalies);
+	end(s);
+	fflush(s->out);
+}
+
+void lt_sink_json_free(struct lt_sink_json *s)
+{
+	free(s);
+}

@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""tests/lab/ltjson.py: read `lazytrace live --json` output and print facts as key=value.
+
+  ltjson.py counts FILE           whole-run counts: items per type, map items per function,
+                                  hazards per kind, and the summary's keys (summary.KEY)
+  ltjson.py window FILE PREFIX    the section opened at depth 1 by a call site starting with
+                                  PREFIX, up to its close: transitions, deferrals, flushes and
+                                  hazards inside it
+Every line of FILE must be a JSON object; a line that is not is an error (exit 1).
+"""
+import json
+import sys
+from collections import Counter
+
+
+def load(path):
+    objs = []
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            line = line.strip()
+            if not line:
+                continue
+            try:
+                objs.append(json.loads(line))
+            except json.JSONDecodeError as e:
+                sys.exit(f"{path}:{n}: not JSON: {e}")
+    return objs
+
+
+def func(site):
+    return (site or "").split("+")[0]
+
+
+def counts(objs):
+    c = Counter()
+    for o in objs:
+        t = o.get("type")
+        if t == "summary":
+            for k, v in o.items():
+                if k != "type":
+                    c["summary." + k] = v
+            continue
+        c["type." + str(t)] += 1
+        if t in ("map", "map_ret"):
+            c[f"{t}.{o.get('func') or func(o.get('site'))}"] += 1
+        if t == "hazard":
+            c["hazard." + str(o.get("kind"))] += 1
+    c["lines"] = len(objs)
+    c["summary_last"] = int(bool(objs) and objs[-1].get("type") == "summary")
+    return c
+
+
+def window(objs, prefix):
+    c = Counter({"hazard.confirmed": 0, "hazard.potential": 0})
+    tid, seq, hz = None, [], []
+    for o in objs:
+        t = o.get("type")
+        if tid is None:
+            if t == "enable" and o.get("depth") == 1 and (o.get("site") or "").startswith(prefix):
+                tid = o.get("tid")
+            else:
+                continue
+        if o.get("tid") != tid:
+            continue
+        if t in ("enable", "disable"):
+            c[t] += 1
+            c[f"{t}.{o.get('action')}"] += 1
+            c["max_depth"] = max(c["max_depth"], o.get("depth", 0))
+        elif t == "defer":
+            c["defer"] += o.get("count", 1)
+        elif t == "flush":
+            c["flush"] += 1
+            c["flushed"] += o.get("count", 0)
+            seq.append(str(o.get("count", 0)))
+        elif t == "hazard":
+            c["hazard." + str(o.get("kind"))] += 1
+            if o.get("kind") == "confirmed":
+                hz.append(str(o.get("addr")))
+        if t == "disable" and o.get("depth") == 0:
+            c["complete"] = 1
+            break
+    c["flush_seq"] = ",".join(seq) or "none"
+    c["confirmed_addrs"] = ",".join(hz) or "none"
+    return c
+
+
+def main():
+    if len(sys.argv) < 3 or sys.argv[1] not in ("counts", "window"):
+        sys.exit(__doc__)
+    objs = load(sys.argv[2])
+    c = counts(objs) if sys.argv[1] == "counts" else window(objs, sys.argv[3])
+    for k in sorted(c):
+        print(f"{k}={c[k]}")
+
+
+if __name__ == "__main__":
+    main()

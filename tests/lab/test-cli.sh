@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# tests/lab/test-cli.sh: the host build's command line: help, version, bad options (exit 2,
+# one-line error), and a kernel without arm64 lazy MMU mode (this x86-64 host: exit 1).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+. tests/lab/assert.sh
+lt=build/host/lazytrace
+
+run() { "$lt" "$@" >"$tmp/out" 2>"$tmp/err"; echo $?; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+expect_eq "--version exits 0" 0 "$(run --version)"
+expect_match "... and names the ABI" '^lazytrace [0-9.]+ \(event ABI [0-9]+\)$' "$(cat "$tmp/out")"
+expect_eq "--help exits 0" 0 "$(run --help)"
+expect_match "... and lists live and probe" 'live' "$(grep -E '^  (live|probe) ' "$tmp/out" | tr '\n' ' ')"
+expect_eq "live --help exits 0" 0 "$(run live --help)"
+expect_match "... and documents --duration" '--duration S' "$(cat "$tmp/out")"
+expect_eq "probe --help exits 0" 0 "$(run probe --help)"
+
+bad() {	# bad NAME EXPECTED-ERROR-REGEX ARGS...
+	local name=$1 re=$2
+	shift 2
+	expect_eq "$name: exit 2" 2 "$(run "$@")"
+	expect_match "$name: one-line error" "$re" "$(cat "$tmp/err")"
+	expect_eq "$name: exactly one line on stderr" 1 "$(grep -c '' "$tmp/err" | head -1)"
+}
+bad "no command" '^usage: lazytrace' 
+bad "unknown command" "^lazytrace: unknown command 'frobnicate'" frobnicate
+bad "non-numeric --duration" "^lazytrace: invalid value 'x' for --duration" live --duration x
+bad "zero --duration" "^lazytrace: invalid value '0' for --duration" live --duration 0
+bad "negative --pid" "^lazytrace: invalid value '-3' for --pid" live --pid -3
+bad "ring buffer not a power of two" '^lazytrace: --ringbuf-kb must be a power of two$' live --ringbuf-kb 12
+bad "access probe without argument" "^lazytrace: invalid --access-probe 'clear_page'" live --access-probe clear_page
+bad "access probe argument 0" "^lazytrace: invalid value '0' for --access-probe" live --access-probe clear_page:0
+bad "comm too long" '^lazytrace: --comm takes a task name' live --comm abcdefghijklmnopqrstuvwxyz
+bad "stray argument" "^lazytrace live: unexpected argument 'extra'" live extra
+bad "unknown option" "unrecognized option '--frob'" live --frob
+
+# This host is x86-64: no arm64 lazy MMU mode.
+expect_eq "probe on x86-64 exits 1" 1 "$(run probe)"
+expect_match "... saying why" "^reason: +x86_64 kernel: lazy MMU barrier batching is arm64-only$" "$(grep '^reason:' "$tmp/out")"
+expect_eq "probe with a missing BTF file exits 1" 1 "$(run probe --btf /nonexistent)"
+expect_match "... reporting no BTF" '^BTF: +no$' "$(grep '^BTF:' "$tmp/out")"
+
+finish

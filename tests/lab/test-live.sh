@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# tests/lab/test-live.sh: `lazytrace live` end to end in the lab guest.
+#  - patched kernel, debug_pagealloc=on: "seed 8 5" under each nesting mode, exact counts in
+#    the scenario's section, the noflush hazard on B's address; ftrace on the same pid in the
+#    same run counts what lazytrace must have seen;
+#  - a munmap workload shows sections nested through zap_pte_range -> __kernel_map_pages;
+#  - a 4 KiB ring buffer: events received + events reported lost = events produced;
+#  - stock Debian 7.2 and 6.19 kernels: probe and live run in their degraded modes.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+. tests/lab/assert.sh
+
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+kv() { sed -n "s/^$2=//p" <<<"$1"; }	# kv "$facts" KEY
+
+# same_as_ftrace NAME FTRACE LAZYTRACE LOST: equal when lazytrace lost nothing; otherwise
+# lazytrace saw no more than ftrace, and what it missed is within what it reported lost.
+same_as_ftrace() {
+	if [ "${4:-0}" -eq 0 ]; then
+		expect_eq "$1 (ftrace: $2)" "$2" "$3"
+	elif [ "${3:-0}" -le "${2:-0}" ] && [ $(( ${2:-0} - ${3:-0} )) -le "$4" ]; then
+		pass "$1 (ftrace: $2, lazytrace: $3, $4 reported lost)"
+	else
+		fail "$1" "ftrace $2, lazytrace $3, reported lost $4"
+	fi
+}
+
+scripts/guest-run -q --kernel patched --append debug_pagealloc=on --out "$out/p" --timeout 240 -- sh -c '
+	D=/sys/kernel/debug/lazy_mmu
+	for m in nested flat noflush; do
+		echo $m >$D/nesting
+		lazytrace-capture seed-$m -- sh -c "echo seed 8 5 >$D/scenario"
+		cat $D/scenario >/out/seed-$m.scenario
+	done
+	echo nested >$D/nesting
+	lazytrace-capture storm -- munmap-storm 4 2
+	lazytrace-capture overflow --ringbuf-kb 4 --no-default-access -- munmap-storm 4 2
+	lazytrace probe >/out/probe.txt; echo $? >/out/probe.rc' >"$out/console.log" 2>&1
+expect_eq "patched-kernel guest run exits 0" 0 $?
+
+common="complete=1 disable=2 disable.leave=1 enable=2 enable.enter=1 enable.nest=1 max_depth=2"
+for m in nested flat noflush; do
+	f=$out/p/seed-$m
+	expect_eq "seed-$m: command and lazytrace exit 0, ftrace lost nothing" \
+		"command=0 lazytrace=0 ftrace_lost=0" "$(cat "$f.status" 2>/dev/null)"
+	w=$(tests/lab/ltjson.py window "$f.json" scenario_ 2>&1 | tr '\n' ' ')
+	case $m in
+	nested) want="disable.flush=1 defer=14 flush=2 flushed=14 flush_seq=9,5" ;;
+	flat) want="disable.end=1 defer=9 flush=1 flushed=9 flush_seq=9" ;;
+	noflush) want="disable.noflush=1 defer=14 flush=1 flushed=14 flush_seq=14" ;;
+	esac
+	for kvp in $common $want; do
+		expect_eq "seed-$m: ${kvp%%=*} in the scenario's section" "${kvp#*=}" "$(kv "$(tr ' ' '\n' <<<"$w")" "${kvp%%=*}")"
+	done
+	b=$(sed -n 's/.* b=\(0x[0-9a-f]*\) .*/\1/p' "$f.scenario" 2>/dev/null)
+	if [ $m = noflush ]; then
+		expect_eq "seed-noflush: exactly one confirmed hazard" 1 "$(kv "$(tr ' ' '\n' <<<"$w")" hazard.confirmed)"
+		expect_eq "seed-noflush: ... on B's address" "$b" "$(kv "$(tr ' ' '\n' <<<"$w")" confirmed_addrs)"
+		expect_eq "seed-noflush: one potential hazard (B handed back still deferred)" 1 \
+			"$(kv "$(tr ' ' '\n' <<<"$w")" hazard.potential)"
+	else
+		expect_eq "seed-$m: no confirmed hazard" "none" "$(kv "$(tr ' ' '\n' <<<"$w")" confirmed_addrs)"
+		expect_eq "seed-$m: no potential hazard" 0 "$(kv "$(tr ' ' '\n' <<<"$w")" hazard.potential)"
+	fi
+
+	# Whole run of the pid: lazytrace against ftrace, when lazytrace lost nothing.
+	c=$(tests/lab/ltjson.py counts "$f.json" 2>&1)
+	ft() { awk -v e="$1" '$1 == e { print $2 }' "$f.ftrace" 2>/dev/null; }
+	expect_eq "seed-$m: the JSON ends with the summary" 1 "$(kv "$c" summary_last)"
+	expect_match "seed-$m: lost events counted" '^[0-9]+$' "$(kv "$c" summary.lost_events)"
+	for pair in "map.set_memory_valid lt_entry_set_memory_valid" "map_ret.set_memory_valid lt_ret_set_memory_valid" \
+		"map.__kernel_map_pages lt_entry___kernel_map_pages" "map_ret.__kernel_map_pages lt_ret___kernel_map_pages" \
+		"type.enable lazy_mmu_enable" "type.disable lazy_mmu_disable" "type.flush lazy_mmu_flush"; do
+		set -- $pair
+		same_as_ftrace "seed-$m: lazytrace $1 = ftrace $2" "$(ft "$2")" "$(kv "$c" "$1")" \
+			"$(kv "$c" summary.lost_events)"
+	done
+done
+
+# The natural workload: munmap nests __kernel_map_pages sections inside zap_pte_range's.
+c=$(tests/lab/ltjson.py counts "$out/p/storm.json" 2>&1)
+expect_eq "storm: command and lazytrace exit 0, ftrace lost nothing" "command=0 lazytrace=0 ftrace_lost=0" \
+	"$(cat "$out/p/storm.status" 2>/dev/null)"
+expect_match "storm: nested sections seen" '^[1-9][0-9]*$' "$(kv "$c" summary.nested_sections)"
+same_as_ftrace "storm: lazytrace __kernel_map_pages calls = ftrace's" \
+	"$(awk '$1 == "lt_entry___kernel_map_pages" { print $2 }' "$out/p/storm.ftrace")" "$(kv "$c" map.__kernel_map_pages)" \
+	"$(kv "$c" summary.lost_events)"
+expect_match "storm: a nested section opened under zap_pte_range (inlined in __zap_vma_range on 7.2)" \
+	'^(__zap_vma_range|zap_pte_range|zap_pmd_range|unmap_page_range)' \
+	"$(python3 - "$out/p/storm.json" <<'PY'
+import json, sys
+open_sites = {}
+for line in open(sys.argv[1]):
+    o = json.loads(line)
+    if o.get("type") == "enable" and o.get("depth") == 1:
+        open_sites[o["tid"]] = o.get("site", "")
+    if o.get("type") == "enable" and o.get("depth") == 2:
+        print(open_sites.get(o["tid"], "")); break
+PY
+)"
+
+# A 4 KiB ring buffer overflows: what arrived plus what was counted lost is what was produced
+# (ftrace counts every event lazytrace emits for the pid, plus one LT_TASK record).
+c=$(tests/lab/ltjson.py counts "$out/p/overflow.json" 2>&1)
+produced=$(awk '{ s += $2 } END { print s + 1 }' "$out/p/overflow.ftrace" 2>/dev/null)
+lost=$(kv "$c" summary.lost_events)
+expect_match "overflow: events were lost" '^[1-9][0-9]*$' "$lost"
+expect_eq "overflow: received + lost = produced ($produced)" "$produced" $(( $(kv "$c" summary.events) + ${lost:-0} ))
+expect_match "overflow: lazytrace reports the loss" "lost" "$(cat "$out/p/overflow.stderr" "$out/p/overflow.json" 2>/dev/null | grep -i lost | head -1)"
+
+expect_eq "patched probe exits 0" 0 "$(cat "$out/p/probe.rc" 2>/dev/null)"
+expect_match "patched probe: mode tracepoints" '^mode: +tracepoints$' "$(grep '^mode:' "$out/p/probe.txt" 2>/dev/null)"
+
+# Stock kernels: no tracepoints; KFENCE with sample_interval=1 calls set_memory_valid.
+for v in 7.2 6.19; do
+	case $v in 7.2) mode='probes\+lazy_mmu_state' ;; 6.19) mode='probes\+TIF_LAZY_MMU' ;; esac
+	scripts/guest-run -q --kernel stock:$v --append kfence.sample_interval=1 --out "$out/s$v" --timeout 120 -- sh -c '
+		lazytrace probe >/out/probe.txt; echo $? >/out/probe.rc
+		lazytrace live --json --duration 3 >/out/live.json 2>/out/live.stderr; echo $? >/out/live.rc' \
+		>"$out/console-$v.log" 2>&1
+	expect_eq "stock $v: guest run exits 0" 0 $?
+	expect_eq "stock $v: probe exits 0" 0 "$(cat "$out/s$v/probe.rc" 2>/dev/null)"
+	expect_match "stock $v: probe reports the degraded mode" "^mode: +$mode\$" "$(grep '^mode:' "$out/s$v/probe.txt" 2>/dev/null)"
+	expect_eq "stock $v: live exits 0" 0 "$(cat "$out/s$v/live.rc" 2>/dev/null)"
+	expect_match "stock $v: live reports the mode" "mode $mode" "$(cat "$out/s$v/live.stderr" 2>/dev/null)"
+	c=$(tests/lab/ltjson.py counts "$out/s$v/live.json" 2>&1)
+	expect_match "stock $v: set_memory_valid calls traced" '^[1-9][0-9]*$' "$(kv "$c" map.set_memory_valid)"
+	expect_match "stock $v: with the nesting state" '"depth": ?[0-9]' \
+		"$(grep '"type": \?"map"' "$out/s$v/live.json" | grep set_memory_valid | head -1)"
+done
+
+finish

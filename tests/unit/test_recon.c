@@ -1,0 +1,1224 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tests/unit/test_recon.c: the reconstruction (src/recon.c), the text and JSON sinks and the
+ * kallsyms snapshot, on event streams built here: the thread's three timelines (seed 8 5) as
+ * the patched kernel emits them and as a stock kernel shows them (state and PENDING only),
+ * unbalanced and interleaved streams, lost events, invalid and random records.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "ksyms.h"
+#include "recon.h"
+#include "sink_json.h"
+#include "sink_text.h"
+
+/* ------------------------------------------------------------ symbols and addresses */
+
+static const char KALLSYMS[] =
+	"0000000000000000 A __per_cpu_start\n"
+	"ffff800080010000 T _stext\n"
+	"ffff800080123000 t scenario_write\n"
+	"ffff800080123800 t scenario_read\n"
+	"ffff800080200000 T __set_ptes_anysz.constprop.0\n"
+	"ffff800080300000 t update_range_prot\n"
+	"ffff800080300300 t pageattr_pte_entry\n"
+	"ffff800080400000 T clear_page\n"
+	"ffff800080400100 T copy_page\n"
+	"ffff800080500000 T __kernel_map_pages\n"
+	"ffff800080500200 T set_memory_valid\n"
+	"ffff800080600000 W weak_fn\n"
+	"ffff800080700000 D some_data\n"
+	"ffff800080700100 r some_rodata\n"
+	"ffff800000001000 t mod_fn\t[lazymod]\n"
+	"garbage line\n"
+	"ffff800080800000 T\n";
+
+#define IP_ENTER	0xffff800080123690ULL	/* scenario_write+0x690 */
+#define IP_LEAVE	0xffff8000801236e0ULL
+#define IP_LEAVE_FLUSH	0xffff8000801236f0ULL
+#define IP_SETPTES	0xffff8000802000d4ULL	/* __set_ptes_anysz.constprop.0+0xd4 */
+#define IP_NEST		0xffff8000803001e8ULL	/* update_range_prot+0x1e8 */
+#define IP_NEST_DIS	0xffff800080300208ULL
+#define IP_PTE_FN	0xffff800080300300ULL	/* pageattr_pte_entry (probed) */
+#define IP_PTE_DEFER	0xffff800080300394ULL	/* pageattr_pte_entry+0x94 */
+#define IP_CLEAR_PAGE	0xffff800080400000ULL
+#define IP_MAP_PAGES	0xffff800080500000ULL
+#define IP_SET_VALID	0xffff800080500200ULL
+
+#define VA_A		0xffff000010000000ULL	/* A: N pages from here */
+#define VA_B		0xffff000012345000ULL
+#define VA_C		0xffff000014000000ULL
+#define ENTRY_A		0xffff0000c0100000ULL
+#define ENTRY_B		0xffff0000c01048d0ULL
+#define ENTRY_C		0xffff0000c0200000ULL
+
+/* ------------------------------------------------------------ event streams */
+
+#define MAX_EV 4096
+
+struct stream {
+	struct lt_event ev[MAX_EV];
+	const __u64 *fr[MAX_EV];
+	int n;
+};
+
+struct cur {
+	__u32 pid, tid;
+	__u16 cpu;
+	__u64 ts;
+	bool stock;		/* flags: state always; no transition/defer/flush events */
+};
+
+static const __u64 FRAMES[3] = { IP_CLEAR_PAGE + 0x10, 0xffff800080300040ULL, IP_ENTER + 0x20 };
+
+static struct lt_event *add(struct stream *s, struct cur *c, int type, int ec, bool pending)
+{
+	struct lt_event *e;
+
+	if (s->n >= MAX_EV)
+		abort();
+	e = &s->ev[s->n];
+	s->fr[s->n] = NULL;
+	s->n++;
+	memset(e, 0, sizeof(*e));
+	c->ts += 1000;
+	e->ts = c->ts;
+	e->pid = c->pid;
+	e->tid = c->tid;
+	e->cpu = c->cpu;
+	e->type = type;
+	e->enable_count = ec;
+	e->flags = LT_F_STATE | (pending ? LT_F_PENDING : 0);
+	return e;
+}
+
+static void add_task(struct stream *s, struct cur *c, const char *comm)
+{
+	struct lt_event *e = add(s, c, LT_TASK, 0, false);
+
+	e->flags = 0;
+	snprintf(e->comm, sizeof(e->comm), "%s", comm);
+}
+
+static void add_trans(struct stream *s, struct cur *c, int type, int action, int ec, bool pending,
+		      __u64 ip)
+{
+	struct lt_event *e = add(s, c, type, action == LT_ACT_ENTER || action == LT_ACT_NEST ?
+					     ec : ec, pending);
+
+	e->action = action;
+	e->ip = ip;
+}
+
+/* One deferred kernel PTE update: LT_DEFER on patched kernels, a deferred LT_PTE_UPDATE on
+ * stock ones. with_pte: the patched kernel's pageattr_pte_entry probe precedes the defer. */
+static __u64 add_defer(struct stream *s, struct cur *c, int ec, __u64 va, __u64 entry,
+		       __u64 ip, bool with_pte)
+{
+	struct lt_event *e;
+
+	if (c->stock || with_pte) {
+		e = add(s, c, LT_PTE_UPDATE, ec, true);
+		e->ip = IP_PTE_FN;
+		e->addr = va;
+		e->arg0 = entry;
+		e->arg1 = 0x0060000012345703ULL;
+		if (c->stock) {
+			e->flags |= LT_F_DEFERRED;
+			return e->ts;
+		}
+	}
+	e = add(s, c, LT_DEFER, ec, true);
+	e->action = LT_LVL_PTE;
+	e->ip = ip;
+	e->arg0 = entry;
+	e->arg1 = 0x0060000012345703ULL;
+	return e->ts;
+}
+
+static void add_flush(struct stream *s, struct cur *c, int ec, unsigned int completed, __u64 ip)
+{
+	struct lt_event *e;
+
+	if (c->stock)
+		return;
+	e = add(s, c, LT_FLUSH, ec, false);
+	e->aux = completed;
+	e->ip = ip;
+}
+
+static void add_map(struct stream *s, struct cur *c, int type, int ec, bool pending, __u64 va,
+		    __u64 n, int enable)
+{
+	struct lt_event *e = add(s, c, type, ec, pending);
+
+	e->ip = type == LT_MAP_PAGES || type == LT_MAP_PAGES_RET ? IP_MAP_PAGES : IP_SET_VALID;
+	if (type == LT_MAP_PAGES || type == LT_SET_VALID) {
+		e->addr = va;
+		e->arg0 = n;
+		e->arg1 = enable;
+	}
+}
+
+static __u64 add_access(struct stream *s, struct cur *c, int ec, bool pending, __u64 va,
+			bool frames)
+{
+	struct lt_event *e = add(s, c, LT_ACCESS, ec, pending);
+
+	e->ip = IP_CLEAR_PAGE;
+	e->addr = va;
+	if (frames) {
+		e->nr_frames = 3;
+		s->fr[s->n - 1] = FRAMES;
+	}
+	return e->ts;
+}
+
+enum mode { NESTED, FLAT, NOFLUSH };
+static const char *const mode_names[] = { "nested", "flat", "noflush" };
+
+struct seed_info {
+	__u64 b_defer_ts, access_ts;
+};
+
+/*
+ * The thread's diagram, `seed N M` as the patched kernel emits it (or, stock, as a stock
+ * kernel's probes see it: per-PTE updates with the task's state). with_map: the
+ * __kernel_map_pages() / set_memory_valid() calls around the nested section are traced.
+ */
+static struct seed_info seed(struct stream *s, struct cur *c, enum mode m, int n, int mm,
+			     bool with_map)
+{
+	struct seed_info si;
+	bool stock = c->stock;
+	bool b_pending = m == NOFLUSH;
+
+	add_task(s, c, "sh");
+	if (!stock)
+		add_trans(s, c, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
+	for (int i = 0; i < n; i++)
+		add_defer(s, c, 1, VA_A + 0x1000ULL * i, ENTRY_A + 8 * i, IP_SETPTES, false);
+	if (with_map) {
+		/* as the BPF side sends it: no address; set_memory_valid()'s gives it */
+		add_map(s, c, LT_MAP_PAGES, 1, n > 0, 0, 1, 1);
+		add_map(s, c, LT_SET_VALID, 1, n > 0, VA_B, 1, 1);
+	}
+	if (!stock)
+		add_trans(s, c, LT_ENABLE, LT_ACT_NEST, 2, n > 0, IP_NEST);
+	si.b_defer_ts = add_defer(s, c, 2, VA_B, ENTRY_B, IP_PTE_DEFER, true);
+	switch (m) {
+	case NESTED:
+		add_flush(s, c, 1, n + 1, IP_NEST_DIS);
+		if (!stock)
+			add_trans(s, c, LT_DISABLE, LT_ACT_FLUSH, 1, false, IP_NEST_DIS);
+		break;
+	case FLAT:
+		add_flush(s, c, 1, n + 1, IP_NEST_DIS);
+		if (!stock)
+			add_trans(s, c, LT_DISABLE, LT_ACT_END, 1, false, IP_NEST_DIS);
+		break;
+	case NOFLUSH:
+		if (!stock)
+			add_trans(s, c, LT_DISABLE, LT_ACT_NOFLUSH, 1, true, IP_NEST_DIS);
+		break;
+	}
+	if (with_map) {
+		add_map(s, c, LT_SET_VALID_RET, 1, b_pending, 0, 0, 0);
+		add_map(s, c, LT_MAP_PAGES_RET, 1, b_pending, 0, 0, 0);
+	}
+	si.access_ts = add_access(s, c, 1, b_pending, VA_B, true);
+	for (int i = 0; i < mm; i++) {
+		if (m == FLAT) {
+			/* C is no longer deferred: nothing on a patched kernel */
+			if (stock) {
+				struct lt_event *e = add(s, c, LT_PTE_UPDATE, 1, false);
+
+				e->ip = IP_PTE_FN;
+				e->addr = VA_C + 0x1000ULL * i;
+				e->arg0 = ENTRY_C + 8 * i;
+			}
+			continue;
+		}
+		add_defer(s, c, 1, VA_C + 0x1000ULL * i, ENTRY_C + 8 * i, IP_SETPTES, false);
+	}
+	if (m == NESTED)
+		add_flush(s, c, 0, mm, IP_LEAVE_FLUSH);
+	else if (m == NOFLUSH)
+		add_flush(s, c, 0, n + 1 + mm, IP_LEAVE_FLUSH);
+	if (!stock) {
+		add_trans(s, c, LT_DISABLE, LT_ACT_LEAVE, 0, false, IP_LEAVE);
+	} else {
+		/* a later immediate update outside any section shows enable_count 0 */
+		struct lt_event *e = add(s, c, LT_PTE_UPDATE, 0, false);
+
+		e->ip = IP_PTE_FN;
+		e->addr = VA_C + 0x100000;
+		e->arg0 = ENTRY_C + 0x800;
+	}
+	return si;
+}
+
+/* ------------------------------------------------------------ recording the output */
+
+struct rec {
+	char log[8192];
+	char last[64];
+	int rep;
+	struct lt_hazard hz[32];
+	__u64 hz_frames[32][LT_MAX_FRAMES];
+	int nhz;
+	struct lt_anomaly an[64];
+	int nan;
+	int nitems, ninferred;
+	struct lt_item items[MAX_EV];
+};
+
+static void rec_flush(struct rec *r)
+{
+	size_t len = strlen(r->log);
+
+	if (!r->rep)
+		return;
+	if (r->rep > 1)
+		snprintf(r->log + len, sizeof(r->log) - len, "%s%sx%d", len ? " " : "", r->last,
+			 r->rep);
+	else
+		snprintf(r->log + len, sizeof(r->log) - len, "%s%s", len ? " " : "", r->last);
+	r->rep = 0;
+}
+
+static void rec_tok(struct rec *r, const char *fmt, ...)
+{
+	char tok[64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(tok, sizeof(tok), fmt, ap);
+	va_end(ap);
+	if (r->rep && !strcmp(tok, r->last)) {
+		r->rep++;
+		return;
+	}
+	rec_flush(r);
+	strcpy(r->last, tok);
+	r->rep = 1;
+}
+
+static const char *rec_log(struct rec *r)
+{
+	rec_flush(r);
+	return r->log;
+}
+
+static void rec_item(void *ctx, const struct lt_item *it)
+{
+	struct rec *r = ctx;
+	const char *inf = it->inferred ? "~" : "";
+
+	if (r->nitems < MAX_EV) {
+		r->items[r->nitems] = *it;
+		r->items[r->nitems].ev = NULL;
+		r->items[r->nitems].comm = NULL;
+	}
+	r->nitems++;
+	r->ninferred += it->inferred;
+	switch (it->kind) {
+	case LT_ITEM_ENABLE:
+		rec_tok(r, "E:%s:%u%s", lt_action_name(it->action), it->depth, inf);
+		break;
+	case LT_ITEM_DISABLE:
+		rec_tok(r, "X:%s:%u%s", lt_action_name(it->action), it->depth, inf);
+		break;
+	case LT_ITEM_PAUSE:
+		rec_tok(r, "P:%s", lt_action_name(it->action));
+		break;
+	case LT_ITEM_RESUME:
+		rec_tok(r, "U:%s", lt_action_name(it->action));
+		break;
+	case LT_ITEM_DEFER:
+		rec_tok(r, "d%u", it->depth);
+		break;
+	case LT_ITEM_FLUSH:
+		rec_tok(r, "F%llu%s", (unsigned long long)it->count, inf);
+		break;
+	case LT_ITEM_MAP:
+		rec_tok(r, "M");
+		break;
+	case LT_ITEM_MAP_RET:
+		rec_tok(r, "R");
+		break;
+	case LT_ITEM_PTE:
+		rec_tok(r, "p%u", it->depth);
+		break;
+	case LT_ITEM_ACCESS:
+		rec_tok(r, "A");
+		break;
+	case LT_ITEM_LOST:
+		rec_tok(r, "L");
+		break;
+	}
+}
+
+static void rec_hazard(void *ctx, const struct lt_hazard *hz)
+{
+	struct rec *r = ctx;
+
+	rec_tok(r, "H:%s", hz->kind == LT_HAZARD_CONFIRMED ? "c" : "p");
+	if (r->nhz < 32) {
+		r->hz[r->nhz] = *hz;
+		r->hz[r->nhz].comm = NULL;
+		if (hz->frames && hz->nr_frames <= LT_MAX_FRAMES) {
+			memcpy(r->hz_frames[r->nhz], hz->frames, hz->nr_frames * sizeof(__u64));
+			r->hz[r->nhz].frames = r->hz_frames[r->nhz];
+		}
+	}
+	r->nhz++;
+}
+
+static void rec_anomaly(void *ctx, const struct lt_anomaly *an)
+{
+	struct rec *r = ctx;
+
+	rec_tok(r, "!%s", lt_anomaly_name(an->kind));
+	if (r->nan < 64) {
+		r->an[r->nan] = *an;
+		r->an[r->nan].comm = NULL;
+	}
+	r->nan++;
+}
+
+static struct lt_recon *rec_new(struct rec *r, enum lt_defer_source src)
+{
+	struct lt_recon_ops ops = {
+		.ctx = r, .item = rec_item, .hazard = rec_hazard, .anomaly = rec_anomaly,
+	};
+
+	memset(r, 0, sizeof(*r));
+	return lt_recon_new(src, &ops);
+}
+
+static int feed_all(struct lt_recon *lr, const struct stream *s)
+{
+	int bad = 0;
+
+	for (int i = 0; i < s->n; i++)
+		bad += lt_recon_feed(lr, &s->ev[i], s->fr[i]) != 0;
+	return bad;
+}
+
+static struct stream S1, S2, S3;
+static struct rec R1;
+
+/* ------------------------------------------------------------ the three timelines */
+
+static const char *const PATCHED_LOG[] = {
+	[NESTED] = "E:enter:1 d1x8 E:nest:2 p2 d2 F9 X:flush:1 A d1x5 F5 X:leave:0",
+	[FLAT] = "E:enter:1 d1x8 E:nest:2 p2 d2 F9 X:end:1 A X:leave:0",
+	[NOFLUSH] = "E:enter:1 d1x8 E:nest:2 p2 d2 X:noflush:1 A H:c d1x5 F14 X:leave:0",
+};
+
+static const char *const PATCHED_MAP_LOG[] = {
+	[NOFLUSH] = ("E:enter:1 d1x8 Mx2 E:nest:2 p2 d2 X:noflush:1 Rx2 H:p A H:c d1x5 F14 "
+		     "X:leave:0"),
+};
+
+static const char *const STOCK_LOG[] = {
+	[NESTED] = "E:unknown:1~ d1x8 E:unknown:2~ d2 F9~ X:unknown:1~ A d1x5 F5~ X:unknown:0~ p0",
+	[FLAT] = "E:unknown:1~ d1x8 E:unknown:2~ d2 F9~ X:unknown:1~ A p1x5 X:unknown:0~ p0",
+	[NOFLUSH] = ("E:unknown:1~ d1x8 E:unknown:2~ d2 X:unknown:1~ A H:c d1x5 F14~ "
+		     "X:unknown:0~ p0"),
+};
+
+static void test_timelines(bool stock)
+{
+	static const unsigned int deferred[] = { 14, 9, 14 };
+	static const unsigned int flushes[] = { 2, 1, 1 };
+
+	for (int m = NESTED; m <= NOFLUSH; m++) {
+		struct cur c = { .pid = 71, .tid = 71, .cpu = 1, .ts = 5000000, .stock = stock };
+		struct seed_info si;
+		struct lt_recon *lr;
+		const struct lt_stats *st;
+
+		S1.n = 0;
+		si = seed(&S1, &c, m, 8, 5, false);
+		lr = rec_new(&R1, stock ? LT_DEFER_FROM_PTE_UPDATE : LT_DEFER_FROM_TRACEPOINT);
+		CHECK_EQ(feed_all(lr, &S1), 0);
+		lt_recon_finish(lr);
+		st = lt_recon_stats(lr);
+		printf("%s %s: %s\n", stock ? "stock" : "patched", mode_names[m], rec_log(&R1));
+		CHECK_STR(rec_log(&R1), stock ? STOCK_LOG[m] : PATCHED_LOG[m]);
+		CHECK_EQ(st->events, S1.n);
+		CHECK_EQ(st->sections, 2);
+		CHECK_EQ(st->nested_sections, 1);
+		CHECK_EQ(st->max_depth, 2);
+		CHECK_EQ(st->deferred_ptes, deferred[m]);
+		CHECK_EQ(st->flushes, flushes[m]);
+		CHECK_EQ(st->hazards_potential, 0);
+		CHECK_EQ(st->hazards_confirmed, m == NOFLUSH);
+		CHECK_EQ(st->anomalies, 0);
+		CHECK_EQ(R1.nan, 0);
+		CHECK_EQ(R1.ninferred, stock ? (m == NESTED ? 6 : 5) : 0);
+		CHECK_STR(lt_recon_comm(lr, 71), "sh");
+		if (m == NOFLUSH && R1.nhz == 1) {
+			const struct lt_hazard *hz = &R1.hz[0];
+
+			CHECK_EQ(hz->kind, LT_HAZARD_CONFIRMED);
+			CHECK_EQ(hz->addr, VA_B);
+			CHECK_EQ(hz->tid, 71);
+			CHECK_EQ(hz->pid, 71);
+			CHECK_EQ(hz->section, 2);	/* the nested section */
+			CHECK_EQ(hz->section_ip, stock ? IP_PTE_FN : IP_NEST);
+			CHECK_EQ(hz->defer_ip, stock ? IP_PTE_FN : IP_PTE_DEFER);
+			CHECK_EQ(hz->defer_ts, si.b_defer_ts);
+			CHECK_EQ(hz->ts, si.access_ts);
+			CHECK_EQ(hz->age_ns, si.access_ts - si.b_defer_ts);
+			CHECK_EQ(hz->ip, IP_CLEAR_PAGE);
+			CHECK_EQ(hz->nr_frames, 3);
+			CHECK(hz->frames && hz->frames[0] == FRAMES[0] && hz->frames[2] == FRAMES[2]);
+		}
+		lt_recon_free(lr);
+	}
+}
+
+/* Timelines with __kernel_map_pages()/set_memory_valid() traced: potential hazards. */
+static void test_potential(bool stock)
+{
+	for (int m = NESTED; m <= NOFLUSH; m += 2) {
+		struct cur c = { .pid = 71, .tid = 71, .cpu = 1, .ts = 5000000, .stock = stock };
+		struct lt_recon *lr;
+		const struct lt_stats *st;
+
+		S1.n = 0;
+		seed(&S1, &c, m, 8, 5, true);
+		lr = rec_new(&R1, stock ? LT_DEFER_FROM_PTE_UPDATE : LT_DEFER_FROM_TRACEPOINT);
+		CHECK_EQ(feed_all(lr, &S1), 0);
+		lt_recon_finish(lr);
+		st = lt_recon_stats(lr);
+		printf("%s %s + map: %s\n", stock ? "stock" : "patched", mode_names[m], rec_log(&R1));
+		if (!stock && m == NOFLUSH)
+			CHECK_STR(rec_log(&R1), PATCHED_MAP_LOG[NOFLUSH]);
+		CHECK_EQ(st->hazards_potential, m == NOFLUSH);
+		CHECK_EQ(st->hazards_confirmed, m == NOFLUSH);
+		CHECK_EQ(st->deferred_ptes, 14);
+		CHECK_EQ(st->anomalies, 0);
+		if (m == NOFLUSH && R1.nhz == 2) {
+			const struct lt_hazard *hz = &R1.hz[0];
+
+			CHECK_EQ(hz->kind, LT_HAZARD_POTENTIAL);
+			CHECK_EQ(hz->addr, VA_B);
+			CHECK_EQ(hz->section, 2);
+			CHECK_EQ(hz->ip, IP_MAP_PAGES);	/* at the outermost return */
+			CHECK(hz->frames == NULL);
+			CHECK_EQ(R1.hz[1].kind, LT_HAZARD_CONFIRMED);
+		}
+		lt_recon_free(lr);
+	}
+
+	/* set_memory_valid() alone (no __kernel_map_pages traced): reported at its return;
+	 * a second access to the page (copy_page's second event) reports nothing new. */
+	{
+		struct cur c = { .pid = 9, .tid = 9, .ts = 1000 };
+		struct lt_recon *lr = rec_new(&R1, LT_DEFER_FROM_TRACEPOINT);
+
+		S1.n = 0;
+		add_trans(&S1, &c, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
+		add_map(&S1, &c, LT_SET_VALID, 1, false, VA_B, 2, 1);
+		add_trans(&S1, &c, LT_ENABLE, LT_ACT_NEST, 2, false, IP_NEST);
+		add_defer(&S1, &c, 2, VA_B + 0x1000, ENTRY_B, IP_PTE_DEFER, true);
+		add_defer(&S1, &c, 2, VA_C, ENTRY_C, IP_PTE_DEFER, true);	/* outside the range */
+		add_trans(&S1, &c, LT_DISABLE, LT_ACT_NOFLUSH, 1, true, IP_NEST_DIS);
+		add_map(&S1, &c, LT_SET_VALID_RET, 1, true, 0, 0, 0);
+		add_access(&S1, &c, 1, true, VA_B + 0x1008, false);
+		add_access(&S1, &c, 1, true, VA_B + 0x1ff0, false);
+		add_flush(&S1, &c, 0, 2, IP_LEAVE_FLUSH);
+		add_trans(&S1, &c, LT_DISABLE, LT_ACT_LEAVE, 0, false, IP_LEAVE);
+		CHECK_EQ(feed_all(lr, &S1), 0);
+		CHECK_STR(rec_log(&R1), "E:enter:1 M E:nest:2 p2 d2 p2 d2 X:noflush:1 R H:p A H:c A "
+					"F2 X:leave:0");
+		CHECK_EQ(lt_recon_stats(lr)->hazards_potential, 1);
+		CHECK_EQ(lt_recon_stats(lr)->hazards_confirmed, 1);
+		CHECK_EQ(R1.hz[0].addr, VA_B + 0x1000);
+		CHECK_EQ(R1.hz[0].ip, IP_SET_VALID);
+		CHECK_EQ(R1.hz[1].addr, VA_B + 0x1000);
+		lt_recon_free(lr);
+	}
+}
+
+/* Timestamps of the LT_DEFER events follow the pte update here; the VA also attaches when
+ * the pte update comes after the defer (fexit ordering). */
+static void test_pte_after_defer(void)
+{
+	struct cur c = { .pid = 3, .tid = 3, .ts = 1000 };
+	struct lt_recon *lr = rec_new(&R1, LT_DEFER_FROM_TRACEPOINT);
+	struct lt_event *e;
+
+	S1.n = 0;
+	add_trans(&S1, &c, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
+	add_defer(&S1, &c, 1, 0, ENTRY_B, IP_PTE_DEFER, false);
+	e = add(&S1, &c, LT_PTE_UPDATE, 1, true);
+	e->addr = VA_B;
+	e->arg0 = ENTRY_B;
+	add_access(&S1, &c, 1, true, VA_B, false);
+	CHECK_EQ(feed_all(lr, &S1), 0);
+	CHECK_STR(rec_log(&R1), "E:enter:1 d1 p1 A H:c");
+	CHECK_EQ(R1.nhz, 1);
+	CHECK_EQ(R1.hz[0].addr, VA_B);
+	lt_recon_finish(lr);
+	CHECK_EQ(R1.nan, 1);
+	CHECK_EQ(R1.an[0].kind, LT_ANOM_OPEN_AT_EXIT);
+	lt_recon_free(lr);
+}
+
+/* ------------------------------------------------------------ unbalanced, mismatch, interleaved */
+
+static void test_unbalanced(void)
+{
+	struct cur c = { .pid = 5, .tid = 6, .ts = 1000 };
+	struct lt_recon *lr = rec_new(&R1, LT_DEFER_FROM_TRACEPOINT);
+	struct lt_event *e;
+
+	/* disable first, with and without state */
+	S1.n = 0;
+	add_trans(&S1, &c, LT_DISABLE, LT_ACT_LEAVE, 0, false, IP_LEAVE);
+	e = add(&S1, &c, LT_DISABLE, 0, false);
+	e->action = LT_ACT_FLUSH;
+	e->flags = 0;
+	CHECK_EQ(feed_all(lr, &S1), 0);
+	CHECK_STR(rec_log(&R1), "!disable_without_enable X:leave:0 !disable_without_enable "
+				"X:flush:0");
+	CHECK_EQ(lt_recon_stats(lr)->anomalies, 2);
+	CHECK_EQ(R1.an[0].tid, 6);
+	CHECK_EQ(R1.an[0].pid, 5);
+	CHECK_EQ(R1.an[0].ip, IP_LEAVE);
+
+	/* open at exit: two sections open */
+	S1.n = 0;
+	add_trans(&S1, &c, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
+	add_trans(&S1, &c, LT_ENABLE, LT_ACT_NEST, 2, false, IP_NEST);
+	CHECK_EQ(feed_all(lr, &S1), 0);
+	lt_recon_finish(lr);
+	lt_recon_finish(lr);	/* idempotent */
+	CHECK_EQ(R1.nan, 3);
+	CHECK_EQ(R1.an[2].kind, LT_ANOM_OPEN_AT_EXIT);
+	CHECK_EQ(R1.an[2].count, 2);
+	CHECK_EQ(R1.an[2].ip, IP_NEST);
+	lt_recon_free(lr);
+
+	/* leave with barriers still pending */
+	lr = rec_new(&R1, LT_DEFER_FROM_TRACEPOINT);
+	S1.n = 0;
+	add_trans(&S1, &c, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
+	add_defer(&S1, &c, 1, 0, ENTRY_A, IP_SETPTES, false);
+	add_trans(&S1, &c, LT_DISABLE, LT_ACT_LEAVE, 0, true, IP_LEAVE);
+	CHECK_EQ(feed_all(lr, &S1), 0);
+	CHECK_STR(rec_log(&R1), "E:enter:1 d1 X:leave:0 !leave_with_pending");
+	CHECK_EQ(R1.an[0].count, 1);
+	lt_recon_free(lr);
+
+	/* a leave without its flush event: the barriers were emitted all the same */
+	lr = rec_new(&R1, LT_DEFER_FROM_TRACEPOINT);
+	S1.n = 0;
+	add_trans(&S1, &c, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
+	add_defer(&S1, &c, 1, 0, ENTRY_A, IP_SETPTES, false);
+	add_trans(&S1, &c, LT_DISABLE, LT_ACT_LEAVE, 0, false, IP_LEAVE);
+	CHECK_EQ(feed_all(lr, &S1), 0);
+	CHECK_STR(rec_log(&R1), "E:enter:1 d1 F1~ X:leave:0");
+	lt_recon_free(lr);
+
+	/* without any state (no CO-RE): transitions alone, no anomaly */
+	lr = rec_new(&R1, LT_DEFER_FROM_TRACEPOINT);
+	S1.n = 0;
+	add_trans(&S1, &c, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
+	add_trans(&S1, &c, LT_ENABLE, LT_ACT_IGN_IRQ, 1, false, IP_ENTER);
+	add_trans(&S1, &c, LT_PAUSE, LT_ACT_PAUSE, 1, false, IP_ENTER);
+	add_trans(&S1, &c, LT_ENABLE, LT_ACT_IGN_PAUSED, 1, false, IP_ENTER);
+	add_trans(&S1, &c, LT_RESUME, LT_ACT_RESUME, 1, false, IP_ENTER);
+	add_trans(&S1, &c, LT_DISABLE, LT_ACT_LEAVE, 0, false, IP_LEAVE);
+	for (int i = 0; i < S1.n; i++)
+		S1.ev[i].flags = 0;
+	CHECK_EQ(feed_all(lr, &S1), 0);
+	CHECK_STR(rec_log(&R1), "E:enter:1 E:ignored_irq:1 P:pause E:ignored_paused:1 U:resume "
+				"X:leave:0");
+	/* order check: the log folds nothing here */
+	CHECK_EQ(lt_recon_stats(lr)->anomalies, 0);
+	CHECK_EQ(lt_recon_stats(lr)->sections, 1);
+	lt_recon_free(lr);
+}
+
+static void test_mismatch(void)
+{
+	struct cur c = { .pid = 5, .tid = 5, .ts = 1000 };
+	struct lt_recon *lr = rec_new(&R1, LT_DEFER_FROM_TRACEPOINT);
+
+	S1.n = 0;
+	add_trans(&S1, &c, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
+	add_trans(&S1, &c, LT_ENABLE, LT_ACT_NEST, 3, false, IP_NEST);	/* missed a nest */
+	add_defer(&S1, &c, 3, 0, ENTRY_A, IP_SETPTES, false);
+	add_defer(&S1, &c, 1, 0, ENTRY_A, IP_SETPTES, false);	/* missed two disables */
+	add_flush(&S1, &c, 0, 2, IP_LEAVE_FLUSH);
+	add_trans(&S1, &c, LT_DISABLE, LT_ACT_LEAVE, 0, false, IP_LEAVE);
+	CHECK_EQ(feed_all(lr, &S1), 0);
+	CHECK_STR(rec_log(&R1), "E:enter:1 E:nest:2 !state_mismatch E:unknown:3~ d3 !state_mismatch "
+				"X:unknown:2~ X:unknown:1~ d1 F2 X:leave:0");
+	CHECK_EQ(R1.nan, 2);
+	CHECK_EQ(R1.an[0].count, 3);
+	CHECK_EQ(R1.an[0].depth, 2);
+	CHECK_EQ(R1.an[1].count, 1);
+	CHECK_EQ(R1.an[1].depth, 3);
+	CHECK_EQ(lt_recon_stats(lr)->max_depth, 3);
+	CHECK_EQ(lt_recon_stats(lr)->sections, 3);
+	lt_recon_free(lr);
+
+	/* a task first seen inside a section (tracing started there): inferred, no anomaly */
+	lr = rec_new(&R1, LT_DEFER_FROM_TRACEPOINT);
+	S1.n = 0;
+	add_defer(&S1, &c, 2, 0, ENTRY_A, IP_SETPTES, false);
+	add_flush(&S1, &c, 1, 1, IP_NEST_DIS);
+	add_trans(&S1, &c, LT_DISABLE, LT_ACT_FLUSH, 1, false, IP_NEST_DIS);
+	add_trans(&S1, &c, LT_DISABLE, LT_ACT_LEAVE, 0, false, IP_LEAVE);
+	CHECK_EQ(feed_all(lr, &S1), 0);
+	CHECK_STR(rec_log(&R1), "E:unknown:1~ E:unknown:2~ d2 F1 X:flush:1 X:leave:0");
+	CHECK_EQ(R1.nan, 0);
+	lt_recon_free(lr);
+}
+
+static void test_interleaved(void)
+{
+	struct cur a = { .pid = 100, .tid = 100, .cpu = 0, .ts = 1000 };
+	struct cur b = { .pid = 200, .tid = 201, .cpu = 1, .ts = 1500 };
+	struct lt_recon *lr;
+	int i = 0, j = 0;
+
+	S1.n = S2.n = S3.n = 0;
+	seed(&S1, &a, NOFLUSH, 8, 5, false);
+	seed(&S2, &b, NESTED, 3, 2, false);
+	/* tid 201 also clears tid 100's page B while B is deferred in 100: not 201's hazard */
+	/* merge by timestamp */
+	while (i < S1.n || j < S2.n) {
+		if (j >= S2.n || (i < S1.n && S1.ev[i].ts < S2.ev[j].ts)) {
+			S3.fr[S3.n] = S1.fr[i];
+			S3.ev[S3.n++] = S1.ev[i++];
+		} else {
+			S3.fr[S3.n] = S2.fr[j];
+			S3.ev[S3.n++] = S2.ev[j++];
+		}
+	}
+	lr = rec_new(&R1, LT_DEFER_FROM_TRACEPOINT);
+	CHECK_EQ(feed_all(lr, &S3), 0);
+	lt_recon_finish(lr);
+	CHECK_EQ(lt_recon_stats(lr)->sections, 4);
+	CHECK_EQ(lt_recon_stats(lr)->nested_sections, 2);
+	CHECK_EQ(lt_recon_stats(lr)->max_depth, 2);
+	CHECK_EQ(lt_recon_stats(lr)->deferred_ptes, 14 + 6);
+	CHECK_EQ(lt_recon_stats(lr)->flushes, 1 + 2);
+	CHECK_EQ(lt_recon_stats(lr)->hazards_confirmed, 1);
+	CHECK_EQ(lt_recon_stats(lr)->anomalies, 0);
+	CHECK_EQ(R1.nhz, 1);
+	CHECK_EQ(R1.hz[0].tid, 100);
+	/* ids are global, in time order: 1 (100), 2 (201), 3 (201 nested), 4 (100 nested) */
+	CHECK_EQ(R1.hz[0].section, 4);
+	/* every item's depth is its own task's */
+	{
+		int bad = 0, da = 0, db = 0;
+
+		for (int k = 0; k < R1.nitems && k < MAX_EV; k++) {
+			const struct lt_item *it = &R1.items[k];
+			int *d = it->tid == 100 ? &da : &db;
+
+			if (it->kind == LT_ITEM_ENABLE)
+				bad += it->depth != (unsigned int)*d + 1, *d = it->depth;
+			else if (it->kind == LT_ITEM_DISABLE)
+				bad += it->depth + 1 != (unsigned int)*d, *d = it->depth;
+			else
+				bad += it->depth != (unsigned int)*d;
+		}
+		CHECK_EQ(bad, 0);
+		CHECK_EQ(da, 0);
+		CHECK_EQ(db, 0);
+	}
+	lt_recon_free(lr);
+}
+
+/* ------------------------------------------------------------ lost events */
+
+static void test_lost(void)
+{
+	struct cur c = { .pid = 7, .tid = 7, .ts = 1000 };
+	struct cur o = { .pid = 8, .tid = 8, .ts = 1000 };
+	struct lt_recon *lr = rec_new(&R1, LT_DEFER_FROM_TRACEPOINT);
+
+	S1.n = 0;
+	add_trans(&S1, &o, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
+	add_trans(&S1, &o, LT_DISABLE, LT_ACT_LEAVE, 0, false, IP_LEAVE);	/* idle task */
+	add_trans(&S1, &c, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
+	add_defer(&S1, &c, 1, 0, ENTRY_A, IP_SETPTES, false);
+	add_trans(&S1, &c, LT_ENABLE, LT_ACT_NEST, 2, true, IP_NEST);
+	add_defer(&S1, &c, 2, VA_B, ENTRY_B, IP_PTE_DEFER, true);
+	add_trans(&S1, &c, LT_DISABLE, LT_ACT_NOFLUSH, 1, true, IP_NEST_DIS);
+	CHECK_EQ(feed_all(lr, &S1), 0);
+	lt_recon_lost(lr, c.ts + 10, 3);
+	lt_recon_lost(lr, c.ts + 20, 0);	/* nothing */
+	/* After the loss: the access finds nothing (a lost flush may have completed B), the
+	 * next state is taken as is (we missed a nest and a pause). */
+	S1.n = 0;
+	add_access(&S1, &c, 1, true, VA_B, false);
+	add_defer(&S1, &c, 1, 0, ENTRY_A, IP_SETPTES, false);
+	CHECK_EQ(feed_all(lr, &S1), 0);
+	lt_recon_lost(lr, c.ts + 10, 2);
+	S1.n = 0;
+	add_trans(&S1, &c, LT_ENABLE, LT_ACT_NEST, 3, false, IP_NEST);	/* missed a nest */
+	add_trans(&S1, &c, LT_DISABLE, LT_ACT_FLUSH, 2, false, IP_NEST_DIS);
+	add_trans(&S1, &c, LT_DISABLE, LT_ACT_FLUSH, 1, false, IP_NEST_DIS);
+	add_trans(&S1, &c, LT_DISABLE, LT_ACT_LEAVE, 0, false, IP_LEAVE);
+	CHECK_EQ(feed_all(lr, &S1), 0);
+	lt_recon_finish(lr);
+	CHECK_STR(rec_log(&R1), "E:enter:1 X:leave:0 E:enter:1 d1 E:nest:2 p2 d2 X:noflush:1 "
+				"!lost L A d1 !lost L E:unknown:2~ E:nest:3 X:flush:2 X:flush:1 "
+				"X:leave:0");
+	CHECK_EQ(lt_recon_stats(lr)->lost_events, 5);
+	CHECK_EQ(lt_recon_stats(lr)->hazards_confirmed, 0);
+	CHECK_EQ(lt_recon_stats(lr)->anomalies, 2);
+	CHECK_EQ(R1.an[0].kind, LT_ANOM_LOST);
+	CHECK_EQ(R1.an[0].count, 3);
+	CHECK_EQ(R1.an[0].tid, 0);
+	lt_recon_free(lr);
+}
+
+/* ------------------------------------------------------------ invalid and random input */
+
+static void test_invalid(void)
+{
+	struct lt_recon *lr = rec_new(&R1, LT_DEFER_FROM_TRACEPOINT);
+	struct lt_event e;
+	__u64 fr[LT_MAX_FRAMES + 1] = { 0 };
+
+	memset(&e, 0, sizeof(e));
+	e.type = 0;
+	CHECK_EQ(lt_recon_feed(lr, &e, NULL), -EINVAL);
+	e.type = LT_TYPE_MAX;
+	CHECK_EQ(lt_recon_feed(lr, &e, NULL), -EINVAL);
+	e.type = 0xffff;
+	CHECK_EQ(lt_recon_feed(lr, &e, NULL), -EINVAL);
+	e.type = LT_ACCESS;
+	e.nr_frames = LT_MAX_FRAMES + 1;
+	CHECK_EQ(lt_recon_feed(lr, &e, fr), -EINVAL);
+	e.nr_frames = 2;
+	CHECK_EQ(lt_recon_feed(lr, &e, NULL), -EINVAL);
+	e.nr_frames = LT_MAX_FRAMES;
+	CHECK_EQ(lt_recon_feed(lr, &e, fr), 0);
+	e.nr_frames = 0;
+	e.type = LT_ENABLE;
+	e.action = LT_ACT_LEAVE;
+	CHECK_EQ(lt_recon_feed(lr, &e, NULL), -EINVAL);
+	e.type = LT_DISABLE;
+	e.action = LT_ACT_NEST;
+	CHECK_EQ(lt_recon_feed(lr, &e, NULL), -EINVAL);
+	e.type = LT_DEFER;
+	e.action = 9;
+	CHECK_EQ(lt_recon_feed(lr, &e, NULL), -EINVAL);
+	CHECK_EQ(lt_recon_feed(lr, NULL, NULL), -EINVAL);
+	CHECK_EQ(lt_recon_feed(NULL, &e, NULL), -EINVAL);
+	CHECK_EQ(lt_recon_stats(lr)->invalid_events, 8);
+	CHECK_EQ(lt_recon_stats(lr)->events, 1);
+	CHECK_STR(rec_log(&R1), "A");
+	lt_recon_free(lr);
+	lt_recon_free(NULL);
+}
+
+static __u64 rng_state = 0x9e3779b97f4a7c15ULL;
+
+static __u64 rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+/* Random records, mostly valid-looking, on few tasks and pages: must never crash, and the
+ * counters must stay consistent. */
+static void test_fuzz(void)
+{
+	for (int src = 0; src < 2; src++) {
+		struct lt_recon *lr = rec_new(&R1, src);
+		__u64 fr[LT_MAX_FRAMES];
+		__u64 ok = 0, bad = 0;
+
+		for (int i = 0; i < 200000; i++) {
+			struct lt_event e;
+			__u64 r = rnd();
+
+			if (r % 8 == 0) {
+				unsigned char *p = (unsigned char *)&e;
+
+				for (size_t k = 0; k < sizeof(e); k++)
+					p[k] = rnd();
+			} else {
+				memset(&e, 0, sizeof(e));
+				e.type = 1 + rnd() % (LT_TYPE_MAX - 1);
+				e.tid = rnd() % 5;
+				e.pid = e.tid;
+				e.ts = i * 100;
+				e.action = rnd() % 3 ? rnd() % 11 : 255;
+				e.enable_count = rnd() % 4;
+				e.flags = rnd() & 0x1f;
+				e.addr = 0xffff000010000000ULL + (rnd() % 8) * 0x1000;
+				e.arg0 = rnd() % 3 ? 0xffff0000c0000000ULL + rnd() % 8 * 8 : rnd() % 4;
+				e.arg1 = rnd() % 2;
+				e.aux = rnd() % 20;
+				e.nr_frames = rnd() % 4 == 0 ? rnd() % (LT_MAX_FRAMES + 2) : 0;
+			}
+			for (int k = 0; k < LT_MAX_FRAMES; k++)
+				fr[k] = rnd();
+			if (lt_recon_feed(lr, &e, rnd() % 16 ? fr : NULL) == 0)
+				ok++;
+			else
+				bad++;
+			if (rnd() % 5000 == 0)
+				lt_recon_lost(lr, e.ts, 1 + rnd() % 10);
+		}
+		lt_recon_finish(lr);
+		CHECK_EQ(lt_recon_stats(lr)->events, ok);
+		CHECK_EQ(lt_recon_stats(lr)->invalid_events, bad);
+		CHECK(ok > 100000);
+		CHECK(lt_recon_stats(lr)->max_depth <= LT_RECON_MAX_DEPTH);
+		lt_recon_free(lr);
+	}
+}
+
+/* Memory stays bounded: many tasks, many deferrals in one task. */
+static void test_bounds(void)
+{
+	struct lt_recon *lr = rec_new(&R1, LT_DEFER_FROM_TRACEPOINT);
+	struct cur c = { .pid = 1, .tid = 1, .ts = 1000 };
+	unsigned int n = LT_RECON_MAX_PENDING + 1000;
+	struct lt_event e;
+
+	memset(&e, 0, sizeof(e));
+	e.type = LT_TASK;
+	for (__u32 tid = 1; tid <= LT_RECON_MAX_TASKS + 5000; tid++) {
+		e.tid = e.pid = tid;
+		snprintf(e.comm, sizeof(e.comm), "t%u", tid);
+		lt_recon_feed(lr, &e, NULL);
+	}
+	{
+		char want[16];
+
+		snprintf(want, sizeof(want), "t%u", LT_RECON_MAX_TASKS + 5000);
+		CHECK_STR(lt_recon_comm(lr, LT_RECON_MAX_TASKS + 5000), want);
+	}
+	CHECK_STR(lt_recon_comm(lr, 424242424), "");
+
+	/* a section open in a task survives the eviction of idle ones */
+	c.tid = c.pid = LT_RECON_MAX_TASKS + 5000;
+	S1.n = 0;
+	add_trans(&S1, &c, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
+	CHECK_EQ(feed_all(lr, &S1), 0);
+	for (__u32 tid = 1; tid <= LT_RECON_MAX_TASKS; tid++) {
+		e.tid = e.pid = 1000000 + tid;
+		lt_recon_feed(lr, &e, NULL);
+	}
+	S1.n = 0;
+	for (unsigned int i = 0; i < 2000; i++)
+		add_defer(&S1, &c, 1, 0, ENTRY_A + 8 * i, IP_SETPTES, false);
+	for (unsigned int k = 0; k < n / 2000 + 1; k++)
+		CHECK_EQ(feed_all(lr, &S1), 0);
+	S1.n = 0;
+	add_flush(&S1, &c, 0, 99, IP_LEAVE_FLUSH);
+	add_trans(&S1, &c, LT_DISABLE, LT_ACT_LEAVE, 0, false, IP_LEAVE);
+	R1.nan = 0;
+	CHECK_EQ(feed_all(lr, &S1), 0);
+	CHECK_EQ(R1.nan, 0);
+	CHECK_EQ(lt_recon_stats(lr)->deferred_ptes, (n / 2000 + 1) * 2000);
+	lt_recon_free(lr);
+}
+
+/* ------------------------------------------------------------ ksyms */
+
+static void test_ksyms(void)
+{
+	struct lt_ksyms *ks = lt_ksyms_from_buffer(KALLSYMS, sizeof(KALLSYMS) - 1);
+	char buf[128], path[] = "/tmp/lt-kallsyms-XXXXXX";
+	__u64 off = 77;
+	FILE *f;
+	int fd;
+
+	CHECK(ks != NULL);
+	CHECK_EQ(lt_ksyms_count(ks), 12);
+	CHECK_STR(lt_ksyms_format(ks, 0xffff800080300300ULL, buf, sizeof(buf)),
+		  "pageattr_pte_entry+0x0");
+	CHECK_STR(lt_ksyms_format(ks, IP_NEST, buf, sizeof(buf)), "update_range_prot+0x1e8");
+	CHECK_STR(lt_ksyms_format(ks, 0xffff8000802fffffULL, buf, sizeof(buf)),
+		  "__set_ptes_anysz.constprop.0+0xfffff");
+	CHECK_STR(lt_ksyms_format(ks, 0xffff800080600010ULL, buf, sizeof(buf)), "weak_fn+0x10");
+	CHECK_STR(lt_ksyms_format(ks, 0xffff800080600104ULL, buf, sizeof(buf)), "weak_fn+0x104");
+	/* data symbols are skipped; 1 MiB past the nearest text symbol is not symbolized */
+	CHECK_STR(lt_ksyms_format(ks, 0xffff800080700104ULL, buf, sizeof(buf)), "0xffff800080700104");
+	CHECK_STR(lt_ksyms_format(ks, 0xffff800000001024ULL, buf, sizeof(buf)),
+		  "mod_fn+0x24 [lazymod]");
+	CHECK_STR(lt_ksyms_format(ks, 0xffff800000000fffULL, buf, sizeof(buf)),
+		  "0xffff800000000fff");	/* below the first */
+	CHECK_STR(lt_ksyms_format(ks, 0xffff800090000000ULL, buf, sizeof(buf)),
+		  "0xffff800090000000");	/* far past the last */
+	CHECK_STR(lt_ksyms_format(NULL, 0x1234, buf, sizeof(buf)), "0x1234");
+	CHECK_STR(lt_ksyms_format(ks, IP_NEST, buf, 8), "update_");
+	CHECK_STR(lt_ksyms_lookup(ks, IP_SETPTES, &off), "__set_ptes_anysz.constprop.0");
+	CHECK_EQ(off, 0xd4);
+	CHECK(lt_ksyms_lookup(ks, 0x10, &off) == NULL);
+	CHECK_EQ(lt_ksyms_addr(ks, "clear_page"), IP_CLEAR_PAGE);
+	CHECK_EQ(lt_ksyms_addr(ks, "some_data"), 0);	/* not text */
+	CHECK_EQ(lt_ksyms_addr(ks, "nope"), 0);
+	lt_ksyms_free(ks);
+
+	ks = lt_ksyms_from_buffer("", 0);
+	CHECK(ks && lt_ksyms_count(ks) == 0);
+	CHECK_STR(lt_ksyms_format(ks, 0xffff800080010000ULL, buf, sizeof(buf)), "0xffff800080010000");
+	lt_ksyms_free(ks);
+	lt_ksyms_free(NULL);
+
+	/* kptr_restrict: all zero */
+	ks = lt_ksyms_from_buffer("0000000000000000 T _stext\n0000000000000000 t foo\n", 50);
+	CHECK(ks && lt_ksyms_count(ks) == 0);
+	lt_ksyms_free(ks);
+
+	fd = mkstemp(path);
+	CHECK(fd >= 0);
+	f = fdopen(fd, "w");
+	for (int i = 0; i < 100000; i++)
+		fprintf(f, "%016llx %c sym_%d\n", 0xffff800080000000ULL + (__u64)(100000 - i) * 0x40,
+			"tTdW"[i % 4], i);
+	fclose(f);
+	ks = lt_ksyms_load(path);
+	unlink(path);
+	CHECK(ks != NULL);
+	CHECK_EQ(lt_ksyms_count(ks), 75000);
+	/* i = 1: type T at 0x...80000000 + 99999*0x40 */
+	CHECK_STR(lt_ksyms_format(ks, 0xffff800080000000ULL + 99999ULL * 0x40 + 8, buf, sizeof(buf)),
+		  "sym_1+0x8");
+	/* i = 2 is data: its address falls into i = 3's symbol (below it) */
+	CHECK_STR(lt_ksyms_format(ks, 0xffff800080000000ULL + 99998ULL * 0x40, buf, sizeof(buf)),
+		  "sym_3+0x40");
+	lt_ksyms_free(ks);
+	errno = 0;
+	CHECK(lt_ksyms_load("/nonexistent/kallsyms") == NULL && errno == ENOENT);
+}
+
+/* ------------------------------------------------------------ sinks */
+
+static char *run_sink(bool json, bool fold, bool color, const struct stream *s,
+		      const struct lt_ksyms *ks, bool lost, enum lt_defer_source src)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	struct lt_recon_ops ops;
+	struct lt_sink_text *t = NULL;
+	struct lt_sink_json *j = NULL;
+	struct lt_recon *lr;
+
+	if (json) {
+		j = lt_sink_json_new(out, NULL, ks);
+		lt_sink_json_ops(j, &ops);
+	} else {
+		struct lt_text_opts o;
+
+		lt_text_default_opts(&o);
+		o.fold = fold;
+		o.color = color;
+		t = lt_sink_text_new(out, &o, ks);
+		lt_sink_text_ops(t, &ops);
+	}
+	lr = lt_recon_new(src, &ops);
+	feed_all(lr, s);
+	if (lost)
+		lt_recon_lost(lr, s->ev[s->n - 1].ts + 500, 4);
+	lt_recon_finish(lr);
+	if (json)
+		lt_sink_json_summary(j, lt_recon_stats(lr));
+	else
+		lt_sink_text_summary(t, lt_recon_stats(lr));
+	lt_sink_text_free(t);
+	lt_sink_json_free(j);
+	lt_recon_free(lr);
+	fclose(out);
+	return buf;
+}
+
+static const char TEXT_NOFLUSH[] =
+"       0.000  sh/71                    1  enable  enter    depth 1  scenario_write+0x690\n"
+"       1.000  sh/71                    1      defer   pte x3   __set_ptes_anysz.constprop.0+0xd4\n"
+"       4.000  sh/71                    1      map     __kernel_map_pages pages=1 enable=1\n"
+"       5.000  sh/71                    1      map     set_memory_valid addr=0xffff000012345000 pages=1 enable=1\n"
+"       6.000  sh/71                    1    enable  nest     depth 2  update_range_prot+0x1e8\n"
+"       8.000  sh/71                    1        defer   pte x1   addr=0xffff000012345000 entry=0xffff0000c01048d0  pageattr_pte_entry+0x94\n"
+"       9.000  sh/71                    1    disable noflush  depth 1  update_range_prot+0x208\n"
+"      10.000  sh/71                    1      return  set_memory_valid addr=0xffff000012345000 pages=1\n"
+"      11.000  sh/71                    1      return  __kernel_map_pages addr=0xffff000012345000 pages=1\n"
+"      11.000  sh/71                    1  HAZARD potential addr=0xffff000012345000 section #2 (update_range_prot+0x1e8) deferred at pageattr_pte_entry+0x94, 3.000 us before returning to the caller\n"
+"      12.000  sh/71                    1      access  clear_page addr=0xffff000012345000\n"
+"      12.000  sh/71                    1  HAZARD confirmed addr=0xffff000012345000 section #2 (update_range_prot+0x1e8) deferred at pageattr_pte_entry+0x94, 4.000 us before clear_page\n"
+"                                              at clear_page+0x10\n"
+"                                              at update_range_prot+0x40\n"
+"                                              at scenario_write+0x6b0\n"
+"      13.000  sh/71                    1      defer   pte x2   __set_ptes_anysz.constprop.0+0xd4\n"
+"      15.000  sh/71                    1      flush   completes 6 deferred  scenario_write+0x6f0\n"
+"      16.000  sh/71                    1  disable leave    depth 0  scenario_write+0x6e0\n"
+"--- summary\n"
+"events            18\n"
+"sections          2 (1 nested, max depth 2)\n"
+"deferred updates  6\n"
+"flushes           1\n"
+"hazards           1 confirmed, 1 potential\n"
+"lost events       0\n"
+"anomalies         0\n";
+
+static void test_text_sink(void)
+{
+	struct lt_ksyms *ks = lt_ksyms_from_buffer(KALLSYMS, sizeof(KALLSYMS) - 1);
+	struct cur c = { .pid = 71, .tid = 71, .cpu = 1, .ts = 0 };
+	char *out;
+
+	S1.n = 0;
+	seed(&S1, &c, NOFLUSH, 3, 2, true);
+	out = run_sink(false, true, false, &S1, ks, false, LT_DEFER_FROM_TRACEPOINT);
+	CHECK_STR(out, TEXT_NOFLUSH);
+	free(out);
+
+	/* unfolded, colored, no symbols, lost events and a section left open */
+	S1.n = 0;
+	c.ts = 0;
+	add_task(&S1, &c, "");
+	add_trans(&S1, &c, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
+	add_defer(&S1, &c, 1, 0, ENTRY_A, IP_SETPTES, false);
+	add_defer(&S1, &c, 1, 0, ENTRY_A + 8, IP_SETPTES, false);
+	add_access(&S1, &c, 1, true, VA_B, false);
+	out = run_sink(false, false, true, &S1, NULL, true, LT_DEFER_FROM_TRACEPOINT);
+	CHECK_STR(out,
+"       0.000  ?/71                     1  enable  enter    depth 1  0xffff800080123690\n"
+"       1.000  ?/71                     1      defer   pte   addr=? entry=0xffff0000c0100000  0xffff8000802000d4\n"
+"       2.000  ?/71                     1      defer   pte   addr=? entry=0xffff0000c0100008  0xffff8000802000d4\n"
+"       3.000  ?/71                     1      access  0xffff800080400000 addr=0xffff000012345000\n"
+"\033[33m       3.500  -                        0  ANOMALY lost: 4 events lost\033[0m\n"
+"       3.500  ?/71                     1      lost    4 events: state may be incomplete\n"
+"\033[33m       3.000  ?/71                     1  ANOMALY open_at_exit: 1 section still open  0xffff800080123690\033[0m\n"
+"--- summary\n"
+"events            5\n"
+"sections          1 (0 nested, max depth 1)\n"
+"deferred updates  2\n"
+"flushes           0\n"
+"hazards           0 confirmed, 0 potential\n"
+"lost events       4\n"
+"anomalies         2\n");
+	free(out);
+	lt_ksyms_free(ks);
+}
+
+static void test_json_sink(void)
+{
+	struct lt_ksyms *ks = lt_ksyms_from_buffer(KALLSYMS, sizeof(KALLSYMS) - 1);
+	struct cur c = { .pid = 71, .tid = 72, .cpu = 3, .ts = 0 };
+	static const char *const keys[] = {
+		"\"events\":", "\"sections\":", "\"nested_sections\":", "\"max_depth\":",
+		"\"deferred_ptes\":", "\"flushes\":", "\"hazards_confirmed\":",
+		"\"hazards_potential\":", "\"lost_events\":", "\"anomalies\":",
+	};
+	char *out, *sum;
+
+	S1.n = 0;
+	add_task(&S1, &c, "a\"b\\c\x01\xe9");
+	add_trans(&S1, &c, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
+	add_trans(&S1, &c, LT_ENABLE, LT_ACT_NEST, 2, false, IP_NEST);
+	add_defer(&S1, &c, 2, VA_B, ENTRY_B, IP_PTE_DEFER, true);
+	add_trans(&S1, &c, LT_DISABLE, LT_ACT_NOFLUSH, 1, true, IP_NEST_DIS);
+	add_access(&S1, &c, 1, true, VA_B + 0x10, true);
+	add_flush(&S1, &c, 0, 1, IP_LEAVE_FLUSH);
+	add_map(&S1, &c, LT_MAP_PAGES_RET, 1, false, 0, 0, 0);	/* unmatched return */
+	out = run_sink(true, true, false, &S1, ks, false, LT_DEFER_FROM_TRACEPOINT);
+#define COMM "\"comm\":\"a\\\"b\\\\c\\u0001\\u00e9\""
+#define HEAD(type, ts) "{\"type\":\"" type "\",\"ts_ns\":" ts ",\"cpu\":3,\"pid\":71,\"tid\":72," COMM
+	CHECK_STR(out,
+HEAD("enable", "2000") ",\"depth\":1,\"section\":1,\"action\":\"enter\",\"site\":\"scenario_write+0x690\",\"ip\":\"0xffff800080123690\",\"pending\":false,\"inferred\":false}\n"
+HEAD("enable", "3000") ",\"depth\":2,\"section\":2,\"action\":\"nest\",\"site\":\"update_range_prot+0x1e8\",\"ip\":\"0xffff8000803001e8\",\"pending\":false,\"inferred\":false}\n"
+HEAD("pte", "4000") ",\"depth\":2,\"section\":2,\"addr\":\"0xffff000012345000\",\"entry\":\"0xffff0000c01048d0\",\"deferred\":false,\"site\":\"pageattr_pte_entry+0x0\",\"ip\":\"0xffff800080300300\",\"pending\":true}\n"
+HEAD("defer", "5000") ",\"depth\":2,\"section\":2,\"level\":\"pte\",\"addr\":\"0xffff000012345000\",\"entry\":\"0xffff0000c01048d0\",\"site\":\"pageattr_pte_entry+0x94\",\"ip\":\"0xffff800080300394\",\"pending\":true}\n"
+HEAD("disable", "6000") ",\"depth\":1,\"section\":2,\"action\":\"noflush\",\"site\":\"update_range_prot+0x208\",\"ip\":\"0xffff800080300208\",\"pending\":true,\"inferred\":false}\n"
+HEAD("access", "7000") ",\"depth\":1,\"section\":1,\"addr\":\"0xffff000012345010\",\"site\":\"clear_page+0x0\",\"ip\":\"0xffff800080400000\"}\n"
+HEAD("hazard", "7000") ",\"kind\":\"confirmed\",\"addr\":\"0xffff000012345000\",\"section\":2,\"section_site\":\"update_range_prot+0x1e8\",\"defer_site\":\"pageattr_pte_entry+0x94\",\"defer_ts_ns\":5000,\"access_site\":\"clear_page+0x0\",\"age_ns\":2000,\"stack\":[\"clear_page+0x10\",\"update_range_prot+0x40\",\"scenario_write+0x6b0\"]}\n"
+HEAD("flush", "8000") ",\"depth\":1,\"section\":1,\"count\":1,\"site\":\"scenario_write+0x6f0\",\"ip\":\"0xffff8000801236f0\",\"pending\":false,\"inferred\":false}\n"
+HEAD("map_ret", "9000") ",\"depth\":1,\"section\":1,\"func\":\"__kernel_map_pages\",\"site\":\"__kernel_map_pages+0x0\",\"ip\":\"0xffff800080500000\"}\n"
+HEAD("anomaly", "9000") ",\"kind\":\"open_at_exit\",\"depth\":1,\"count\":1,\"site\":\"scenario_write+0x690\",\"ip\":\"0xffff800080123690\"}\n"
+"{\"type\":\"summary\",\"events\":9,\"sections\":2,\"nested_sections\":1,\"max_depth\":2,\"deferred_ptes\":1,\"flushes\":1,\"hazards_confirmed\":1,\"hazards_potential\":0,\"lost_events\":0,\"anomalies\":1}\n");
+	sum = out ? strstr(out, "{\"type\":\"summary\"") : NULL;
+	CHECK(sum != NULL);
+	for (size_t i = 0; sum && i < sizeof(keys) / sizeof(keys[0]); i++)
+		CHECK(strstr(sum, keys[i]) != NULL);
+	free(out);
+
+	/* every line of a bigger run is one object: balanced braces, no raw control bytes */
+	S1.n = 0;
+	c.ts = 0;
+	seed(&S1, &c, NOFLUSH, 8, 5, true);
+	out = run_sink(true, true, false, &S1, NULL, true, LT_DEFER_FROM_TRACEPOINT);
+	{
+		int lines = 0, bad = 0, depth = 0;
+		bool instr = false;
+
+		for (const char *p = out; p && *p; p++) {
+			if (instr) {
+				if (*p == '\\')
+					p++;
+				else if (*p == '"')
+					instr = false;
+				else if ((unsigned char)*p < 0x20)
+					bad++;
+				continue;
+			}
+			if (*p == '"')
+				instr = true;
+			else if (*p == '{' || *p == '[')
+				depth++;
+			else if (*p == '}' || *p == ']')
+				depth--;
+			else if (*p == '\n') {
+				bad += depth != 0;
+				lines++;
+			}
+		}
+		CHECK_EQ(bad, 0);
+		CHECK_EQ(lines, 29);	/* 25 items, 2 hazards, lost, summary */
+	}
+	free(out);
+	lt_ksyms_free(ks);
+}
+
+int main(void)
+{
+	CHECK_STR(lt_action_name(LT_ACT_NOFLUSH), "noflush");
+	CHECK_STR(lt_action_name(LT_ACT_UNKNOWN), "unknown");
+	CHECK_STR(lt_action_name(-1), "unknown");
+	CHECK_STR(lt_level_name(LT_LVL_PGD), "pgd");
+	CHECK_STR(lt_level_name(7), "unknown");
+	test_timelines(false);
+	test_timelines(true);
+	test_potential(false);
+	test_potential(true);
+	test_pte_after_defer();
+	test_unbalanced();
+	test_mismatch();
+	test_interleaved();
+	test_lost();
+	test_invalid();
+	test_fuzz();
+	test_bounds();
+	test_ksyms();
+	test_text_sink();
+	test_json_sink();
+	return check_finish("test_recon");
+}
