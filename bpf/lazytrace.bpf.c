@@ -27,6 +27,11 @@ const volatile char filter_comm[LT_COMM_LEN];	/* "" = all */
 const volatile __u32 pending_bit = 31;		/* TIF_LAZY_MMU_PENDING: 31 (7.0+), 32 (6.16-6.19) */
 const volatile __s32 lazy_bit = -1;		/* TIF_LAZY_MMU (6.16-6.19), -1 if none */
 const volatile bool access_all;		/* report accesses even without pending barriers */
+/* struct page -> linear-map address (page_to_virt), for the two arm64 layouts with 4K pages:
+ * VA_BITS 48 and 52 (VA_BITS_MIN 48). The loader computes them; 0 = no conversion. */
+const volatile __u64 page_struct_size;
+const volatile __u64 vmemmap_start_48;
+const volatile __u64 vmemmap_start_52;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -74,6 +79,27 @@ struct task_struct___lt {
 } __attribute__((preserve_access_index));
 
 #define HARDIRQ_SOFTIRQ_NMI_MASK 0x00ffff00	/* in_interrupt() of preempt_count */
+#define VMEMMAP_END (-(1ULL << 30))
+
+/*
+ * A struct page lies in one vmemmap or the other: its place says which layout is in use.
+ * In fentry programs the argument is a trusted struct page pointer, on which the verifier
+ * allows no arithmetic: read it back through the stack to get a plain number.
+ */
+static __always_inline __u64 page_to_va(const void *page_ptr)
+{
+	__u64 size = page_struct_size, page = 0;
+
+	bpf_probe_read_kernel(&page, sizeof(page), &page_ptr);
+
+	if (!size || page >= VMEMMAP_END)
+		return 0;
+	if (page >= vmemmap_start_48)
+		return -(1ULL << 48) + ((page - vmemmap_start_48) / size << 12);
+	if (page >= vmemmap_start_52)
+		return -(1ULL << 52) + ((page - vmemmap_start_52) / size << 12);
+	return 0;
+}
 
 static __always_inline bool filtered(__u64 pid_tgid)
 {
@@ -266,12 +292,12 @@ static __always_inline int call_event(__u16 type, __u64 ip, __u64 addr, __u64 n,
 	return 0;
 }
 
-/* __kernel_map_pages(struct page *page, int numpages, int enable): the page's address is
- * that of the set_memory_valid() call inside; .addr carries the struct page pointer. */
+/* __kernel_map_pages(struct page *page, int numpages, int enable) */
 SEC("fentry/__kernel_map_pages")
 int BPF_PROG(fentry_map_pages, void *page, int numpages, int enable)
 {
-	return call_event(LT_MAP_PAGES, bpf_get_func_ip(ctx), 0, numpages, enable, 0);
+	return call_event(LT_MAP_PAGES, bpf_get_func_ip(ctx), page_to_va(page), numpages,
+			  enable, 0);
 }
 
 SEC("fexit/__kernel_map_pages")
@@ -283,7 +309,8 @@ int BPF_PROG(fexit_map_pages, void *page, int numpages, int enable)
 SEC("kprobe/__kernel_map_pages")
 int BPF_KPROBE(kprobe_map_pages, void *page, int numpages, int enable)
 {
-	return call_event(LT_MAP_PAGES, PT_REGS_IP(ctx), 0, numpages, enable, 0);
+	return call_event(LT_MAP_PAGES, PT_REGS_IP(ctx), page_to_va(page), numpages,
+			  enable, 0);
 }
 
 SEC("kretprobe/__kernel_map_pages")
@@ -406,7 +433,7 @@ int BPF_KRETPROBE(kretprobe_change_page_range)
 
 /*
  * Attached by the loader to clear_page(to), copy_page(to, from) and --access-probe FUNC:ARG,
- * with the cookie (probe index << 8 | argument index). An access matters only while the task
+ * with the cookie (probe index << 8 | 0x80 if the argument is a struct page | argument index). An access matters only while the task
  * has barriers pending, so others cost no ring-buffer space (unless access_all).
  */
 struct access_record {
@@ -419,7 +446,7 @@ int kprobe_access(struct pt_regs *ctx)
 {
 	__u64 cookie = bpf_get_attach_cookie(ctx), id, addr;
 	struct access_record *r;
-	unsigned int arg = cookie & 0xff;
+	unsigned int arg = cookie & 0x7f;
 	long n;
 
 	id = bpf_get_current_pid_tgid();
@@ -447,6 +474,8 @@ int kprobe_access(struct pt_regs *ctx)
 			return 0;
 		addr = arg == 0 ? a0 : arg == 1 ? a1 : arg == 2 ? a2 : a3;
 	}
+	if (cookie & 0x80)
+		addr = page_to_va((const void *)addr);
 	name_task(id);
 	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
 	if (!r) {

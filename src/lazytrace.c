@@ -130,10 +130,11 @@ static void live_usage(FILE *f)
 		"  -p, --pid PID           only this process (tgid)\n"
 		"  -c, --comm NAME         only tasks named NAME\n"
 		"  -C, --cpu N             only events on CPU N\n"
-		"  -a, --access-probe FUNC:ARG\n"
+		"  -a, --access-probe FUNC:ARG[:page]\n"
 		"                          also treat FUNC's argument ARG (1-based) as an accessed\n"
-		"                          virtual address (repeatable); clear_page:1 and copy_page:1,2\n"
-		"                          are probed by default where the kernel allows\n"
+		"                          virtual address, or with :page as a struct page whose\n"
+		"                          linear-map address is accessed (repeatable); clear_page:1\n"
+		"                          and copy_page:1,2 are probed by default where allowed\n"
 		"      --no-default-access don't probe clear_page and copy_page\n"
 		"      --all-accesses      report accesses even when no barrier is pending\n"
 		"  -k, --kprobes           use kprobes only (no fentry/fexit)\n"
@@ -143,7 +144,8 @@ static void live_usage(FILE *f)
 		"  -h, --help              this text\n");
 }
 
-static int add_access(struct lt_live_opts *o, const char *func, unsigned int arg, bool required)
+static int add_access(struct lt_live_opts *o, const char *func, unsigned int arg, bool page,
+		      bool required)
 {
 	if (o->nr_access == LT_MAX_ACCESS_PROBES) {
 		fprintf(stderr, "lazytrace: at most %d access probes\n", LT_MAX_ACCESS_PROBES);
@@ -151,26 +153,44 @@ static int add_access(struct lt_live_opts *o, const char *func, unsigned int arg
 	}
 	snprintf(o->access[o->nr_access].func, sizeof(o->access[0].func), "%s", func);
 	o->access[o->nr_access].arg = arg;
+	o->access[o->nr_access].page = page;
 	o->access[o->nr_access].required = required;
 	o->nr_access++;
 	return 0;
 }
 
+/* FUNC:ARG[:page] */
 static int parse_access(struct lt_live_opts *o, const char *spec)
 {
-	char func[128];
-	const char *colon = strchr(spec, ':');
+	char func[128], argbuf[16];
+	const char *colon = strchr(spec, ':'), *rest;
 	unsigned long arg;
+	bool page = false;
+	size_t n;
 
 	if (!colon || colon == spec || (size_t)(colon - spec) >= sizeof(func)) {
-		fprintf(stderr, "lazytrace: invalid --access-probe '%s' (expected FUNC:ARG)\n", spec);
+		fprintf(stderr, "lazytrace: invalid --access-probe '%s' (expected FUNC:ARG[:page])\n", spec);
 		return -1;
 	}
 	memcpy(func, spec, colon - spec);
 	func[colon - spec] = '\0';
-	if (parse_uint("--access-probe", colon + 1, 1, 4, &arg))
+	rest = colon + 1;
+	n = strcspn(rest, ":");
+	if (rest[n]) {
+		if (strcmp(rest + n + 1, "page")) {
+			fprintf(stderr, "lazytrace: invalid --access-probe '%s' (expected FUNC:ARG[:page])\n",
+				spec);
+			return -1;
+		}
+		page = true;
+	}
+	if (n >= sizeof(argbuf))
+		n = sizeof(argbuf) - 1;
+	memcpy(argbuf, rest, n);
+	argbuf[n] = '\0';
+	if (parse_uint("--access-probe", argbuf, 1, 4, &arg))
 		return -1;
-	return add_access(o, func, arg - 1, true);
+	return add_access(o, func, arg - 1, page, true);
 }
 
 static int cmd_live(int argc, char **argv)
@@ -275,8 +295,9 @@ static int cmd_live(int argc, char **argv)
 		fprintf(stderr, "lazytrace live: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
-	if (defaults && (add_access(&o, "clear_page", 0, false) ||
-			 add_access(&o, "copy_page", 0, false) || add_access(&o, "copy_page", 1, false)))
+	if (defaults && (add_access(&o, "clear_page", 0, false, false) ||
+			 add_access(&o, "copy_page", 0, false, false) ||
+			 add_access(&o, "copy_page", 1, false, false)))
 		return 2;
 	if (geteuid() != 0)
 		fprintf(stderr, "lazytrace: warning: not root; loading BPF programs will likely fail\n");

@@ -171,6 +171,11 @@ static int open_and_load(struct lazytrace_bpf **out, const struct lt_kernel *k,
 	s->rodata->pending_bit = k->pending_bit;
 	s->rodata->lazy_bit = k->lazy_bit;
 	s->rodata->access_all = o->all_accesses;
+	if (k->page_struct_size) {
+		s->rodata->page_struct_size = k->page_struct_size;
+		s->rodata->vmemmap_start_48 = lt_vmemmap_start(48, k->page_struct_size);
+		s->rodata->vmemmap_start_52 = lt_vmemmap_start(52, k->page_struct_size);
+	}
 	bpf_map__set_max_entries(s->maps.events, o->ringbuf_kb * 1024);
 	set_autoload(s, k, p, access);
 	err = lazytrace_bpf__load(s);
@@ -199,7 +204,8 @@ static int attach(struct lazytrace_bpf *s, const struct lt_live_opts *o, FILE *l
 		attached++;
 	}
 	for (int i = 0; i < o->nr_access; i++) {
-		LIBBPF_OPTS(bpf_kprobe_opts, kopts, .bpf_cookie = ((__u64)i << 8) | o->access[i].arg);
+		LIBBPF_OPTS(bpf_kprobe_opts, kopts, .bpf_cookie = ((__u64)i << 8) |
+			    (o->access[i].page ? 0x80 : 0) | o->access[i].arg);
 		struct bpf_link *l = bpf_program__attach_kprobe_opts(s->progs.kprobe_access,
 								     o->access[i].func, &kopts);
 		if (!l) {
@@ -212,8 +218,8 @@ static int attach(struct lazytrace_bpf *s, const struct lt_live_opts *o, FILE *l
 				strerror(errno), errno == EINVAL ? ": notrace function on this kernel" : "");
 			continue;
 		}
-		fprintf(log, "lazytrace: kprobe %s (access, argument %u)\n", o->access[i].func,
-			o->access[i].arg + 1);
+		fprintf(log, "lazytrace: kprobe %s (access, argument %u%s)\n", o->access[i].func,
+			o->access[i].arg + 1, o->access[i].page ? ", a struct page" : "");
 		attached++;
 	}
 	return attached;

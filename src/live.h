@@ -16,6 +16,7 @@ struct lt_ksyms;
 struct lt_access_probe {
 	char func[128];
 	unsigned int arg;	/* 0-based argument holding the virtual address */
+	bool page;		/* the argument is a struct page *: its linear-map address */
 	bool required;		/* given by the user: failing to attach is an error */
 };
 

@@ -30,6 +30,15 @@ const char *lt_mode_name(enum lt_mode m)
 	}
 }
 
+unsigned long long lt_vmemmap_start(unsigned int va_bits, unsigned long long page_struct_size)
+{
+	/* arch/arm64/include/asm/memory.h: VMEMMAP_END - VMEMMAP_SIZE, where VMEMMAP_SIZE covers
+	 * the linear map from PAGE_OFFSET to _PAGE_END(VA_BITS_MIN), one struct page per page. */
+	unsigned long long page_offset = -(1ULL << va_bits), page_end = -(1ULL << 47);
+
+	return -(1ULL << 30) - ((page_end - page_offset) >> 12) * page_struct_size;
+}
+
 static bool btf_has(const struct btf *btf, const char *name, int kind)
 {
 	return btf && btf__find_by_name_kind(btf, name, kind) >= 0;
@@ -65,6 +74,9 @@ void lt_kernel_probe(struct lt_kernel *k, const struct lt_ksyms *ks, const char 
 				if (!strcmp(btf__name_by_offset(btf, m[i].name_off), "ended"))
 					k->lazy_ended = true;
 		}
+		id = btf__find_by_name_kind(btf, "page", BTF_KIND_STRUCT);
+		if (id >= 0 && btf__resolve_size(btf, id) > 0)
+			k->page_struct_size = btf__resolve_size(btf, id);
 		k->tracepoints = btf_has(btf, "btf_trace_lazy_mmu_enable", BTF_KIND_TYPEDEF);
 		k->barrier_events = btf_has(btf, "btf_trace_lazy_mmu_defer", BTF_KIND_TYPEDEF);
 		for (int f = 0; f < LT_FN_MAX; f++)
@@ -112,6 +124,8 @@ void lt_kernel_print(const struct lt_kernel *k, FILE *out)
 			k->fn_sym[f] ? "kprobe" : "absent");
 	}
 	fprintf(out, "pending flag:  TIF_LAZY_MMU_PENDING = bit %u\n", k->pending_bit);
+	fprintf(out, "struct page:   %llu bytes%s\n", k->page_struct_size,
+		k->page_struct_size ? " (struct page arguments are converted to addresses)" : "");
 	fprintf(out, "mode:          %s\n", lt_mode_name(k->mode));
 	if (k->mode == LT_MODE_NONE)
 		fprintf(out, "reason:        %s\n", k->why);

@@ -40,6 +40,7 @@ struct lt_kernel {
 	bool barrier_events;		/* lazy_mmu_{defer,flush} */
 	bool fn_btf[LT_FN_MAX];		/* in BTF: fentry/fexit possible */
 	bool fn_sym[LT_FN_MAX];		/* in kallsyms: kprobe possible */
+	unsigned long long page_struct_size;	/* sizeof(struct page), from BTF */
 	unsigned int pending_bit;	/* TIF_LAZY_MMU_PENDING */
 	int lazy_bit;			/* TIF_LAZY_MMU, -1 if none */
 	enum lt_mode mode;
@@ -50,5 +51,8 @@ struct lt_kernel {
 void lt_kernel_probe(struct lt_kernel *k, const struct lt_ksyms *ks, const char *btf_path);
 void lt_kernel_print(const struct lt_kernel *k, FILE *out);
 const char *lt_mode_name(enum lt_mode m);
+
+/* arm64, 4K pages: start of the vmemmap for VA_BITS (48 or 52), VA_BITS_MIN 48. */
+unsigned long long lt_vmemmap_start(unsigned int va_bits, unsigned long long page_struct_size);
 
 #endif /* LT_PROBE_H */

@@ -32,7 +32,8 @@ def func(site):
 
 
 def counts(objs):
-    c = Counter()
+    c = Counter({"kmp_addr.match": 0, "kmp_addr.mismatch": 0})
+    kmp = {}  # tid -> address lazytrace gave the open __kernel_map_pages call
     for o in objs:
         t = o.get("type")
         if t == "summary":
@@ -42,9 +43,21 @@ def counts(objs):
             continue
         c["type." + str(t)] += 1
         if t in ("map", "map_ret"):
-            c[f"{t}.{o.get('func') or func(o.get('site'))}"] += 1
+            f = o.get('func') or func(o.get('site'))
+            c[f"{t}.{f}"] += 1
+            # __kernel_map_pages's address (converted from its struct page) must be the one
+            # its set_memory_valid() call gets.
+            if t == "map" and f == "__kernel_map_pages":
+                kmp[o.get("tid")] = o.get("addr")
+            elif t == "map" and f == "set_memory_valid" and o.get("tid") in kmp:
+                ok = kmp.pop(o.get("tid")) == o.get("addr")
+                c["kmp_addr.match" if ok else "kmp_addr.mismatch"] += 1
         if t == "hazard":
             c["hazard." + str(o.get("kind"))] += 1
+        if t == "access":
+            c["access." + func(o.get("site"))] += 1
+            k = "access_addrs." + func(o.get("site"))
+            c[k] = (c[k] + "," if c[k] else "") + str(o.get("addr"))
     c["lines"] = len(objs)
     c["summary_last"] = int(bool(objs) and objs[-1].get("type") == "summary")
     return c

@@ -30,10 +30,11 @@ scripts/guest-run -q --kernel patched --append debug_pagealloc=on --out "$out/p"
 	D=/sys/kernel/debug/lazy_mmu
 	for m in nested flat noflush; do
 		echo $m >$D/nesting
-		lazytrace-capture seed-$m -- sh -c "echo seed 8 5 >$D/scenario"
+		lazytrace-capture seed-$m --access-probe __free_pages:1:page --all-accesses -- sh -c "echo seed 8 5 >$D/scenario"
 		cat $D/scenario >/out/seed-$m.scenario
 	done
 	echo nested >$D/nesting
+	lazytrace-capture seed-kprobes --kprobes -- sh -c "echo seed 8 5 >$D/scenario"
 	lazytrace-capture storm -- munmap-storm 4 2
 	lazytrace-capture overflow --ringbuf-kb 4 --no-default-access -- munmap-storm 4 2
 	lazytrace probe >/out/probe.txt; echo $? >/out/probe.rc' >"$out/console.log" 2>&1
@@ -44,6 +45,9 @@ for m in nested flat noflush; do
 	f=$out/p/seed-$m
 	expect_eq "seed-$m: command and lazytrace exit 0, ftrace lost nothing" \
 		"command=0 lazytrace=0 ftrace_lost=0" "$(cat "$f.status" 2>/dev/null)"
+	expect_eq "seed-$m: tracepoints and fentry/fexit attached, no fallback to kprobes" \
+		"tp_btf lazy_mmu_{enable,disable,pause,resume}, lazy_mmu_{defer,flush}|fentry/fexit __kernel_map_pages|fentry/fexit set_memory_valid|fentry/fexit pageattr_pte_entry|" \
+		"$(sed -n 's/^lazytrace: \(tp_btf\|fentry\|kprobe\/\|loading\)/\1/p' "$f.stderr" | tr '\n' '|')"
 	w=$(tests/lab/ltjson.py window "$f.json" scenario_ 2>&1 | tr '\n' ' ')
 	case $m in
 	nested) want="disable.flush=1 defer=14 flush=2 flushed=14 flush_seq=9,5" ;;
@@ -78,11 +82,37 @@ for m in nested flat noflush; do
 	done
 done
 
+# --kprobes: the same facts through kprobes/kretprobes instead of fentry/fexit.
+f=$out/p/seed-kprobes
+expect_eq "seed-kprobes: kprobes attached, as asked" \
+	"kprobe/kretprobe __kernel_map_pages|kprobe/kretprobe set_memory_valid|kprobe/kretprobe pageattr_pte_entry|" \
+	"$(sed -n 's/^lazytrace: \(fentry\|kprobe\/\)/\1/p' "$f.stderr" | tr '\n' '|')"
+w=$(tests/lab/ltjson.py window "$f.json" scenario_ 2>&1)
+for kvp in $common disable.flush=1 defer=14 flush=2 flushed=14 flush_seq=9,5; do
+	expect_eq "seed-kprobes: ${kvp%%=*} in the scenario's section" "${kvp#*=}" "$(kv "$w" "${kvp%%=*}")"
+done
+c=$(tests/lab/ltjson.py counts "$f.json" 2>&1)
+same_as_ftrace "seed-kprobes: lazytrace set_memory_valid calls = ftrace's" \
+	"$(awk '$1 == "lt_entry_set_memory_valid" { print $2 }' "$f.ftrace")" "$(kv "$c" map.set_memory_valid)" \
+	"$(kv "$c" summary.lost_events)"
+
+# The struct page of __kernel_map_pages and of --access-probe FUNC:ARG:page become addresses.
+for m in nested flat noflush; do
+	c=$(tests/lab/ltjson.py counts "$out/p/seed-$m.json" 2>&1)
+	b=$(sed -n 's/.* b=\(0x[0-9a-f]*\) .*/\1/p' "$out/p/seed-$m.scenario" 2>/dev/null)
+	expect_match "seed-$m: __kernel_map_pages addresses equal their set_memory_valid's" '^[1-9][0-9]*$' \
+		"$(kv "$c" kmp_addr.match)"
+	expect_eq "seed-$m: ... with no mismatch" 0 "$(kv "$c" kmp_addr.mismatch)"
+	expect_match "seed-$m: --access-probe __free_pages:1:page sees B freed" ",$b," \
+		",$(kv "$c" access_addrs.__free_pages),"
+done
+
 # The natural workload: munmap nests __kernel_map_pages sections inside zap_pte_range's.
 c=$(tests/lab/ltjson.py counts "$out/p/storm.json" 2>&1)
 expect_eq "storm: command and lazytrace exit 0, ftrace lost nothing" "command=0 lazytrace=0 ftrace_lost=0" \
 	"$(cat "$out/p/storm.status" 2>/dev/null)"
 expect_match "storm: nested sections seen" '^[1-9][0-9]*$' "$(kv "$c" summary.nested_sections)"
+expect_eq "storm: __kernel_map_pages addresses equal their set_memory_valid's" 0 "$(kv "$c" kmp_addr.mismatch)"
 same_as_ftrace "storm: lazytrace __kernel_map_pages calls = ftrace's" \
 	"$(awk '$1 == "lt_entry___kernel_map_pages" { print $2 }' "$out/p/storm.ftrace")" "$(kv "$c" map.__kernel_map_pages)" \
 	"$(kv "$c" summary.lost_events)"
