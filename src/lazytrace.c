@@ -115,6 +115,34 @@ static int cmd_probe(int argc, char **argv)
 	return k.mode == LT_MODE_NONE ? 1 : 0;
 }
 
+/* `live`: records straight into the reconstruction and an output. */
+struct live_ctx {
+	const struct lt_output *out;
+	struct lt_recon *recon;
+};
+
+static int live_start(void *ctx, const struct lt_session *ses)
+{
+	struct live_ctx *l = ctx;
+
+	l->recon = lt_recon_new(ses->defer_source, &l->out->ops);
+	if (!l->recon) {
+		fprintf(stderr, "lazytrace: out of memory\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int live_event(void *ctx, const struct lt_event *ev, const __u64 *frames)
+{
+	return lt_recon_feed(((struct live_ctx *)ctx)->recon, ev, frames);
+}
+
+static void live_lost(void *ctx, __u64 ts, __u64 count)
+{
+	lt_recon_lost(((struct live_ctx *)ctx)->recon, ts, count);
+}
+
 static void live_usage(FILE *f)
 {
 	fprintf(f,
@@ -307,7 +335,20 @@ static int cmd_live(int argc, char **argv)
 		fprintf(stderr, "lazytrace: out of memory\n");
 		return 1;
 	}
-	ret = lt_live(&o, &out, stderr);
+	{
+		struct live_ctx l = { .out = &out };
+		struct lt_consumer sink = { .ctx = &l, .start = live_start, .event = live_event,
+					    .lost = live_lost };
+		struct lt_session ses;
+
+		ret = lt_live(&o, &sink, &ses, stderr);
+		if (l.recon) {
+			lt_recon_finish(l.recon);
+			if (ret == 0)
+				out.summary(out.ctx, lt_recon_stats(l.recon));
+			lt_recon_free(l.recon);
+		}
+	}
 	lt_output_fini(&out);
 	lt_ksyms_free((struct lt_ksyms *)o.ksyms);
 	return ret;

@@ -37,7 +37,7 @@ struct plan {
 };
 
 struct consumer {
-	struct lt_recon *recon;
+	const struct lt_consumer *sink;
 	__u64 bad_records;
 };
 
@@ -58,7 +58,7 @@ static int on_record(void *ctx, void *data, size_t size)
 		}
 		frames = (const __u64 *)(ev + 1);
 	}
-	if (lt_recon_feed(c->recon, ev, frames) < 0)
+	if (c->sink->event(c->sink->ctx, ev, frames) < 0)
 		c->bad_records++;
 	return 0;
 }
@@ -238,11 +238,31 @@ static void report_plan(const struct lt_kernel *k, const struct plan *p, FILE *l
 				lt_fn_names[f]);
 }
 
-int lt_live(const struct lt_live_opts *o, const struct lt_output *out, FILE *log)
+static void describe(const struct lt_kernel *k, const struct plan *p, struct lt_session *ses)
+{
+	size_t n = 0;
+
+	snprintf(ses->release, sizeof(ses->release), "%s", k->release);
+	ses->mode = k->mode;
+	ses->defer_source = k->barrier_events ? LT_DEFER_FROM_TRACEPOINT : LT_DEFER_FROM_PTE_UPDATE;
+	ses->attach[0] = '\0';
+	if (k->tracepoints)
+		n += snprintf(ses->attach + n, sizeof(ses->attach) - n, "tp_btf:lazy_mmu%s ",
+			      k->barrier_events ? "+barriers" : "");
+	for (int f = LT_FN_MAP_PAGES; f <= LT_FN_CHANGE_RANGE && n < sizeof(ses->attach); f++)
+		if (p->fn[f] != HOW_NONE)
+			n += snprintf(ses->attach + n, sizeof(ses->attach) - n, "%s:%s ",
+				      p->fn[f] == HOW_FENTRY ? "fentry" : "kprobe", lt_fn_names[f]);
+	if (n && n < sizeof(ses->attach))
+		ses->attach[n - 1] = '\0';
+}
+
+int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
+	    struct lt_session *ses, FILE *log)
 {
 	struct lazytrace_bpf *s = NULL;
 	struct ring_buffer *rb = NULL;
-	struct consumer c = { 0 };
+	struct consumer c = { .sink = sink };
 	struct lt_kernel k;
 	struct plan p;
 	__u64 lost_seen = 0, deadline;
@@ -272,13 +292,10 @@ int lt_live(const struct lt_live_opts *o, const struct lt_output *out, FILE *log
 	report_plan(&k, &p, log);
 	if (attach(s, o, log) < 0)
 		goto out;
-
-	c.recon = lt_recon_new(k.barrier_events ? LT_DEFER_FROM_TRACEPOINT : LT_DEFER_FROM_PTE_UPDATE,
-			       &out->ops);
-	if (!c.recon) {
-		fprintf(stderr, "lazytrace: out of memory\n");
+	describe(&k, &p, ses);
+	if (sink->start && sink->start(sink->ctx, ses) < 0)
 		goto out;
-	}
+
 	rb = ring_buffer__new(bpf_map__fd(s->maps.events), on_record, &c, NULL);
 	if (!rb) {
 		fprintf(stderr, "lazytrace: cannot open the ring buffer: %s\n", strerror(errno));
@@ -304,9 +321,11 @@ int lt_live(const struct lt_live_opts *o, const struct lt_output *out, FILE *log
 		}
 		lost = read_lost(bpf_map__fd(s->maps.lost)) + read_misses(s);
 		if (lost > lost_seen) {
-			lt_recon_lost(c.recon, now_ns(), lost - lost_seen);
+			sink->lost(sink->ctx, now_ns(), lost - lost_seen);
 			lost_seen = lost;
 		}
+		if (sink->tick && sink->tick(sink->ctx) < 0)
+			goto out;
 	}
 	/* Drain what is left, then count what was lost up to here. */
 	ring_buffer__consume(rb);
@@ -314,21 +333,18 @@ int lt_live(const struct lt_live_opts *o, const struct lt_output *out, FILE *log
 		__u64 full = read_lost(bpf_map__fd(s->maps.lost)), missed = read_misses(s);
 
 		if (full + missed > lost_seen)
-			lt_recon_lost(c.recon, now_ns(), full + missed - lost_seen);
+			sink->lost(sink->ctx, now_ns(), full + missed - lost_seen);
 		if (full + missed)
 			fprintf(log, "lazytrace: %llu events lost: %llu with the ring buffer full, %llu "
 				"while another BPF program ran on the CPU\n",
 				(unsigned long long)(full + missed), (unsigned long long)full,
 				(unsigned long long)missed);
 	}
-	lt_recon_finish(c.recon);
 	if (c.bad_records)
 		fprintf(log, "lazytrace: %llu malformed records skipped\n", (unsigned long long)c.bad_records);
-	out->summary(out->ctx, lt_recon_stats(c.recon));
 	ret = 0;
 out:
 	ring_buffer__free(rb);
-	lt_recon_free(c.recon);
 	lazytrace_bpf__destroy(s);
 	return ret;
 }

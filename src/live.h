@@ -42,7 +42,25 @@ struct lt_output {
 	void (*summary)(void *ctx, const struct lt_stats *st);
 };
 
-/* Runs until Ctrl-C or the duration; returns the process exit status. */
-int lt_live(const struct lt_live_opts *o, const struct lt_output *out, FILE *log);
+/* What was traced and how: for outputs and the trace file header. */
+struct lt_session {
+	char release[65];
+	int mode;			/* enum lt_mode */
+	enum lt_defer_source defer_source;
+	char attach[256];		/* e.g. "tp_btf:lazy_mmu+barriers fentry:set_memory_valid" */
+};
+
+/* Where the records go: the reconstruction (live) or a trace file (record). */
+struct lt_consumer {
+	void *ctx;
+	int (*start)(void *ctx, const struct lt_session *ses);	/* probes attached; may be NULL */
+	int (*event)(void *ctx, const struct lt_event *ev, const __u64 *frames);
+	void (*lost)(void *ctx, __u64 ts, __u64 count);
+	int (*tick)(void *ctx);		/* about every 100 ms; may be NULL */
+};
+
+/* Load, attach and consume until Ctrl-C or the duration; fills *ses. Returns the exit status. */
+int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
+	    struct lt_session *ses, FILE *log);
 
 #endif /* LT_LIVE_H */

@@ -33,7 +33,7 @@ def func(site):
 
 def counts(objs):
     c = Counter({"kmp_addr.match": 0, "kmp_addr.mismatch": 0})
-    kmp = {}  # tid -> address lazytrace gave the open __kernel_map_pages call
+    last = {}  # tid -> (kind of its last item, address)
     for o in objs:
         t = o.get("type")
         if t == "summary":
@@ -46,12 +46,15 @@ def counts(objs):
             f = o.get('func') or func(o.get('site'))
             c[f"{t}.{f}"] += 1
             # __kernel_map_pages's address (converted from its struct page) must be the one
-            # its set_memory_valid() call gets.
-            if t == "map" and f == "__kernel_map_pages":
-                kmp[o.get("tid")] = o.get("addr")
-            elif t == "map" and f == "set_memory_valid" and o.get("tid") in kmp:
-                ok = kmp.pop(o.get("tid")) == o.get("addr")
+            # its set_memory_valid() call gets: the task's very next item (an interrupt in
+            # between may bring another call in).
+            if t == "map" and f == "set_memory_valid" and last.get(o.get("tid"), ("", 0))[0] == "kmp":
+                ok = last[o.get("tid")][1] == o.get("addr")
                 c["kmp_addr.match" if ok else "kmp_addr.mismatch"] += 1
+        tid = o.get("tid")
+        if tid is not None:
+            kmp_item = t == "map" and (o.get("func") or func(o.get("site"))) == "__kernel_map_pages"
+            last[tid] = ("kmp" if kmp_item else t, o.get("addr"))
         if t == "hazard":
             c["hazard." + str(o.get("kind"))] += 1
         if t == "access":
