@@ -25,7 +25,8 @@ HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Iinclude -Isrc $(EXTRA_CFLAGS)
 HOST := build/host
 
 # The reconstruction library and output sinks: no BPF, shared by live, replay and tests.
-LIB_SRCS := $(sort $(wildcard src/recon.c src/sink_*.c src/ksyms.c))
+LIB_SRCS := $(sort $(wildcard src/recon.c src/sink_*.c src/ksyms.c src/svg_chart.c \
+	src/tracefile.c src/replay.c src/output.c))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(HOST)/tests/%,$(UNIT_SRCS))
 
@@ -82,7 +83,7 @@ build/bpf:
 	$(Q)mkdir -p $@
 
 # --- the lazytrace binary: x86-64 host build and static arm64 build --------------------
-APP_SRCS := src/lazytrace.c src/live.c src/probe.c src/output.c
+APP_SRCS := src/lazytrace.c src/live.c src/probe.c src/record.c
 ALL_SRCS := $(APP_SRCS) $(LIB_SRCS)
 HDRS := $(wildcard include/*.h src/*.h)
 

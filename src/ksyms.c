@@ -21,6 +21,8 @@ struct lt_ksyms {
 	struct ksym *syms;
 	size_t nr;
 	char *pool;
+	size_t cap;		/* syms allocated (lt_ksyms_add) */
+	size_t pool_used, pool_cap;
 };
 
 static int cmp_sym(const void *a, const void *b)
@@ -119,6 +121,9 @@ struct lt_ksyms *lt_ksyms_from_buffer(const char *buf, size_t len)
 	}
 	if (ks->nr)
 		qsort(ks->syms, ks->nr, sizeof(*ks->syms), cmp_sym);
+	ks->cap = cap;
+	ks->pool_used = used;
+	ks->pool_cap = len + 1;
 	return ks;
 fail:
 	lt_ksyms_free(ks);
@@ -253,4 +258,94 @@ const char *lt_ksyms_format(const struct lt_ksyms *ks, __u64 addr, char *buf, si
 		snprintf(buf, len, "%s+0x%llx", ks->pool + s->name,
 			 (unsigned long long)(addr - s->addr));
 	return buf;
+}
+
+/* ---------------------------------------------------------------- built symbol by symbol */
+
+struct lt_ksyms *lt_ksyms_new(void)
+{
+	struct lt_ksyms *ks = calloc(1, sizeof(*ks));
+
+	if (!ks)
+		return NULL;
+	ks->pool = malloc(256);
+	if (!ks->pool) {
+		free(ks);
+		return NULL;
+	}
+	ks->pool[0] = '\0';
+	ks->pool_used = 1;
+	ks->pool_cap = 256;
+	return ks;
+}
+
+static int pool_add(struct lt_ksyms *ks, const char *s, size_t len, size_t *off)
+{
+	if (ks->pool_cap - ks->pool_used < len + 1) {
+		size_t ncap = ks->pool_cap ? ks->pool_cap : 256;
+		char *p;
+
+		while (ncap - ks->pool_used < len + 1)
+			ncap *= 2;
+		p = realloc(ks->pool, ncap);
+		if (!p)
+			return -ENOMEM;
+		ks->pool = p;
+		ks->pool_cap = ncap;
+	}
+	*off = ks->pool_used;
+	memcpy(ks->pool + ks->pool_used, s, len);
+	ks->pool_used += len;
+	ks->pool[ks->pool_used++] = '\0';
+	return 0;
+}
+
+int lt_ksyms_add(struct lt_ksyms *ks, __u64 addr, const char *name, size_t name_len,
+		 const char *mod, size_t mod_len)
+{
+	struct ksym *k;
+
+	if (!ks || !addr || !name || !name_len || memchr(name, '\0', name_len) ||
+	    (mod_len && (!mod || memchr(mod, '\0', mod_len))))
+		return -EINVAL;
+	if (ks->nr == ks->cap) {
+		size_t ncap = ks->cap ? ks->cap * 2 : 64;
+		struct ksym *s = realloc(ks->syms, ncap * sizeof(*s));
+
+		if (!s)
+			return -ENOMEM;
+		ks->syms = s;
+		ks->cap = ncap;
+	}
+	k = &ks->syms[ks->nr];
+	k->addr = addr;
+	k->mod = 0;
+	if (pool_add(ks, name, name_len, &k->name))
+		return -ENOMEM;
+	if (mod_len && pool_add(ks, mod, mod_len, &k->mod))
+		return -ENOMEM;
+	ks->nr++;
+	return 0;
+}
+
+void lt_ksyms_sort(struct lt_ksyms *ks)
+{
+	if (ks && ks->nr > 1)
+		qsort(ks->syms, ks->nr, sizeof(*ks->syms), cmp_sym);
+}
+
+bool lt_ksyms_resolve(const struct lt_ksyms *ks, __u64 addr, __u64 *sym_addr, const char **name,
+		      const char **mod)
+{
+	const struct ksym *s = find(ks, addr);
+
+	if (!s)
+		return false;
+	if (sym_addr)
+		*sym_addr = s->addr;
+	if (name)
+		*name = ks->pool + s->name;
+	if (mod)
+		*mod = ks->pool + s->mod;
+	return true;
 }

@@ -6,6 +6,7 @@
 #ifndef LT_KSYMS_H
 #define LT_KSYMS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
 
@@ -32,5 +33,21 @@ __u64 lt_ksyms_addr(const struct lt_ksyms *ks, const char *name);
 
 /* "sym+0x1c4" ("sym+0x1c4 [module]" for a module), or "0x<hex>" if no symbol; returns buf. */
 const char *lt_ksyms_format(const struct lt_ksyms *ks, __u64 addr, char *buf, size_t len);
+
+/* --- A table built symbol by symbol (the symbols of a trace file). */
+
+/* An empty table; NULL on ENOMEM. */
+struct lt_ksyms *lt_ksyms_new(void);
+
+/* Adds a text symbol (name_len > 0, no NUL in name or mod; mod_len 0: built in). Call
+ * lt_ksyms_sort() before the next lookup. 0, -EINVAL (bad arguments, addr 0) or -ENOMEM. */
+int lt_ksyms_add(struct lt_ksyms *ks, __u64 addr, const char *name, size_t name_len,
+		 const char *mod, size_t mod_len);
+void lt_ksyms_sort(struct lt_ksyms *ks);
+
+/* The symbol lt_ksyms_lookup() finds for addr: its address, name and module ("" if built
+ * in); any pointer may be NULL. false if none. */
+bool lt_ksyms_resolve(const struct lt_ksyms *ks, __u64 addr, __u64 *sym_addr, const char **name,
+		      const char **mod);
 
 #endif /* LT_KSYMS_H */

@@ -16,6 +16,9 @@
 #include "live.h"
 #include "output.h"
 #include "probe.h"
+#include "record.h"
+#include "replay.h"
+#include "tracefile.h"
 
 #ifndef LT_VERSION
 #define LT_VERSION "0.1"
@@ -44,6 +47,10 @@ static void usage(FILE *f)
 		"commands:\n"
 		"  probe    show what the running kernel offers and the mode lazytrace will use\n"
 		"  live     trace until Ctrl-C or --duration, printing the timeline\n"
+		"  record   trace into a file (-o FILE)\n"
+		"  dump     print a recorded timeline: text, json, perfetto or svg\n"
+		"  stats    totals and per-call-site figures of a recording\n"
+		"  compare  per-call-site figures of two recordings side by side\n"
 		"\n"
 		"'lazytrace COMMAND --help' describes each command.\n");
 }
@@ -168,6 +175,8 @@ static void live_usage(FILE *f)
 		"  -k, --kprobes           use kprobes only (no fentry/fexit)\n"
 		"      --ringbuf-kb N      ring buffer size in KiB (power of two, default 8192)\n"
 		"      --ready-fd FD       write \"ready\" to FD once probes are attached\n"
+		"      --record FILE       also record what is shown into FILE (see 'record';\n"
+		"                          --force and --redact apply)\n"
 		"  -v, --verbose           libbpf debug output\n"
 		"  -h, --help              this text\n");
 }
@@ -221,9 +230,34 @@ static int parse_access(struct lt_live_opts *o, const char *spec)
 	return add_access(o, func, arg - 1, page, true);
 }
 
-static int cmd_live(int argc, char **argv)
+static void record_usage(FILE *f)
 {
-	enum { OPT_NO_COLOR = 256, OPT_COLOR, OPT_RINGBUF, OPT_READY, OPT_ALL_ACCESS, OPT_NO_DEFAULT };
+	fprintf(f,
+		"usage: lazytrace record -o FILE [--force] [--redact] [--flight-recorder MIB]\n"
+		"                        [--duration S] [filters and probe options of live]\n"
+		"\n"
+		"Record lazy MMU events to FILE (mode 0600) until Ctrl-C or --duration, for\n"
+		"'lazytrace dump', 'stats' and 'compare' anywhere (the file is portable).\n"
+		"Chunks are checksummed and flushed about every 100 ms: after a crash, every\n"
+		"complete chunk is still readable.\n"
+		"\n"
+		"  -o, --output FILE       the trace file; never overwritten without --force\n"
+		"  -f, --force             overwrite FILE\n"
+		"      --redact            store symbol+offset only: no kernel address in the file\n"
+		"      --flight-recorder MIB\n"
+		"                          keep the last MIB of records in memory; write them on\n"
+		"                          the first hazard, on SIGUSR1 and at exit\n"
+		"  -d, --duration S        stop after S seconds\n"
+		"  -p, --pid PID, -c, --comm NAME, -C, --cpu N, -a, --access-probe FUNC:ARG[:page],\n"
+		"      --no-default-access, --all-accesses, -k, --kprobes, --ringbuf-kb N,\n"
+		"      --ready-fd FD, -v, --verbose: as for 'lazytrace live'\n"
+		"  -h, --help              this text\n");
+}
+
+static int cmd_trace(int argc, char **argv, bool recording)
+{
+	enum { OPT_NO_COLOR = 256, OPT_COLOR, OPT_RINGBUF, OPT_READY, OPT_ALL_ACCESS, OPT_NO_DEFAULT,
+	       OPT_REDACT, OPT_FLIGHT, OPT_RECORD };
 	static const struct option opts[] = {
 		{ "duration", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
@@ -240,15 +274,35 @@ static int cmd_live(int argc, char **argv)
 		{ "ready-fd", required_argument, NULL, OPT_READY },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "record", required_argument, NULL, OPT_RECORD },
+		{ "force", no_argument, NULL, 'f' },
+		{ "redact", no_argument, NULL, OPT_REDACT },
+		{ "flight-recorder", required_argument, NULL, OPT_FLIGHT },
 		{ 0 }
 	};
 	struct lt_live_opts o = { .cpu = (__u32)-1, .ringbuf_kb = 8192, .ready_fd = -1 };
 	bool json = false, color = isatty(STDOUT_FILENO), defaults = true;
+	const char *path = NULL;
+	unsigned int wflags = 0, flight = 0;
+	char filters[128] = "";
 	struct lt_output out;
 	unsigned long v;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "d:jp:c:C:a:kvh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, recording ? "d:p:c:C:a:kvho:f" : "d:jp:c:C:a:kvh", opts,
+				NULL)) != -1) {
+		/* Options of the other subcommand: getopt_long knows them all. live takes --record
+		 * FILE (and --force, --redact) to record what it shows. */
+		if (!recording && (c == 'o' || c == OPT_FLIGHT)) {
+			fprintf(stderr, "lazytrace live: option '%s' is for 'lazytrace record'\n", argv[optind - 1]);
+			return 2;
+		}
+		if (recording && (c == 'j' || c == OPT_COLOR || c == OPT_NO_COLOR)) {
+			fprintf(stderr, "lazytrace record: option '%s' is for 'lazytrace live' or 'dump'\n",
+				argv[optind - 1]);
+			return 2;
+		}
 		switch (c) {
 		case 'd':
 			if (parse_uint("--duration", optarg, 1, 86400, &v))
@@ -312,15 +366,42 @@ static int cmd_live(int argc, char **argv)
 		case 'v':
 			verbose = true;
 			break;
+		case 'o':
+		case OPT_RECORD:
+			if (recording && c == OPT_RECORD) {
+				fprintf(stderr, "lazytrace record: use -o FILE\n");
+				return 2;
+			}
+			path = optarg;
+			break;
+		case 'f':
+			wflags |= LT_W_FORCE;
+			break;
+		case OPT_REDACT:
+			wflags |= LT_W_REDACT;
+			break;
+		case OPT_FLIGHT:
+			if (parse_uint("--flight-recorder", optarg, 1, 4096, &v))
+				return 2;
+			flight = v;
+			break;
 		case 'h':
-			live_usage(stdout);
+			if (recording)
+				record_usage(stdout);
+			else
+				live_usage(stdout);
 			return 0;
 		default:	/* getopt_long printed the one-line reason */
 			return 2;
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "lazytrace live: unexpected argument '%s'\n", argv[optind]);
+		fprintf(stderr, "lazytrace %s: unexpected argument '%s'\n", recording ? "record" : "live",
+			argv[optind]);
+		return 2;
+	}
+	if (recording && !path) {
+		fprintf(stderr, "lazytrace record: -o FILE is required\n");
 		return 2;
 	}
 	if (defaults && (add_access(&o, "clear_page", 0, false, false) ||
@@ -331,6 +412,13 @@ static int cmd_live(int argc, char **argv)
 		fprintf(stderr, "lazytrace: warning: not root; loading BPF programs will likely fail\n");
 
 	o.ksyms = load_ksyms();
+	if (recording) {
+		snprintf(filters, sizeof(filters), "pid=%u comm=%s cpu=%d", o.pid, o.comm,
+			 o.cpu == (__u32)-1 ? -1 : (int)o.cpu);
+		ret = lt_record(&o, path, wflags, flight, filters, NULL, stderr);
+		lt_ksyms_free((struct lt_ksyms *)o.ksyms);
+		return ret;
+	}
 	if (lt_output_init(&out, json ? LT_OUT_JSON : LT_OUT_TEXT, stdout, color, o.ksyms)) {
 		fprintf(stderr, "lazytrace: out of memory\n");
 		return 1;
@@ -341,7 +429,10 @@ static int cmd_live(int argc, char **argv)
 					    .lost = live_lost };
 		struct lt_session ses;
 
-		ret = lt_live(&o, &sink, &ses, stderr);
+		if (path)	/* --record FILE: the same records into a file */
+			ret = lt_record(&o, path, wflags, 0, "", &sink, stderr);
+		else
+			ret = lt_live(&o, &sink, &ses, stderr);
 		if (l.recon) {
 			lt_recon_finish(l.recon);
 			if (ret == 0)
@@ -376,7 +467,15 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "probe"))
 		return cmd_probe(argc - 1, argv + 1);
 	if (!strcmp(cmd, "live"))
-		return cmd_live(argc - 1, argv + 1);
+		return cmd_trace(argc - 1, argv + 1, false);
+	if (!strcmp(cmd, "record"))
+		return cmd_trace(argc - 1, argv + 1, true);
+	if (!strcmp(cmd, "dump"))
+		return cmd_dump(argc - 1, argv + 1);
+	if (!strcmp(cmd, "stats"))
+		return cmd_stats(argc - 1, argv + 1);
+	if (!strcmp(cmd, "compare"))
+		return cmd_compare(argc - 1, argv + 1);
 	fprintf(stderr, "lazytrace: unknown command '%s' (see 'lazytrace --help')\n", cmd);
 	return 2;
 }

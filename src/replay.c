@@ -1,0 +1,1299 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * src/replay.c: `lazytrace dump`, `stats` and `compare` on trace files (see replay.h).
+ *
+ * A file's records go through the filters (--pid, --comm, --cpu: before the reconstruction,
+ * like the BPF-side filters of `live`; records after --to are not fed) into lt_recon, whose
+ * output is cut to the window [--from, --to] before it reaches a sink: the state at --from
+ * is right because everything before it was reconstructed too.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ksyms.h"
+#include "output.h"
+#include "recon.h"
+#include "replay.h"
+#include "sink_json.h"
+#include "sink_perfetto.h"
+#include "sink_svg.h"
+#include "svg_chart.h"
+#include "tracefile.h"
+
+/* ------------------------------------------------------------------ tid -> comm */
+
+struct comm_map {
+	__u32 *tids;		/* 0: empty slot; tid 0 (idle) kept apart */
+	char (*comms)[LT_COMM_LEN];
+	size_t n, cap;
+	bool has0;
+	char comm0[LT_COMM_LEN];
+};
+
+static size_t cm_slot(const struct comm_map *m, __u32 tid)
+{
+	size_t i = (tid * 2654435761u) & (m->cap - 1);
+
+	while (m->tids[i] && m->tids[i] != tid)
+		i = (i + 1) & (m->cap - 1);
+	return i;
+}
+
+static const char *cm_get(const struct comm_map *m, __u32 tid)
+{
+	size_t i;
+
+	if (!tid)
+		return m->has0 ? m->comm0 : NULL;
+	if (!m->cap)
+		return NULL;
+	i = cm_slot(m, tid);
+	return m->tids[i] ? m->comms[i] : NULL;
+}
+
+static int cm_put(struct comm_map *m, __u32 tid, const char *comm)
+{
+	size_t i;
+
+	if (!tid) {
+		m->has0 = true;
+		memcpy(m->comm0, comm, LT_COMM_LEN);
+		return 0;
+	}
+	if ((m->n + 1) * 2 > m->cap) {
+		struct comm_map nm = { .cap = m->cap ? m->cap * 2 : 1024 };
+
+		nm.tids = calloc(nm.cap, sizeof(*nm.tids));
+		nm.comms = calloc(nm.cap, sizeof(*nm.comms));
+		if (!nm.tids || !nm.comms) {
+			free(nm.tids);
+			free(nm.comms);
+			return -ENOMEM;
+		}
+		for (size_t j = 0; j < m->cap; j++) {
+			if (!m->tids[j])
+				continue;
+			i = cm_slot(&nm, m->tids[j]);
+			nm.tids[i] = m->tids[j];
+			memcpy(nm.comms[i], m->comms[j], LT_COMM_LEN);
+		}
+		nm.n = m->n;
+		nm.has0 = m->has0;
+		memcpy(nm.comm0, m->comm0, LT_COMM_LEN);
+		free(m->tids);
+		free(m->comms);
+		*m = nm;
+	}
+	i = cm_slot(m, tid);
+	if (!m->tids[i])
+		m->n++;
+	m->tids[i] = tid;
+	memcpy(m->comms[i], comm, LT_COMM_LEN);
+	return 0;
+}
+
+static void cm_free(struct comm_map *m)
+{
+	free(m->tids);
+	free(m->comms);
+}
+
+/* ------------------------------------------------------------------ one file, replayed */
+
+struct replay {
+	const char *path;
+	struct lt_reader *rd;
+	const struct lt_file_info *info;
+	const struct lt_ksyms *ks;
+	struct lt_replay_filter f;
+	struct comm_map comms;
+	bool have_base;
+	__u64 base, from_ns, to_ns;	/* absolute, once the first event is seen */
+	struct lt_recon_ops inner;	/* where the output in the window goes */
+	bool window;			/* --from: statistics from the window's output */
+	__u64 cut;			/* events after --to, not fed */
+	bool finishing;
+	struct lt_stats win;
+	struct lt_stats st;		/* the result */
+	int state;			/* LT_REC_END, _TRUNCATED or _ERROR */
+};
+
+static bool in_window(const struct replay *rp, __u64 ts)
+{
+	if (!rp->have_base)
+		return true;
+	if (rp->f.has_from && ts < rp->from_ns)
+		return false;
+	if (rp->f.has_to && ts > rp->to_ns)
+		return false;
+	return true;
+}
+
+static void w_item(void *ctx, const struct lt_item *it)
+{
+	struct replay *rp = ctx;
+
+	if (!in_window(rp, it->ts))
+		return;
+	if (it->kind == LT_ITEM_ENABLE && (it->action == LT_ACT_ENTER || it->action == LT_ACT_NEST ||
+					   it->action == LT_ACT_UNKNOWN)) {
+		rp->win.sections++;
+		if (it->depth > 1)
+			rp->win.nested_sections++;
+		if (it->depth > rp->win.max_depth)
+			rp->win.max_depth = it->depth;
+	} else if (it->kind == LT_ITEM_DEFER) {
+		rp->win.deferred_ptes++;
+	} else if (it->kind == LT_ITEM_FLUSH) {
+		rp->win.flushes++;
+	}
+	if (rp->inner.item)
+		rp->inner.item(rp->inner.ctx, it);
+}
+
+static void w_hazard(void *ctx, const struct lt_hazard *hz)
+{
+	struct replay *rp = ctx;
+
+	if (!in_window(rp, hz->ts))
+		return;
+	if (hz->kind == LT_HAZARD_CONFIRMED)
+		rp->win.hazards_confirmed++;
+	else
+		rp->win.hazards_potential++;
+	if (rp->inner.hazard)
+		rp->inner.hazard(rp->inner.ctx, hz);
+}
+
+static void w_anomaly(void *ctx, const struct lt_anomaly *an)
+{
+	struct replay *rp = ctx;
+
+	if (!in_window(rp, an->ts))
+		return;
+	/* Sections open at --to are not an anomaly of the recording. */
+	if (rp->finishing && rp->cut && an->kind == LT_ANOM_OPEN_AT_EXIT)
+		return;
+	rp->win.anomalies++;
+	if (an->kind == LT_ANOM_LOST)
+		rp->win.lost_events += an->count;
+	if (rp->inner.anomaly)
+		rp->inner.anomaly(rp->inner.ctx, an);
+}
+
+static bool comm_match(const char *a, const char *want)
+{
+	return a && !strncmp(a, want, LT_COMM_LEN);
+}
+
+/* The pid, comm and cpu filters, as `live` applies them in BPF. */
+static bool wanted(struct replay *rp, const struct lt_event *ev)
+{
+	const struct lt_replay_filter *f = &rp->f;
+
+	if (ev->type == LT_TASK) {
+		char comm[LT_COMM_LEN];
+
+		memcpy(comm, ev->comm, LT_COMM_LEN);
+		comm[LT_COMM_LEN - 1] = '\0';
+		if (f->comm[0])
+			cm_put(&rp->comms, ev->tid, comm);
+		return (!f->pid || ev->pid == f->pid) && (!f->comm[0] || comm_match(comm, f->comm));
+	}
+	if (f->pid && ev->pid != f->pid)
+		return false;
+	if (f->cpu != (__u32)-1 && ev->cpu != f->cpu)
+		return false;
+	if (f->comm[0] && !comm_match(cm_get(&rp->comms, ev->tid), f->comm))
+		return false;
+	return true;
+}
+
+static int replay_open(struct replay *rp, const char *path, const struct lt_replay_filter *f,
+		       FILE *err)
+{
+	char msg[512];
+
+	memset(rp, 0, sizeof(*rp));
+	rp->path = path;
+	if (f)
+		rp->f = *f;
+	else
+		rp->f.cpu = (__u32)-1;
+	rp->rd = lt_reader_open(path, msg, sizeof(msg));
+	if (!rp->rd) {
+		fprintf(err, "lazytrace: %s\n", msg);
+		return -1;
+	}
+	rp->info = lt_reader_info(rp->rd);
+	rp->ks = lt_reader_ksyms(rp->rd);
+	rp->window = rp->f.has_from;
+	return 0;
+}
+
+static __u64 secs_ns(double s)
+{
+	return s >= 1.8e10 ? (__u64)-1 / 2 : (__u64)(s * 1e9 + 0.5);
+}
+
+/* Feeds the whole file through the filters into a reconstruction reporting to ops. */
+static int replay_run(struct replay *rp, const struct lt_recon_ops *ops, FILE *err)
+{
+	struct lt_recon_ops wrap = {
+		.ctx = rp, .item = w_item, .hazard = w_hazard, .anomaly = w_anomaly,
+	};
+	struct lt_recon *recon;
+	const struct lt_event *ev;
+	const __u64 *frames;
+	__u64 lts, lcount;
+	int k;
+
+	if (ops)
+		rp->inner = *ops;
+	recon = lt_recon_new(lt_file_defer_from_tracepoint(rp->info) ? LT_DEFER_FROM_TRACEPOINT
+								    : LT_DEFER_FROM_PTE_UPDATE, &wrap);
+	if (!recon) {
+		fprintf(err, "lazytrace: out of memory\n");
+		rp->state = LT_REC_ERROR;
+		return -1;
+	}
+	while ((k = lt_reader_next(rp->rd, &ev, &frames, &lts, &lcount)) > 0) {
+		if (k == LT_REC_LOST) {
+			if (!rp->f.has_to || !rp->have_base || lts <= rp->to_ns)
+				lt_recon_lost(recon, lts, lcount);
+			continue;
+		}
+		if (!rp->have_base) {
+			rp->have_base = true;
+			rp->base = ev->ts;
+			rp->from_ns = rp->base + secs_ns(rp->f.from_s);
+			rp->to_ns = rp->base + secs_ns(rp->f.to_s);
+		}
+		if (rp->f.has_to && ev->ts > rp->to_ns) {
+			rp->cut++;
+			continue;
+		}
+		if (!wanted(rp, ev))
+			continue;
+		if (!rp->f.has_from || ev->ts >= rp->from_ns)
+			rp->win.events++;
+		lt_recon_feed(recon, ev, frames);
+	}
+	rp->state = k;
+	rp->finishing = true;
+	lt_recon_finish(recon);
+	rp->st = *lt_recon_stats(recon);
+	/* The window's own figures when the output was cut. */
+	if (rp->window || rp->cut) {
+		rp->win.invalid_events = rp->st.invalid_events;
+		rp->st = rp->win;
+	}
+	lt_recon_free(recon);
+	return 0;
+}
+
+/* The truncation notice or the error, after the output. The exit status. */
+static int replay_status(const struct replay *rp, FILE *err)
+{
+	switch (rp->state) {
+	case LT_REC_END:
+		return 0;
+	case LT_REC_TRUNCATED:
+		fprintf(err, "lazytrace: %s\n", lt_reader_error(rp->rd));
+		return 0;
+	default:
+		if (rp->rd && lt_reader_error(rp->rd)[0])
+			fprintf(err, "lazytrace: %s\n", lt_reader_error(rp->rd));
+		return 1;
+	}
+}
+
+static void replay_close(struct replay *rp)
+{
+	lt_reader_close(rp->rd);
+	cm_free(&rp->comms);
+	rp->rd = NULL;
+}
+
+/* ------------------------------------------------------------------ dump */
+
+int lt_replay_dump(const char *path, const struct lt_dump_opts *o, FILE *out, FILE *err)
+{
+	struct replay rp;
+	struct lt_output lo;
+	struct lt_sink_perfetto *pf = NULL;
+	struct lt_sink_svg *sv = NULL;
+	struct lt_recon_ops ops = { 0 };
+	int ret;
+
+	if (replay_open(&rp, path, &o->filter, err))
+		return 1;
+	switch (o->format) {
+	case LT_DUMP_TEXT:
+	case LT_DUMP_JSON:
+		if (lt_output_init(&lo, o->format == LT_DUMP_JSON ? LT_OUT_JSON : LT_OUT_TEXT, out,
+				   o->color, rp.ks))
+			goto nomem;
+		ops = lo.ops;
+		break;
+	case LT_DUMP_PERFETTO:
+		pf = lt_sink_perfetto_new(out, rp.ks);
+		if (!pf)
+			goto nomem;
+		lt_sink_perfetto_ops(pf, &ops);
+		break;
+	case LT_DUMP_SVG:
+		sv = lt_sink_svg_new(out, rp.ks);
+		if (!sv)
+			goto nomem;
+		lt_sink_svg_ops(sv, &ops);
+		break;
+	}
+	replay_run(&rp, &ops, err);
+	switch (o->format) {
+	case LT_DUMP_TEXT:
+	case LT_DUMP_JSON:
+		lo.summary(lo.ctx, &rp.st);
+		lt_output_fini(&lo);
+		break;
+	case LT_DUMP_PERFETTO:
+		lt_sink_perfetto_summary(pf, &rp.st);
+		lt_sink_perfetto_free(pf);
+		break;
+	case LT_DUMP_SVG:
+		lt_sink_svg_summary(sv, &rp.st);
+		lt_sink_svg_free(sv);
+		break;
+	}
+	fflush(out);
+	ret = replay_status(&rp, err);
+	replay_close(&rp);
+	return ret;
+nomem:
+	fprintf(err, "lazytrace: out of memory\n");
+	replay_close(&rp);
+	return 1;
+}
+
+/* ------------------------------------------------------------------ per-site figures */
+
+struct site {
+	__u64 ip;			/* where the section was opened; 0: outside any section */
+	char name[160];
+	__u64 sections, nested, deferred, flushes, hz_confirmed, hz_potential;
+	__u64 completed;		/* deferrals whose flush was seen */
+	unsigned __int128 pend_sum;	/* ns, over the completed ones */
+	__u64 pend_max;
+};
+
+struct open_sec {
+	__u64 id;
+	size_t site;
+};
+
+struct pend {			/* a task's deferrals not yet flushed, per site */
+	size_t site;
+	__u64 n, first_ts;
+	unsigned __int128 sum_ts;
+};
+
+struct tstate {
+	__u32 tid;
+	struct open_sec *secs;
+	size_t nsecs, secs_cap;
+	struct pend *pend;
+	size_t npend, pend_cap;
+};
+
+struct sites {
+	struct site *v;
+	size_t n, cap;
+	struct tstate *tasks;		/* open addressing on tid+1 */
+	size_t ntasks, tasks_cap;
+	const struct lt_ksyms *ks;
+	bool oom;
+};
+
+static size_t site_get(struct sites *s, __u64 ip)
+{
+	for (size_t i = 0; i < s->n; i++)	/* a few dozen call sites */
+		if (s->v[i].ip == ip)
+			return i;
+	if (s->n == s->cap) {
+		size_t ncap = s->cap ? s->cap * 2 : 16;
+		struct site *v = realloc(s->v, ncap * sizeof(*v));
+
+		if (!v) {
+			s->oom = true;
+			return 0;	/* the first site takes it: counted, not lost */
+		}
+		s->v = v;
+		s->cap = ncap;
+	}
+	memset(&s->v[s->n], 0, sizeof(s->v[0]));
+	s->v[s->n].ip = ip;
+	if (ip)
+		lt_ksyms_format(s->ks, ip, s->v[s->n].name, sizeof(s->v[0].name));
+	else
+		snprintf(s->v[s->n].name, sizeof(s->v[0].name), "(outside any section)");
+	return s->n++;
+}
+
+static size_t task_slot(const struct sites *s, __u32 tid)
+{
+	size_t i = ((tid + 1) * 2654435761u) & (s->tasks_cap - 1);
+
+	while (s->tasks[i].tid && s->tasks[i].tid != tid + 1)
+		i = (i + 1) & (s->tasks_cap - 1);
+	return i;
+}
+
+static struct tstate *task_get(struct sites *s, __u32 tid)
+{
+	size_t i;
+
+	if ((s->ntasks + 1) * 2 > s->tasks_cap) {
+		size_t ncap = s->tasks_cap ? s->tasks_cap * 2 : 256;
+		struct tstate *old = s->tasks, *nt = calloc(ncap, sizeof(*nt));
+		size_t ocap = s->tasks_cap;
+
+		if (!nt) {
+			s->oom = true;
+			return NULL;
+		}
+		s->tasks = nt;
+		s->tasks_cap = ncap;
+		for (size_t j = 0; j < ocap; j++)
+			if (old[j].tid)
+				s->tasks[task_slot(s, old[j].tid - 1)] = old[j];
+		free(old);
+	}
+	i = task_slot(s, tid);
+	if (!s->tasks[i].tid) {
+		s->tasks[i].tid = tid + 1;
+		s->ntasks++;
+	}
+	return &s->tasks[i];
+}
+
+static size_t site_of_section(struct sites *s, const struct tstate *t, __u64 section)
+{
+	for (size_t i = t->nsecs; i > 0; i--)
+		if (t->secs[i - 1].id == section)
+			return t->secs[i - 1].site;
+	return t->nsecs ? t->secs[t->nsecs - 1].site : site_get(s, 0);
+}
+
+static void s_item(void *ctx, const struct lt_item *it)
+{
+	struct sites *s = ctx;
+	struct tstate *t = task_get(s, it->tid);
+	size_t si;
+
+	if (!t)
+		return;
+	switch (it->kind) {
+	case LT_ITEM_ENABLE:
+		if (it->action != LT_ACT_ENTER && it->action != LT_ACT_NEST &&
+		    it->action != LT_ACT_UNKNOWN)
+			break;
+		if (t->nsecs && t->secs[t->nsecs - 1].id == it->section)
+			break;	/* nothing opened (depth limit) */
+		if (t->nsecs == t->secs_cap) {
+			size_t ncap = t->secs_cap ? t->secs_cap * 2 : 4;
+			struct open_sec *v = realloc(t->secs, ncap * sizeof(*v));
+
+			if (!v) {
+				s->oom = true;
+				break;
+			}
+			t->secs = v;
+			t->secs_cap = ncap;
+		}
+		si = site_get(s, it->ip);
+		t->secs[t->nsecs++] = (struct open_sec){ .id = it->section, .site = si };
+		s->v[si].sections++;
+		if (it->depth > 1)
+			s->v[si].nested++;
+		break;
+	case LT_ITEM_DEFER:
+		si = site_of_section(s, t, it->section);
+		s->v[si].deferred++;
+		for (size_t i = 0; i < t->npend; i++) {
+			if (t->pend[i].site == si) {
+				t->pend[i].n++;
+				t->pend[i].sum_ts += it->ts;
+				return;
+			}
+		}
+		if (t->npend == t->pend_cap) {
+			size_t ncap = t->pend_cap ? t->pend_cap * 2 : 4;
+			struct pend *v = realloc(t->pend, ncap * sizeof(*v));
+
+			if (!v) {
+				s->oom = true;
+				break;
+			}
+			t->pend = v;
+			t->pend_cap = ncap;
+		}
+		t->pend[t->npend++] = (struct pend){ .site = si, .n = 1, .first_ts = it->ts,
+						     .sum_ts = it->ts };
+		break;
+	case LT_ITEM_FLUSH:
+		/* A flush completes every deferral of the task (as in the reconstruction). */
+		si = site_of_section(s, t, it->section);
+		s->v[si].flushes++;
+		for (size_t i = 0; i < t->npend; i++) {
+			struct pend *p = &t->pend[i];
+			struct site *d = &s->v[p->site];
+			unsigned __int128 total = (unsigned __int128)p->n * it->ts;
+
+			d->completed += p->n;
+			if (total > p->sum_ts)
+				d->pend_sum += total - p->sum_ts;
+			if (it->ts > p->first_ts && it->ts - p->first_ts > d->pend_max)
+				d->pend_max = it->ts - p->first_ts;
+		}
+		t->npend = 0;
+		break;
+	case LT_ITEM_LOST:
+		t->npend = 0;	/* the reconstruction forgets them: their flush may be lost */
+		break;
+	default:
+		break;
+	}
+	/* The sections still open are the item's depth. */
+	if (t->nsecs > it->depth)
+		t->nsecs = it->depth;
+}
+
+static void s_hazard(void *ctx, const struct lt_hazard *hz)
+{
+	struct sites *s = ctx;
+	size_t si = site_get(s, hz->section ? hz->section_ip : 0);
+
+	if (hz->kind == LT_HAZARD_CONFIRMED)
+		s->v[si].hz_confirmed++;
+	else
+		s->v[si].hz_potential++;
+}
+
+static void sites_free(struct sites *s)
+{
+	for (size_t i = 0; i < s->tasks_cap; i++) {
+		free(s->tasks[i].secs);
+		free(s->tasks[i].pend);
+	}
+	free(s->tasks);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+static __u64 site_hazards(const struct site *x)
+{
+	return x->hz_confirmed + x->hz_potential;
+}
+
+static int cmp_site(const void *a, const void *b)
+{
+	const struct site *x = a, *y = b;
+
+	if (x->deferred != y->deferred)
+		return x->deferred > y->deferred ? -1 : 1;
+	if (x->sections != y->sections)
+		return x->sections > y->sections ? -1 : 1;
+	if (site_hazards(x) != site_hazards(y))
+		return site_hazards(x) > site_hazards(y) ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* A file's totals and sites: 0, or 1 (unusable: message printed). */
+struct file_stats {
+	const char *path;
+	struct lt_file_info info;
+	struct lt_stats st;
+	struct sites s;
+	int state;
+	int status;
+	bool opened;
+};
+
+static int collect(struct file_stats *fs, const char *path, FILE *err)
+{
+	struct replay rp;
+	struct lt_recon_ops ops = { .ctx = &fs->s, .item = s_item, .hazard = s_hazard };
+
+	memset(fs, 0, sizeof(*fs));
+	fs->path = path;
+	fs->state = LT_REC_ERROR;
+	if (replay_open(&rp, path, NULL, err)) {
+		fs->status = 1;
+		return 1;
+	}
+	fs->opened = true;
+	fs->info = *rp.info;
+	fs->s.ks = rp.ks;
+	replay_run(&rp, &ops, err);
+	/* Names are formatted as sites appear, with the symbols read up to there. */
+	fs->st = rp.st;
+	fs->state = rp.state;
+	if (fs->s.oom) {
+		fprintf(err, "lazytrace: out of memory\n");
+		fs->status = 1;
+	}
+	fs->status = replay_status(&rp, err) || fs->status;
+	fs->s.ks = NULL;
+	replay_close(&rp);
+	if (fs->s.n > 1)
+		qsort(fs->s.v, fs->s.n, sizeof(fs->s.v[0]), cmp_site);
+	return fs->status;
+}
+
+/* Mean pending time in ns, -1 if nothing completed. */
+static double mean_pending(const struct site *x)
+{
+	return x->completed ? (double)(__u64)(x->pend_sum / x->completed) : -1;
+}
+
+struct total {
+	const char *key;
+	size_t off;
+};
+
+static const struct total TOTALS[] = {
+	{ "events", offsetof(struct lt_stats, events) },
+	{ "sections", offsetof(struct lt_stats, sections) },
+	{ "nested_sections", offsetof(struct lt_stats, nested_sections) },
+	{ "max_depth", offsetof(struct lt_stats, max_depth) },
+	{ "deferred_ptes", offsetof(struct lt_stats, deferred_ptes) },
+	{ "flushes", offsetof(struct lt_stats, flushes) },
+	{ "hazards_confirmed", offsetof(struct lt_stats, hazards_confirmed) },
+	{ "hazards_potential", offsetof(struct lt_stats, hazards_potential) },
+	{ "lost_events", offsetof(struct lt_stats, lost_events) },
+	{ "anomalies", offsetof(struct lt_stats, anomalies) },
+};
+
+#define NTOTALS (sizeof(TOTALS) / sizeof(TOTALS[0]))
+
+static unsigned long long total_of(const struct lt_stats *st, size_t i)
+{
+	return *(const __u64 *)((const char *)st + TOTALS[i].off);
+}
+
+static const char *state_name(int state)
+{
+	return state == LT_REC_END ? "complete" : state == LT_REC_TRUNCATED ? "truncated" : "damaged";
+}
+
+static void print_us(FILE *out, int width, double ns)
+{
+	if (ns < 0)
+		fprintf(out, "%*s", width, "-");
+	else
+		fprintf(out, "%*.3f", width, ns / 1000.0);
+}
+
+static void json_kv_str(FILE *out, const char *key, const char *val)
+{
+	lt_json_string(out, key);
+	fputc(':', out);
+	lt_json_string(out, val);
+}
+
+static void json_file(FILE *out, const struct file_stats *fs)
+{
+	fputc('{', out);
+	json_kv_str(out, "file", fs->path);
+	fprintf(out, ",");
+	json_kv_str(out, "state", state_name(fs->state));
+	fprintf(out, ",");
+	json_kv_str(out, "release", fs->info.release);
+	fprintf(out, ",");
+	json_kv_str(out, "build_id", fs->info.build_id);
+	fprintf(out, ",");
+	json_kv_str(out, "machine", fs->info.machine);
+	fprintf(out, ",");
+	json_kv_str(out, "mode", fs->info.mode);
+	fprintf(out, ",");
+	json_kv_str(out, "nesting", fs->info.nesting);
+	fprintf(out, ",\"redacted\":%s}", fs->info.flags & LT_FILE_REDACTED ? "true" : "false");
+}
+
+int lt_replay_stats(const char *path, bool json, FILE *out, FILE *err)
+{
+	struct file_stats fs;
+	size_t w = 4;
+
+	if (collect(&fs, path, err) && !fs.opened)
+		return fs.status;	/* unusable: nothing to print */
+	if (json) {
+		fprintf(out, "{\"type\":\"stats\",\"trace\":");
+		json_file(out, &fs);
+		for (size_t i = 0; i < NTOTALS; i++)
+			fprintf(out, ",\"%s\":%llu", TOTALS[i].key, total_of(&fs.st, i));
+		fprintf(out, ",\"sites\":[");
+		for (size_t i = 0; i < fs.s.n; i++) {
+			const struct site *x = &fs.s.v[i];
+
+			fprintf(out, "%s{", i ? "," : "");
+			json_kv_str(out, "site", x->name);
+			fprintf(out, ",\"sections\":%llu,\"nested\":%llu,\"deferred_ptes\":%llu,"
+				"\"flushes\":%llu,\"completed\":%llu,",
+				(unsigned long long)x->sections, (unsigned long long)x->nested,
+				(unsigned long long)x->deferred, (unsigned long long)x->flushes,
+				(unsigned long long)x->completed);
+			if (x->completed)
+				fprintf(out, "\"mean_pending_ns\":%.0f,\"max_pending_ns\":%llu,",
+					mean_pending(x), (unsigned long long)x->pend_max);
+			else
+				fprintf(out, "\"mean_pending_ns\":null,\"max_pending_ns\":null,");
+			fprintf(out, "\"hazards\":%llu,\"hazards_confirmed\":%llu,\"hazards_potential\":%llu}",
+				(unsigned long long)site_hazards(x), (unsigned long long)x->hz_confirmed,
+				(unsigned long long)x->hz_potential);
+		}
+		fprintf(out, "]}\n");
+	} else {
+		fprintf(out, "trace    %s (%s%s)\n", path, state_name(fs.state),
+			fs.info.flags & LT_FILE_REDACTED ? ", redacted" : "");
+		fprintf(out, "kernel   %s %s%s%s\n", fs.info.release[0] ? fs.info.release : "?",
+			fs.info.machine, fs.info.build_id[0] ? ", build id " : "", fs.info.build_id);
+		fprintf(out, "mode     %s, nesting %s\n", fs.info.mode[0] ? fs.info.mode : "?",
+			fs.info.nesting[0] ? fs.info.nesting : "unknown");
+		fprintf(out, "\n");
+		for (size_t i = 0; i < NTOTALS; i++)
+			fprintf(out, "%-18s %llu\n", TOTALS[i].key, total_of(&fs.st, i));
+		for (size_t i = 0; i < fs.s.n; i++)
+			if (strlen(fs.s.v[i].name) > w)
+				w = strlen(fs.s.v[i].name);
+		fprintf(out, "\n%-*s  %8s  %6s  %8s  %7s  %12s  %12s  %7s\n", (int)w, "site", "sections",
+			"nested", "deferred", "flushes", "mean pending", "max pending", "hazards");
+		for (size_t i = 0; i < fs.s.n; i++) {
+			const struct site *x = &fs.s.v[i];
+
+			fprintf(out, "%-*s  %8llu  %6llu  %8llu  %7llu  ", (int)w, x->name,
+				(unsigned long long)x->sections, (unsigned long long)x->nested,
+				(unsigned long long)x->deferred, (unsigned long long)x->flushes);
+			print_us(out, 9, mean_pending(x));
+			fprintf(out, " us  ");
+			print_us(out, 9, x->completed ? (double)x->pend_max : -1);
+			fprintf(out, " us  %7llu\n", (unsigned long long)site_hazards(x));
+		}
+		if (!fs.s.n)
+			fprintf(out, "(no lazy MMU sections)\n");
+	}
+	fflush(out);
+	sites_free(&fs.s);
+	return fs.status;
+}
+
+/* ------------------------------------------------------------------ compare */
+
+enum metric { M_SECTIONS, M_NESTED, M_DEFERRED, M_FLUSHES, M_MEAN, M_MAX, M_HAZARDS, M_NR };
+
+static const char *const METRIC_KEY[M_NR] = {
+	"sections", "nested", "deferred_ptes", "flushes", "mean_pending_ns", "max_pending_ns",
+	"hazards",
+};
+
+static const char *const METRIC_LABEL[M_NR] = {
+	"sections", "nested", "deferred PTEs", "flushes", "mean pending (us)", "max pending (us)",
+	"hazards",
+};
+
+/* A site's figure, -1 where there is none (no time pending without a completed deferral). */
+static double metric(const struct site *x, enum metric m)
+{
+	if (!x)
+		return m == M_MEAN || m == M_MAX ? -1 : 0;
+	switch (m) {
+	case M_SECTIONS: return (double)x->sections;
+	case M_NESTED: return (double)x->nested;
+	case M_DEFERRED: return (double)x->deferred;
+	case M_FLUSHES: return (double)x->flushes;
+	case M_MEAN: return mean_pending(x);
+	case M_MAX: return x->completed ? (double)x->pend_max : -1;
+	case M_HAZARDS: return (double)site_hazards(x);
+	default: return 0;
+	}
+}
+
+static const struct site *find_site(const struct sites *s, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (!strcmp(s->v[i].name, name))
+			return &s->v[i];
+	return NULL;
+}
+
+static double dmax(double a, double b)
+{
+	return a > b ? a : b;
+}
+
+struct row {
+	const char *name;
+	const struct site *a, *b;
+};
+
+static int cmp_row(const void *p, const void *q)
+{
+	const struct row *x = p, *y = q;
+	double dx = dmax(metric(x->a, M_DEFERRED), metric(x->b, M_DEFERRED));
+	double dy = dmax(metric(y->a, M_DEFERRED), metric(y->b, M_DEFERRED));
+	double sx = dmax(metric(x->a, M_SECTIONS), metric(x->b, M_SECTIONS));
+	double sy = dmax(metric(y->a, M_SECTIONS), metric(y->b, M_SECTIONS));
+
+	if (dx != dy)
+		return dx > dy ? -1 : 1;
+	if (sx != sy)
+		return sx > sy ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+/* One line: label, A, B, delta, ratio. Times (us) with 3 decimals, counts as integers. */
+static void cmp_line(FILE *out, const char *label, double a, double b, bool time)
+{
+	fprintf(out, "  %-19s", label);
+	if (time) {
+		print_us(out, 12, a);
+		print_us(out, 12, b);
+		if (a >= 0 && b >= 0)
+			fprintf(out, " %+11.3f", (b - a) / 1000.0);
+		else
+			fprintf(out, " %11s", "-");
+	} else {
+		fprintf(out, " %11.0f %11.0f %+11.0f", a, b, b - a);
+	}
+	if (a > 0 && b >= 0)
+		fprintf(out, " %8.2f\n", b / a);
+	else
+		fprintf(out, " %8s\n", "-");
+}
+
+static void json_pair(FILE *out, const char *key, double a, double b)
+{
+	lt_json_string(out, key);
+	fputs(":{\"a\":", out);
+	if (a >= 0)
+		fprintf(out, "%.0f", a);
+	else
+		fputs("null", out);
+	fputs(",\"b\":", out);
+	if (b >= 0)
+		fprintf(out, "%.0f", b);
+	else
+		fputs("null", out);
+	fputs(",\"delta\":", out);
+	if (a >= 0 && b >= 0)
+		fprintf(out, "%.0f", b - a);
+	else
+		fputs("null", out);
+	fputs(",\"ratio\":", out);
+	if (a > 0 && b >= 0)
+		fprintf(out, "%.4f", b / a);
+	else
+		fputs("null", out);
+	fputc('}', out);
+}
+
+static const char *base_name(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	return s && s[1] ? s + 1 : p;
+}
+
+static int write_svg(const char *svg_path, const struct file_stats *fa,
+		     const struct file_stats *fb, const struct row *rows, size_t n, FILE *err)
+{
+	struct lt_chart_bar *bars = calloc(n ? n : 1, sizeof(*bars));
+	FILE *f;
+	int ret = 0;
+
+	if (!bars) {
+		fprintf(err, "lazytrace: out of memory\n");
+		return 1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		bars[i].label = rows[i].name;
+		bars[i].a = metric(rows[i].a, M_DEFERRED);
+		bars[i].b = metric(rows[i].b, M_DEFERRED);
+	}
+	f = fopen(svg_path, "w");
+	if (!f) {
+		fprintf(err, "lazytrace: %s: %s\n", svg_path, strerror(errno));
+		free(bars);
+		return 1;
+	}
+	if (lt_svg_bar_chart(f, "Deferred kernel PTE updates per lazy MMU call site",
+			     base_name(fa->path), base_name(fb->path), "deferred PTE updates", bars,
+			     n) < 0) {
+		fprintf(err, "lazytrace: %s: cannot draw the chart\n", svg_path);
+		ret = 1;
+	}
+	if (fclose(f) && !ret) {
+		fprintf(err, "lazytrace: %s: %s\n", svg_path, strerror(errno));
+		ret = 1;
+	}
+	free(bars);
+	return ret;
+}
+
+int lt_replay_compare(const char *path_a, const char *path_b, bool json, const char *svg_path,
+		      FILE *out, FILE *err)
+{
+	struct file_stats fa, fb;
+	struct row *rows = NULL;
+	size_t n = 0;
+	int ret;
+
+	collect(&fa, path_a, err);
+	collect(&fb, path_b, err);
+	ret = fa.status || fb.status;
+	if (!fa.opened || !fb.opened)
+		goto out;	/* a file could not be opened at all */
+	rows = calloc(fa.s.n + fb.s.n + 1, sizeof(*rows));
+	if (!rows) {
+		fprintf(err, "lazytrace: out of memory\n");
+		ret = 1;
+		goto out;
+	}
+	for (size_t i = 0; i < fa.s.n; i++)
+		rows[n++] = (struct row){ .name = fa.s.v[i].name, .a = &fa.s.v[i],
+					  .b = find_site(&fb.s, fa.s.v[i].name) };
+	for (size_t i = 0; i < fb.s.n; i++)
+		if (!find_site(&fa.s, fb.s.v[i].name))
+			rows[n++] = (struct row){ .name = fb.s.v[i].name, .b = &fb.s.v[i] };
+	qsort(rows, n, sizeof(*rows), cmp_row);
+
+	if (json) {
+		fprintf(out, "{\"type\":\"compare\",\"a\":");
+		json_file(out, &fa);
+		fprintf(out, ",\"b\":");
+		json_file(out, &fb);
+		fprintf(out, ",\"totals\":{");
+		for (size_t i = 0; i < NTOTALS; i++) {
+			if (i)
+				fputc(',', out);
+			json_pair(out, TOTALS[i].key, (double)total_of(&fa.st, i),
+				  (double)total_of(&fb.st, i));
+		}
+		fprintf(out, "},\"sites\":[");
+		for (size_t i = 0; i < n; i++) {
+			fprintf(out, "%s{", i ? "," : "");
+			json_kv_str(out, "site", rows[i].name);
+			for (int m = 0; m < M_NR; m++) {
+				fputc(',', out);
+				json_pair(out, METRIC_KEY[m], metric(rows[i].a, m), metric(rows[i].b, m));
+			}
+			fputc('}', out);
+		}
+		fprintf(out, "]}\n");
+	} else {
+		fprintf(out, "A  %s (%s, nesting %s, %s)\n", path_a, fa.info.release[0] ? fa.info.release : "?",
+			fa.info.nesting[0] ? fa.info.nesting : "unknown", state_name(fa.state));
+		fprintf(out, "B  %s (%s, nesting %s, %s)\n", path_b, fb.info.release[0] ? fb.info.release : "?",
+			fb.info.nesting[0] ? fb.info.nesting : "unknown", state_name(fb.state));
+		fprintf(out, "\n%-21s %11s %11s %11s %8s\n", "totals", "A", "B", "delta", "B/A");
+		for (size_t i = 0; i < NTOTALS; i++)
+			cmp_line(out, TOTALS[i].key, (double)total_of(&fa.st, i),
+				 (double)total_of(&fb.st, i), false);
+		for (size_t i = 0; i < n; i++) {
+			fprintf(out, "\nsite %s\n", rows[i].name);
+			for (int m = 0; m < M_NR; m++)
+				cmp_line(out, METRIC_LABEL[m], metric(rows[i].a, m), metric(rows[i].b, m),
+					 m == M_MEAN || m == M_MAX);
+		}
+	}
+	fflush(out);
+	if (svg_path && write_svg(svg_path, &fa, &fb, rows, n, err))
+		ret = 1;
+out:
+	free(rows);
+	sites_free(&fa.s);
+	sites_free(&fb.s);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ command lines */
+
+static int parse_num(const char *cmd, const char *opt, const char *s, unsigned long min,
+		     unsigned long max, unsigned long *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || s[0] == '-' || v < min || v > max) {
+		fprintf(stderr, "lazytrace %s: invalid value '%s' for %s (expected %lu..%lu)\n", cmd, s,
+			opt, min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_secs(const char *cmd, const char *opt, const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v < 0 || v > 1e9) {
+		fprintf(stderr, "lazytrace %s: invalid value '%s' for %s (expected seconds, e.g. 1.5)\n",
+			cmd, s, opt);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static void dump_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: lazytrace dump FILE [--format text|json|perfetto|svg] [--pid PID] [--comm NAME]\n"
+		"                      [--cpu N] [--from S] [--to S] [--color|--no-color]\n"
+		"\n"
+		"Print the timeline of a recording (`lazytrace record -o FILE`) through the same\n"
+		"reconstruction and output as `lazytrace live`.\n"
+		"\n"
+		"  -f, --format FMT   text (default: the timeline and a summary), json (one object per\n"
+		"                     line, as live --json), perfetto (Chrome trace-event JSON for\n"
+		"                     ui.perfetto.dev), svg (a picture of the timeline)\n"
+		"  -j, --json         the same as --format json\n"
+		"  -p, --pid PID      only this process (tgid)\n"
+		"  -c, --comm NAME    only tasks named NAME\n"
+		"  -C, --cpu N        only events on CPU N\n"
+		"      --from S       only output from S seconds after the first event on (the\n"
+		"                     events before are still reconstructed: the state is right)\n"
+		"      --to S         nothing after S seconds after the first event\n"
+		"      --color        colour the text even when not on a terminal\n"
+		"      --no-color     no colour even on a terminal\n"
+		"  -h, --help         this text\n"
+		"\n"
+		"Exit status: 0 when the file was read to its end, or was truncated (a recording\n"
+		"killed or cut by a power-off: every complete chunk is shown, then a notice on\n"
+		"stderr); 1 when it cannot be read or is corrupt (what came before the damage is\n"
+		"shown, then the reason); 2 for usage errors.\n");
+}
+
+int cmd_dump(int argc, char **argv)
+{
+	enum { OPT_FROM = 256, OPT_TO, OPT_COLOR, OPT_NO_COLOR };
+	static const struct option opts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "comm", required_argument, NULL, 'c' },
+		{ "cpu", required_argument, NULL, 'C' },
+		{ "from", required_argument, NULL, OPT_FROM },
+		{ "to", required_argument, NULL, OPT_TO },
+		{ "color", no_argument, NULL, OPT_COLOR },
+		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct lt_dump_opts o = { .format = LT_DUMP_TEXT, .color = isatty(STDOUT_FILENO),
+				  .filter = { .cpu = (__u32)-1 } };
+	unsigned long v;
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "f:jp:c:C:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			if (!strcmp(optarg, "text")) {
+				o.format = LT_DUMP_TEXT;
+			} else if (!strcmp(optarg, "json")) {
+				o.format = LT_DUMP_JSON;
+			} else if (!strcmp(optarg, "perfetto")) {
+				o.format = LT_DUMP_PERFETTO;
+			} else if (!strcmp(optarg, "svg")) {
+				o.format = LT_DUMP_SVG;
+			} else {
+				fprintf(stderr, "lazytrace dump: unknown format '%s' (text, json, perfetto or svg)\n",
+					optarg);
+				return 2;
+			}
+			break;
+		case 'j':
+			o.format = LT_DUMP_JSON;
+			break;
+		case 'p':
+			if (parse_num("dump", "--pid", optarg, 1, INT_MAX, &v))
+				return 2;
+			o.filter.pid = v;
+			break;
+		case 'c':
+			if (strlen(optarg) >= LT_COMM_LEN || !optarg[0]) {
+				fprintf(stderr, "lazytrace dump: --comm takes a task name of 1 to %d characters\n",
+					LT_COMM_LEN - 1);
+				return 2;
+			}
+			snprintf(o.filter.comm, sizeof(o.filter.comm), "%s", optarg);
+			break;
+		case 'C':
+			if (parse_num("dump", "--cpu", optarg, 0, 4095, &v))
+				return 2;
+			o.filter.cpu = v;
+			break;
+		case OPT_FROM:
+			if (parse_secs("dump", "--from", optarg, &o.filter.from_s))
+				return 2;
+			o.filter.has_from = true;
+			break;
+		case OPT_TO:
+			if (parse_secs("dump", "--to", optarg, &o.filter.to_s))
+				return 2;
+			o.filter.has_to = true;
+			break;
+		case OPT_COLOR:
+			o.color = true;
+			break;
+		case OPT_NO_COLOR:
+			o.color = false;
+			break;
+		case 'h':
+			dump_usage(stdout);
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "lazytrace dump: no trace file given (see 'lazytrace dump --help')\n");
+		return 2;
+	}
+	if (optind + 1 < argc) {
+		fprintf(stderr, "lazytrace dump: unexpected argument '%s'\n", argv[optind + 1]);
+		return 2;
+	}
+	if (o.filter.has_from && o.filter.has_to && o.filter.from_s > o.filter.to_s) {
+		fprintf(stderr, "lazytrace dump: --from is after --to\n");
+		return 2;
+	}
+	return lt_replay_dump(argv[optind], &o, stdout, stderr);
+}
+
+static void stats_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: lazytrace stats FILE [--json]\n"
+		"\n"
+		"Totals of a recording (the summary of `live`: events, sections, nested_sections,\n"
+		"max_depth, deferred_ptes, flushes, hazards_confirmed, hazards_potential,\n"
+		"lost_events, anomalies) and a table per call site, the site being where the lazy MMU\n"
+		"section was opened (lazy_mmu_mode_enable()'s caller): sections opened there, how many\n"
+		"of them nested, deferred PTE updates made in them, flushes in them, the mean and\n"
+		"maximum time a deferred update waited for the flush that completed it, and the\n"
+		"hazards on their updates.\n"
+		"\n"
+		"  -j, --json   one JSON object: the totals' keys, \"trace\" (the file's header) and\n"
+		"               \"sites\": [{\"site\", \"sections\", \"nested\", \"deferred_ptes\",\n"
+		"               \"flushes\", \"completed\", \"mean_pending_ns\", \"max_pending_ns\",\n"
+		"               \"hazards\", \"hazards_confirmed\", \"hazards_potential\"}]\n"
+		"  -h, --help   this text\n"
+		"\n"
+		"Exit status: 0 when the file was read to its end or was truncated (then everything\n"
+		"complete is counted and a notice goes to stderr); 1 when it cannot be read or is\n"
+		"corrupt (the figures before the damage are printed, then the reason); 2 for usage\n"
+		"errors.\n");
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	bool json = false;
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			stats_usage(stdout);
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "lazytrace stats: no trace file given (see 'lazytrace stats --help')\n");
+		return 2;
+	}
+	if (optind + 1 < argc) {
+		fprintf(stderr, "lazytrace stats: unexpected argument '%s'\n", argv[optind + 1]);
+		return 2;
+	}
+	return lt_replay_stats(argv[optind], json, stdout, stderr);
+}
+
+static void compare_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: lazytrace compare A B [--json] [--svg OUT]\n"
+		"\n"
+		"Two recordings side by side (e.g. the same workload under two nesting modes or two\n"
+		"kernels): the totals and the per-call-site figures of `lazytrace stats` for A and\n"
+		"B, with the difference B - A and the ratio B/A (\"-\" where A is 0). Call sites are\n"
+		"matched by name (symbol+offset), so recordings from different boots compare.\n"
+		"\n"
+		"  -j, --json      one JSON object: \"a\", \"b\" (the files' headers), \"totals\" and\n"
+		"                  \"sites\", each figure as {\"a\", \"b\", \"delta\", \"ratio\"} (null\n"
+		"                  where undefined); times in ns\n"
+		"  -s, --svg OUT   also write a bar chart of the deferred PTE updates per call site,\n"
+		"                  A against B, to OUT (SVG)\n"
+		"  -h, --help      this text\n"
+		"\n"
+		"Exit status: 0 when both files were read to their end or were truncated (notices on\n"
+		"stderr); 1 when either cannot be read or is corrupt; 2 for usage errors.\n");
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "svg", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	const char *svg = NULL;
+	bool json = false;
+	int c;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "js:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 's':
+			svg = optarg;
+			break;
+		case 'h':
+			compare_usage(stdout);
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	if (argc - optind != 2) {
+		fprintf(stderr, "lazytrace compare: expected two trace files (see 'lazytrace compare --help')\n");
+		return 2;
+	}
+	return lt_replay_compare(argv[optind], argv[optind + 1], json, svg, stdout, stderr);
+}

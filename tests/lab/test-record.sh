@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# tests/lab/test-record.sh: record and replay, end to end.
+#  - one guest run records seed 8 5 under each nesting mode with `live --json --record`: the
+#    live JSON stream equals `dump --format json` of the recording, byte for byte;
+#  - compare: flat defers exactly 5 fewer PTE updates than nested at the scenario's site;
+#    noflush shows the hazard;
+#  - Perfetto and SVG output of a real recording are well formed;
+#  - kill -9 during record: dump reads every complete chunk and reports truncation (exit 0);
+#  - mode 0600, --force, the flight recorder writes the hazard.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+. tests/lab/assert.sh
+lt=build/host/lazytrace
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+g=$out/g
+
+scripts/guest-run -q --kernel patched --append debug_pagealloc=on --out "$g" --timeout 240 -- sh -c '
+	D=/sys/kernel/debug/lazy_mmu
+	for m in nested flat noflush; do
+		echo $m >$D/nesting
+		lazytrace-capture seed-$m --record /out/seed-$m.lt -- sh -c "echo seed 8 5 >$D/scenario"
+	done
+	echo noflush >$D/nesting
+	LT_RECORD=1 lazytrace-capture fr --flight-recorder 1 -- sh -c "echo seed 8 5 >$D/scenario"
+	echo nested >$D/nesting
+	record-kill9 /out/killed.lt >/out/kill9.txt
+	stat -c %a /out/seed-nested.lt >/out/mode.txt
+	lazytrace record -o /out/seed-nested.lt --duration 1 2>/out/force1.err; echo $? >/out/force1.rc
+	stat -c %a /out/seed-nested.lt >>/out/mode.txt
+	cp /out/seed-flat.lt /out/forced.lt
+	lazytrace record -o /out/forced.lt --force --duration 1 2>/out/force2.err; echo $? >/out/force2.rc
+	stat -c %a /out/forced.lt >>/out/mode.txt' >"$out/console.log" 2>&1
+expect_eq "guest run exits 0" 0 $?
+
+# Round trip: the same records, shown live and replayed from the file.
+for m in nested flat noflush; do
+	"$lt" dump --format json "$g/seed-$m.lt" >"$out/dump-$m.json" 2>"$out/dump-$m.err"
+	expect_eq "dump seed-$m exits 0" 0 $?
+	if cmp -s "$out/dump-$m.json" "$g/seed-$m.json" && [ -s "$out/dump-$m.json" ]; then
+		pass "seed-$m: live --json equals dump --format json of its recording ($(wc -l <"$out/dump-$m.json") lines)"
+	else
+		fail "seed-$m: live --json equals dump --format json of its recording" \
+			"$(diff "$g/seed-$m.json" "$out/dump-$m.json" | head -3)"
+	fi
+done
+
+# compare: the scenario's own call site; flat's C updates are not deferred.
+site_delta() {	# site_delta A B SITE-PREFIX KEY
+	"$lt" compare --json "$1" "$2" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+rows = [s for s in d["sites"] if s["site"].startswith(sys.argv[1])]
+print(rows[0][sys.argv[2]]["delta"] if len(rows) == 1 else "rows=%d" % len(rows))' "$3" "$4"
+}
+expect_eq "compare nested flat: flat defers exactly 5 fewer at scenario_write" -5 \
+	"$(site_delta "$g/seed-nested.lt" "$g/seed-flat.lt" scenario_write deferred_ptes)"
+expect_eq "compare nested noflush: the same deferrals at scenario_write" 0 \
+	"$(site_delta "$g/seed-nested.lt" "$g/seed-noflush.lt" scenario_write deferred_ptes)"
+expect_eq "compare nested noflush: the hazard shows (confirmed +1)" 1 \
+	"$("$lt" compare --json "$g/seed-nested.lt" "$g/seed-noflush.lt" | python3 -c 'import json,sys; print(json.load(sys.stdin)["totals"]["hazards_confirmed"]["delta"])')"
+"$lt" compare "$g/seed-nested.lt" "$g/seed-flat.lt" --svg "$out/cmp.svg" >"$out/cmp.txt"
+expect_eq "compare --svg exits 0" 0 $?
+expect_eq "compare --svg writes well-formed XML" ok \
+	"$(python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1]); print("ok")' "$out/cmp.svg" 2>&1)"
+
+# Perfetto: JSON, every B has its E on the same track in order, every flow joins events.
+"$lt" dump --format perfetto "$g/seed-noflush.lt" >"$out/p.json"
+expect_eq "dump --format perfetto exits 0" 0 $?
+nhz=$("$lt" stats --json "$g/seed-noflush.lt" | python3 -c 'import json,sys; d=json.load(sys.stdin); t=d.get("totals", d); print(t["hazards_confirmed"] + t["hazards_potential"])')
+expect_eq "perfetto: well formed, slices nest, a flow per hazard joins events" "ok hazards=$nhz" "$(python3 - "$out/p.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+stacks, starts, ends, bad = {}, set(), [], []
+for e in d["traceEvents"]:
+    ph, track = e.get("ph"), (e.get("pid"), e.get("tid"))
+    if ph == "B":
+        stacks.setdefault(track, []).append(e)
+    elif ph == "E":
+        st = stacks.get(track)
+        if not st or st[-1]["ts"] > e["ts"]:
+            bad.append("E without B")
+        else:
+            st.pop()
+    elif ph == "s":
+        starts.add(e["id"])
+    elif ph == "f":
+        ends.append(e["id"])
+if any(stacks.values()):
+    bad.append("unclosed B")
+if any(i not in starts for i in ends):
+    bad.append("flow end without start")
+print(" ".join(bad) if bad else "ok hazards=%d" % len(ends))
+PY
+)"
+"$lt" dump --format svg "$g/seed-noflush.lt" >"$out/t.svg"
+expect_eq "dump --format svg writes well-formed XML" ok \
+	"$(python3 -c 'import sys, xml.etree.ElementTree as E; E.parse(sys.argv[1]); print("ok")' "$out/t.svg" 2>&1)"
+
+# Crash consistency: kill -9 mid-record.
+expect_eq "kill -9: lazytrace was killed" "lazytrace exit 137" "$(head -1 "$g/kill9.txt")"
+"$lt" stats "$g/killed.lt" >"$out/killed.txt" 2>"$out/killed.err"
+expect_eq "kill -9: stats of the file exits 0" 0 $?
+expect_match "kill -9: truncation reported" "^lazytrace: .*killed.lt: truncated after chunk [0-9]+ \([1-9][0-9]* events read\)$" \
+	"$(cat "$out/killed.err")"
+expect_match "kill -9: what was read is counted" '^events +[1-9][0-9]*$' "$(grep '^events ' "$out/killed.txt")"
+
+# File mode and --force.
+expect_eq "recordings are mode 0600 (kill -9, live --record, after --force)" "mode 600|600|600|600|" \
+	"$( (sed -n 2p "$g/kill9.txt"; cat "$g/mode.txt") | tr '\n' '|')"
+expect_eq "an existing file is not overwritten without --force (exit 1)" 1 "$(cat "$g/force1.rc")"
+expect_match "... saying so" "exists \(use --force to overwrite\)$" "$(cat "$g/force1.err")"
+expect_eq "--force overwrites (exit 0)" 0 "$(cat "$g/force2.rc")"
+expect_eq "... and the old content is gone (cmp: differ)" 1 "$(cmp -s "$g/forced.lt" "$g/seed-flat.lt"; echo $?)"
+
+# Flight recorder: the hazard triggers the write; the file holds it.
+expect_match "flight recorder: written on the hazard" "flight recorder: hazard" "$(cat "$g/fr.stderr")"
+expect_match "flight recorder: the file has the confirmed hazard" '^hazards_confirmed +1$' \
+	"$("$lt" stats "$g/fr.lt" 2>&1 | grep '^hazards_confirmed')"
+
+finish
