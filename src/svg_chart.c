@@ -190,7 +190,9 @@ int lt_svg_bar_chart(FILE *out, const char *title, const char *name_a, const cha
 
 	label_w = 16 + 7 * (int)label_chars;
 	x0 = label_w;
-	pw = CH_W - label_w - CH_RIGHT;
+	/* value labels read "N unit": leave them room past the longest bar */
+	pw = CH_W - label_w - (unit && 40 + 7 * (int)strlen(unit) > CH_RIGHT ?
+				40 + 7 * (int)strlen(unit) : CH_RIGHT);
 	scale = pw / (hi - lo);
 	zero = x0 + (0 - lo) * scale;
 	axis_y = CH_TOP + (int)(n ? n : 1) * CH_GROUP + 6;
