@@ -24,6 +24,11 @@ scripts/guest-run -q --kernel patched --append debug_pagealloc=on --out "$g" --t
 	echo noflush >$D/nesting
 	LT_RECORD=1 lazytrace-capture fr --flight-recorder 1 -- sh -c "echo seed 8 5 >$D/scenario"
 	echo nested >$D/nesting
+	lazytrace record -o /out/usr1.lt --flight-recorder 1 2>/out/usr1.err &
+	fr=$!
+	sleep 2; munmap-storm 1 1 >/dev/null; kill -USR1 $fr; sleep 1
+	stat -c %s /out/usr1.lt >/out/usr1.size 2>&1
+	kill -INT $fr; wait $fr; echo $? >/out/usr1.rc
 	record-kill9 /out/killed.lt >/out/kill9.txt
 	stat -c %a /out/seed-nested.lt >/out/mode.txt
 	lazytrace record -o /out/seed-nested.lt --duration 1 2>/out/force1.err; echo $? >/out/force1.rc
@@ -117,5 +122,12 @@ expect_eq "... and the old content is gone (cmp: differ)" 1 "$(cmp -s "$g/forced
 expect_match "flight recorder: written on the hazard" "flight recorder: hazard" "$(cat "$g/fr.stderr")"
 expect_match "flight recorder: the file has the confirmed hazard" '^hazards_confirmed +1$' \
 	"$("$lt" stats "$g/fr.lt" 2>&1 | grep '^hazards_confirmed')"
+
+# Flight recorder on SIGUSR1 (the file exists before the exit), then again at exit.
+expect_match "flight recorder: written on SIGUSR1" "flight recorder: SIGUSR1" "$(cat "$g/usr1.err")"
+expect_match "... the file exists right after the signal" '^[1-9][0-9]*$' "$(cat "$g/usr1.size")"
+expect_eq "... record exits 0 on SIGINT" 0 "$(cat "$g/usr1.rc")"
+expect_match "... the file reads to its end, with events" '^events +[1-9][0-9]*$' \
+	"$("$lt" stats "$g/usr1.lt" 2>&1 | grep '^events ')"
 
 finish
