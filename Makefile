@@ -116,8 +116,10 @@ all: $(HOST)/lazytrace build/arm64/lazytrace $(GUEST_PROGS)
 
 help:
 	@echo "lazytrace targets:"
-	@echo "  make demo          build and boot the patched kernel, show the seed scenario's"
-	@echo "                     lazy_mmu events under each nesting mode"
+	@echo "  make demo          build and boot the patched kernel, record the seed scenario and"
+	@echo "                     a munmap workload per nesting mode, show timeline and compare"
+	@echo "  make all           build/host/lazytrace, build/arm64/lazytrace and guest programs"
+	@echo "  make unit          unit tests; make check-sanitize: the same under ASan/UBSan"
 	@echo "  make check         all tests, QEMU end-to-end included"
 	@echo "  make kernel        build the patched arm64 7.2 kernel (cached; KSRC=/path for your tree)"
 	@echo "  make kernel-stock  download a stock Debian arm64 kernel (KVER=$(KVER))"

@@ -112,7 +112,13 @@ c=$(tests/lab/ltjson.py counts "$out/p/storm.json" 2>&1)
 expect_eq "storm: command and lazytrace exit 0, ftrace lost nothing" "command=0 lazytrace=0 ftrace_lost=0" \
 	"$(cat "$out/p/storm.status" 2>/dev/null)"
 expect_match "storm: nested sections seen" '^[1-9][0-9]*$' "$(kv "$c" summary.nested_sections)"
-expect_eq "storm: __kernel_map_pages addresses equal their set_memory_valid's" 0 "$(kv "$c" kmp_addr.mismatch)"
+# A lost event can pair a call with the wrong neighbour: mismatches only count without losses.
+mm=$(kv "$c" kmp_addr.mismatch) lost=$(kv "$c" summary.lost_events)
+if [ "${mm:-x}" = 0 ] || { [ -n "$mm" ] && [ "$mm" -le "${lost:-0}" ]; }; then
+	pass "storm: __kernel_map_pages addresses equal their set_memory_valid's ($(kv "$c" kmp_addr.match) pairs, $mm mismatched, $lost lost)"
+else
+	fail "storm: __kernel_map_pages addresses equal their set_memory_valid's" "$mm mismatched with $lost lost"
+fi
 same_as_ftrace "storm: lazytrace __kernel_map_pages calls = ftrace's" \
 	"$(awk '$1 == "lt_entry___kernel_map_pages" { print $2 }' "$out/p/storm.ftrace")" "$(kv "$c" map.__kernel_map_pages)" \
 	"$(kv "$c" summary.lost_events)"
