@@ -37,7 +37,11 @@ scripts/guest-run -q --kernel patched --append debug_pagealloc=on --out "$out/p"
 	lazytrace-capture seed-kprobes --kprobes -- sh -c "echo seed 8 5 >$D/scenario"
 	lazytrace-capture storm -- munmap-storm 4 2
 	lazytrace-capture overflow --ringbuf-kb 4 --no-default-access -- munmap-storm 4 2
-	lazytrace probe >/out/probe.txt; echo $? >/out/probe.rc' >"$out/console.log" 2>&1
+	lazytrace probe >/out/probe.txt; echo $? >/out/probe.rc
+	(sleep 1; munmap-storm 2 1 >/dev/null) &
+	lazytrace live --json --comm munmap-storm --duration 3 >/out/comm.json 2>/out/comm.err
+	(sleep 1; munmap-storm 2 1 >/dev/null) &
+	lazytrace live --json --cpu 1 --duration 3 >/out/cpu.json 2>/out/cpu.err' >"$out/console.log" 2>&1
 expect_eq "patched-kernel guest run exits 0" 0 $?
 
 common="complete=1 disable=2 disable.leave=1 enable=2 enable.enter=1 enable.nest=1 max_depth=2"
@@ -144,6 +148,24 @@ lost=$(kv "$c" summary.lost_events)
 expect_match "overflow: events were lost" '^[1-9][0-9]*$' "$lost"
 expect_eq "overflow: received + lost = produced ($produced)" "$produced" $(( $(kv "$c" summary.events) + ${lost:-0} ))
 expect_match "overflow: lazytrace reports the loss" "lost" "$(cat "$out/p/overflow.stderr" "$out/p/overflow.json" 2>/dev/null | grep -i lost | head -1)"
+
+# BPF-side filters: only what matches reaches userspace.
+expect_eq "--comm munmap-storm: every item is from munmap-storm" "ok" "$(python3 - "$out/p/comm.json" <<'PY'
+import json, sys
+objs = [json.loads(l) for l in open(sys.argv[1])]
+items = [o for o in objs if o.get("type") not in ("summary", "anomaly") and "comm" in o]
+bad = [o for o in items if o["comm"] != "munmap-storm"]
+print("ok" if items and not bad else "items=%d other=%d" % (len(items), len(bad)))
+PY
+)"
+expect_eq "--cpu 1: every item is from CPU 1" "ok" "$(python3 - "$out/p/cpu.json" <<'PY'
+import json, sys
+objs = [json.loads(l) for l in open(sys.argv[1])]
+items = [o for o in objs if o.get("type") not in ("summary",) and "cpu" in o and o.get("type") != "anomaly"]
+bad = [o for o in items if o["cpu"] != 1]
+print("ok" if items and not bad else "items=%d other=%d" % (len(items), len(bad)))
+PY
+)"
 
 expect_eq "patched probe exits 0" 0 "$(cat "$out/p/probe.rc" 2>/dev/null)"
 expect_match "patched probe: mode tracepoints" '^mode: +tracepoints$' "$(grep '^mode:' "$out/p/probe.txt" 2>/dev/null)"

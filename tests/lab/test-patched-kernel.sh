@@ -18,6 +18,16 @@ else
 	fail "series applies to the fetched source, checkpatch reports no errors" "$(tail -5 "$out/check.log")"
 fi
 
+# KSRC: a user's own tree (here: the fetched source, as a stand-in) takes the series too.
+src=$(scripts/build-kernel --source 2>/dev/null)
+if KSRC=$src scripts/build-kernel --check >"$out/ksrc.log" 2>&1; then
+	pass "KSRC=<own 7.2 tree>: the series applies, checkpatch clean"
+else
+	fail "KSRC=<own 7.2 tree>: the series applies, checkpatch clean" "$(tail -3 "$out/ksrc.log")"
+fi
+expect_match "KSRC=/nonexistent: one-line error, exit 1" "^build-kernel: error: KSRC=/nonexistent is not a Linux source tree rc=1$" \
+	"$(KSRC=/nonexistent scripts/build-kernel --check 2>&1 | tr -d '\n'; echo " rc=${PIPESTATUS[0]}")"
+
 scripts/guest-run --kernel patched --append debug_pagealloc=on --out "$out/g" --timeout 120 -- \
 	sh -c 'for m in nested flat noflush; do lazy-mmu-seed-counts $m 8 5 || exit 1; done; lazy-mmu-bad-input >/out/bad-input.txt' \
 	>"$out/console.log" 2>&1
