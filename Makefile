@@ -25,7 +25,7 @@ HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Iinclude -Isrc $(EXTRA_CFLAGS)
 HOST := build/host
 
 # The reconstruction library and output sinks: no BPF, shared by live, replay and tests.
-LIB_SRCS := $(sort $(wildcard src/recon.c src/sink_*.c src/ksyms.c src/svg_chart.c \
+LIB_SRCS := $(sort $(wildcard src/recon.c src/tidtab.c src/sink_*.c src/ksyms.c src/svg_chart.c \
 	src/tracefile.c src/replay.c src/output.c))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(HOST)/tests/%,$(UNIT_SRCS))

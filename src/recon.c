@@ -13,10 +13,10 @@
 #include <string.h>
 
 #include "recon.h"
+#include "tidtab.h"
 
 #define PAGE_SHIFT_4K	12
 #define PAGE_MASK_4K	(~(__u64)0xfff)
-#define NBUCKETS	4096	/* power of two */
 
 struct section {
 	__u64 id, ts, ip;
@@ -35,8 +35,7 @@ struct call {
 };
 
 struct task {
-	struct task *hnext;		/* hash chain */
-	struct task *prev, *next;	/* first-seen order (deterministic reports) */
+	struct lt_tidnode node;		/* first: tid, lookup, first-seen order */
 	__u32 tid, pid;
 	char comm[LT_COMM_LEN + 1];
 
@@ -66,9 +65,7 @@ struct task {
 struct lt_recon {
 	enum lt_defer_source src;
 	struct lt_recon_ops ops;
-	struct task *buckets[NBUCKETS];
-	struct task *head, *tail;
-	size_t ntasks;
+	struct lt_tidtab tasks;
 	__u64 next_section;
 	bool saw_transition, saw_flush, finished;
 	struct lt_stats st;
@@ -136,38 +133,19 @@ const char *lt_anomaly_name(enum lt_anomaly_kind kind)
 
 /* ---------------------------------------------------------------- tasks */
 
-static unsigned int hash_tid(__u32 tid)
+static struct task *task_of(struct lt_tidnode *n)
 {
-	return (tid * 2654435761u) >> (32 - 12);
+	return (struct task *)n;	/* node is the first member */
 }
 
 static struct task *task_find(const struct lt_recon *r, __u32 tid)
 {
-	struct task *t;
-
-	for (t = r->buckets[hash_tid(tid)]; t; t = t->hnext)
-		if (t->tid == tid)
-			return t;
-	return NULL;
+	return task_of(lt_tidtab_find(&r->tasks, tid));
 }
 
 static void task_free(struct lt_recon *r, struct task *t)
 {
-	struct task **pp = &r->buckets[hash_tid(t->tid)];
-
-	while (*pp && *pp != t)
-		pp = &(*pp)->hnext;
-	if (*pp)
-		*pp = t->hnext;
-	if (t->prev)
-		t->prev->next = t->next;
-	else
-		r->head = t->next;
-	if (t->next)
-		t->next->prev = t->prev;
-	else
-		r->tail = t->prev;
-	r->ntasks--;
+	lt_tidtab_del(&r->tasks, &t->node);
 	free(t->secs);
 	free(t->defs);
 	free(t);
@@ -183,43 +161,33 @@ static bool task_idle(const struct task *t)
 static void evict(struct lt_recon *r)
 {
 	size_t freed = 0;
-	struct task *t, *next;
+	struct lt_tidnode *n, *next;
 
-	for (t = r->head; t && freed < LT_RECON_MAX_TASKS / 4; t = next) {
-		next = t->next;
-		if (task_idle(t)) {
-			task_free(r, t);
+	for (n = r->tasks.head; n && freed < LT_RECON_MAX_TASKS / 4; n = next) {
+		next = n->next;
+		if (task_idle(task_of(n))) {
+			task_free(r, task_of(n));
 			freed++;
 		}
 	}
-	if (!freed && r->head)
-		task_free(r, r->head);
+	if (!freed && r->tasks.head)
+		task_free(r, task_of(r->tasks.head));
 }
 
 static struct task *task_get(struct lt_recon *r, __u32 tid, __u32 pid)
 {
 	struct task *t = task_find(r, tid);
-	unsigned int h;
 
 	if (t)
 		return t;
-	if (r->ntasks >= LT_RECON_MAX_TASKS)
+	if (r->tasks.n >= LT_RECON_MAX_TASKS)
 		evict(r);
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
 	t->tid = tid;
 	t->pid = pid;
-	h = hash_tid(tid);
-	t->hnext = r->buckets[h];
-	r->buckets[h] = t;
-	t->prev = r->tail;
-	if (r->tail)
-		r->tail->next = t;
-	else
-		r->head = t;
-	r->tail = t;
-	r->ntasks++;
+	lt_tidtab_add(&r->tasks, &t->node, tid);
 	return t;
 }
 
@@ -793,7 +761,7 @@ void lt_recon_lost(struct lt_recon *r, __u64 ts, __u64 count)
 		return;
 	r->st.lost_events += count;
 	anomaly(r, NULL, LT_ANOM_LOST, ts, 0, count);
-	for (t = r->head; t; t = t->next) {
+	for (struct lt_tidnode *n = r->tasks.head; n && (t = task_of(n)); n = n->next) {
 		if (t->depth || npending(t)) {
 			struct lt_item it;
 
@@ -815,7 +783,7 @@ void lt_recon_finish(struct lt_recon *r)
 	if (!r || r->finished)
 		return;
 	r->finished = true;
-	for (t = r->head; t; t = t->next)
+	for (struct lt_tidnode *n = r->tasks.head; n && (t = task_of(n)); n = n->next)
 		if (t->depth)
 			anomaly(r, t, LT_ANOM_OPEN_AT_EXIT, t->last_ts, t->secs[t->depth - 1].ip,
 				t->depth);
@@ -838,8 +806,8 @@ void lt_recon_free(struct lt_recon *r)
 {
 	if (!r)
 		return;
-	while (r->head)
-		task_free(r, r->head);
+	while (r->tasks.head)
+		task_free(r, task_of(r->tasks.head));
 	free(r);
 }
 

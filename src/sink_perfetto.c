@@ -7,6 +7,7 @@
 #include "ksyms.h"
 #include "sink_json.h"
 #include "sink_perfetto.h"
+#include "tidtab.h"
 
 #define NBUCKETS 1024	/* power of two */
 
@@ -15,8 +16,7 @@ struct slice {
 };
 
 struct task {
-	struct task *hnext;		/* hash chain */
-	struct task *prev, *next;	/* first-seen order: deterministic end */
+	struct lt_tidnode node;		/* first: lookup, first-seen order (deterministic end) */
 	__u32 pid, tid;
 	char comm[LT_COMM_LEN + 1];	/* name written in thread_name ("" none yet) */
 	struct slice *open;		/* slices begun and not ended, outermost first */
@@ -34,9 +34,7 @@ struct proc {
 struct lt_sink_perfetto {
 	FILE *out;
 	const struct lt_ksyms *ks;
-	struct task *tasks[NBUCKETS];
-	struct task *head, *tail;
-	size_t ntasks;
+	struct lt_tidtab tasks;
 	struct proc *procs[NBUCKETS];
 	size_t nprocs;
 	bool have_base, closed;
@@ -161,38 +159,23 @@ static const char *func(const struct lt_sink_perfetto *s, __u64 ip, char *buf, s
 
 static void task_free(struct lt_sink_perfetto *s, struct task *t)
 {
-	struct task **pp = &s->tasks[hash32(t->tid)];
-
-	while (*pp && *pp != t)
-		pp = &(*pp)->hnext;
-	if (*pp)
-		*pp = t->hnext;
-	if (t->prev)
-		t->prev->next = t->next;
-	else
-		s->head = t->next;
-	if (t->next)
-		t->next->prev = t->prev;
-	else
-		s->tail = t->prev;
-	s->ntasks--;
+	lt_tidtab_del(&s->tasks, &t->node);
 	free(t->open);
 	free(t);
 }
 
 static struct task *task_get(struct lt_sink_perfetto *s, __u32 tid, __u32 pid)
 {
-	unsigned int h = hash32(tid);
-	struct task *t;
+	struct task *t = (struct task *)lt_tidtab_find(&s->tasks, tid);	/* node is first */
 
-	for (t = s->tasks[h]; t; t = t->hnext)
-		if (t->tid == tid)
-			return t;
-	if (s->ntasks >= LT_PERFETTO_MAX_TASKS) {
-		struct task *next;
+	if (t)
+		return t;
+	if (s->tasks.n >= LT_PERFETTO_MAX_TASKS) {
+		struct lt_tidnode *n, *next;
 
-		for (t = s->head; t; t = next) {
-			next = t->next;
+		for (n = s->tasks.head; n; n = next) {
+			next = n->next;
+			t = (struct task *)n;
 			if (!t->nopen && !t->pending)
 				task_free(s, t);
 		}
@@ -202,15 +185,7 @@ static struct task *task_get(struct lt_sink_perfetto *s, __u32 tid, __u32 pid)
 		return NULL;
 	t->tid = tid;
 	t->pid = pid;
-	t->hnext = s->tasks[h];
-	s->tasks[h] = t;
-	t->prev = s->tail;
-	if (s->tail)
-		s->tail->next = t;
-	else
-		s->head = t;
-	s->tail = t;
-	s->ntasks++;
+	lt_tidtab_add(&s->tasks, &t->node, tid);
 	return t;
 }
 
@@ -579,9 +554,12 @@ void lt_sink_perfetto_summary(void *sink, const struct lt_stats *st)
 
 	if (!s || s->closed)
 		return;
-	for (struct task *t = s->head; t; t = t->next)
+	for (struct lt_tidnode *n = s->tasks.head; n; n = n->next) {
+		struct task *t = (struct task *)n;
+
 		while (t->nopen)
 			slice_end(s, t, NULL, s->last_ts);
+	}
 	s->closed = true;
 	fputs("\n],\"displayTimeUnit\":\"ns\",\"otherData\":{\"tool\":\"lazytrace\"", s->out);
 	if (st) {
@@ -608,8 +586,8 @@ void lt_sink_perfetto_free(struct lt_sink_perfetto *s)
 		return;
 	if (!s->closed)
 		lt_sink_perfetto_summary(s, NULL);
-	while (s->head)
-		task_free(s, s->head);
+	while (s->tasks.head)
+		task_free(s, (struct task *)s->tasks.head);
 	free_procs(s);
 	free(s);
 }
