@@ -56,6 +56,55 @@ asan-bins:
 check-sanitize: asan-bins
 	$(Q)tests/run-all $(ASAN_BINS)
 
+# --- libFuzzer targets (tests/fuzz/): clang 14, ASan + UBSan + leak checks ----------------
+# `make fuzz` runs each target for FUZZ_SECONDS on a copy of its seed corpus in build/fuzz/
+# (tests/fuzz/corpus/ is never written to) and fails on any crash, leak, timeout or OOM;
+# `make fuzz-short` is the 15 s pass `make check` runs (tests/lab/test-fuzz.sh).
+FUZZ_CC ?= clang-14
+FUZZ_SECONDS ?= 60
+FUZZ := build/fuzz
+FUZZ_CFLAGS := -std=gnu11 -O1 -g $(WARN) -Iinclude -Isrc -fno-omit-frame-pointer \
+	-fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_OBJS := $(patsubst src/%.c,$(FUZZ)/lib/%.o,$(LIB_SRCS))
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(FUZZ)/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+$(FUZZ)/lib/%.o: src/%.c $(wildcard include/*.h src/*.h) | $(FUZZ)/lib
+	$(call msg,CC,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) $(wildcard include/*.h src/*.h)
+	$(call msg,CCLD,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJS) -o $@
+
+$(FUZZ)/lib:
+	$(Q)mkdir -p $@
+
+.SECONDARY: $(FUZZ_OBJS)
+
+.PHONY: fuzz fuzz-short fuzz-bins fuzz-corpus
+fuzz-bins: $(FUZZ_TARGETS)
+
+fuzz: fuzz-bins
+	$(Q)FUZZ_SECONDS=$(FUZZ_SECONDS) tests/lab/test-fuzz.sh
+
+fuzz-short: fuzz-bins
+	$(Q)FUZZ_SECONDS=15 tests/lab/test-fuzz.sh
+
+# Regenerates the synthetic seeds in tests/fuzz/corpus/ (and records cut from the demo's
+# seed recordings, if demo-out/ has them); the result is committed.
+$(HOST)/mkcorpus: tests/fuzz/mkcorpus.c tests/unit/streams.h $(patsubst src/%.c,$(HOST)/lib/%.o,$(LIB_SRCS)) | $(HOST)
+	$(call msg,CCLD,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Itests/unit $< $(patsubst src/%.c,$(HOST)/lib/%.o,$(LIB_SRCS)) -o $@
+
+fuzz-corpus: $(HOST)/mkcorpus
+	$(Q)mkdir -p tests/fuzz/corpus/tracefile tests/fuzz/corpus/recon
+	$(Q)$(HOST)/mkcorpus tests/fuzz/corpus/tracefile tests/fuzz/corpus/recon \
+		$(wildcard demo-out/seed-*.lt)
+	$(Q)chmod 0644 tests/fuzz/corpus/tracefile/* tests/fuzz/corpus/recon/*
+	$(Q)for f in $(wildcard demo-out/seed-*.lt); do \
+		[ "$$(stat -c %s "$$f")" -ge 102400 ] || install -m 0644 "$$f" tests/fuzz/corpus/tracefile/demo-"$${f##*/}"; \
+	done
+
 # --- BPF object and skeleton ------------------------------------------------------------
 # vmlinux.h comes from the patched kernel's BTF (`make kernel`): public copies predate 7.0
 # and lack lazy_mmu_state. bpftool 7.1 emits anonymous members of named type, hence
@@ -120,6 +169,7 @@ help:
 	@echo "                     a munmap workload per nesting mode, show timeline and compare"
 	@echo "  make all           build/host/lazytrace, build/arm64/lazytrace and guest programs"
 	@echo "  make unit          unit tests; make check-sanitize: the same under ASan/UBSan"
+	@echo "  make fuzz          libFuzzer targets, FUZZ_SECONDS each (default 60); fuzz-short: 15 s"
 	@echo "  make check         all tests, QEMU end-to-end included"
 	@echo "  make kernel        build the patched arm64 7.2 kernel (cached; KSRC=/path for your tree)"
 	@echo "  make kernel-stock  download a stock Debian arm64 kernel (KVER=$(KVER))"
@@ -145,5 +195,5 @@ demo: kernel all
 	@scripts/demo
 
 # Stock kernels (7.2, 6.19, 6.16) are fetched by the tests that boot them.
-check: kernel all $(UNIT_BINS) asan-bins
+check: kernel all $(UNIT_BINS) asan-bins fuzz-bins
 	@tests/run-all $(UNIT_BINS) $(ASAN_BINS) tests/lab/test-*.sh

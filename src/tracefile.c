@@ -157,7 +157,9 @@ struct buf {
 
 static __u8 *buf_grow(struct buf *b, size_t n)
 {
-	if (b->cap - b->len < n) {
+	/* !b->p: n == 0 on an empty buffer (a chunk without payload) still allocates, or NULL
+	 * + 0 would be taken for out of memory (and is undefined) */
+	if (b->cap - b->len < n || !b->p) {
 		size_t ncap = b->cap ? b->cap : 4096;
 		__u8 *p;
 

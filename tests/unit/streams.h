@@ -256,5 +256,6 @@ static struct seed_info seed(struct stream *s, struct cur *c, enum mode m, int n
 		e->arg0 = ENTRY_C + 0x800;
 	}
 	return si;
+}
 
 #endif /* LT_TEST_STREAMS_H */

@@ -19,7 +19,6 @@
 #include "sink_text.h"
 
 #include "streams.h"
-}
 
 /* ------------------------------------------------------------ recording the output */
 
