@@ -26,11 +26,11 @@
 
 static bool verbose;
 
+/* libbpf's own messages only with -v: lazytrace reports failures in one line of its own. */
 static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list args)
 {
-	if (level == LIBBPF_DEBUG && !verbose)
-		return 0;
-	if (level == LIBBPF_INFO && !verbose)
+	(void)level;
+	if (!verbose)
 		return 0;
 	return vfprintf(stderr, fmt, args);
 }
@@ -408,8 +408,6 @@ static int cmd_trace(int argc, char **argv, bool recording)
 			 add_access(&o, "copy_page", 0, false, false) ||
 			 add_access(&o, "copy_page", 1, false, false)))
 		return 2;
-	if (geteuid() != 0)
-		fprintf(stderr, "lazytrace: warning: not root; loading BPF programs will likely fail\n");
 
 	o.ksyms = load_ksyms();
 	if (recording) {

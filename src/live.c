@@ -277,7 +277,7 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 	make_plan(&k, o->kprobes_only, &p);
 	access = o->nr_access > 0;
 	err = open_and_load(&s, &k, o, &p, access);
-	if (err && !o->kprobes_only) {
+	if (err && err != -EPERM && !o->kprobes_only) {
 		/* fentry needs a traceable function and trampolines; kprobes work more widely. */
 		fprintf(log, "lazytrace: loading with fentry failed (%s); retrying with kprobes\n",
 			strerror(-err));
@@ -286,7 +286,8 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 	}
 	if (err) {
 		fprintf(stderr, "lazytrace: cannot load BPF programs: %s%s\n", strerror(-err),
-			err == -EPERM ? " (run as root, or with CAP_BPF and CAP_PERFMON)" : "");
+			err == -EPERM ? " (run as root, or with CAP_BPF and CAP_PERFMON)" :
+			" (-v shows libbpf's log)");
 		return 1;
 	}
 	report_plan(&k, &p, log);
