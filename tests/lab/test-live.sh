@@ -38,10 +38,10 @@ scripts/guest-run -q --kernel patched --append debug_pagealloc=on --out "$out/p"
 	lazytrace-capture storm -- munmap-storm 4 2
 	lazytrace-capture overflow --ringbuf-kb 4 --no-default-access -- munmap-storm 4 2
 	lazytrace probe >/out/probe.txt; echo $? >/out/probe.rc
-	(sleep 1; munmap-storm 2 1 >/dev/null) &
-	lazytrace live --json --comm munmap-storm --duration 3 >/out/comm.json 2>/out/comm.err
-	(sleep 1; munmap-storm 2 1 >/dev/null) &
-	lazytrace live --json --cpu 1 --duration 3 >/out/cpu.json 2>/out/cpu.err' >"$out/console.log" 2>&1
+	(sleep 2; munmap-storm 2 1 >/dev/null) &
+	lazytrace live --json --comm munmap-storm --duration 5 >/out/comm.json 2>/out/comm.err
+	(sleep 2; taskset 1 munmap-storm 2 1 >/dev/null; taskset 2 munmap-storm 2 1 >/dev/null) &
+	lazytrace live --json --cpu 1 --duration 5 >/out/cpu.json 2>/out/cpu.err' >"$out/console.log" 2>&1
 expect_eq "patched-kernel guest run exits 0" 0 $?
 
 common="complete=1 disable=2 disable.leave=1 enable=2 enable.enter=1 enable.nest=1 max_depth=2"
@@ -158,7 +158,7 @@ bad = [o for o in items if o["comm"] != "munmap-storm"]
 print("ok" if items and not bad else "items=%d other=%d" % (len(items), len(bad)))
 PY
 )"
-expect_eq "--cpu 1: every item is from CPU 1" "ok" "$(python3 - "$out/p/cpu.json" <<'PY'
+expect_eq "--cpu 1: every item is from CPU 1 (a workload ran on each CPU)" "ok" "$(python3 - "$out/p/cpu.json" <<'PY'
 import json, sys
 objs = [json.loads(l) for l in open(sys.argv[1])]
 items = [o for o in objs if o.get("type") not in ("summary",) and "cpu" in o and o.get("type") != "anomaly"]
