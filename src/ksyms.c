@@ -349,3 +349,14 @@ bool lt_ksyms_resolve(const struct lt_ksyms *ks, __u64 addr, __u64 *sym_addr, co
 		*mod = ks->pool + s->mod;
 	return true;
 }
+
+const char *lt_ksyms_func(const struct lt_ksyms *ks, __u64 addr, char *buf, size_t len)
+{
+	size_t n;
+
+	lt_ksyms_format(ks, addr, buf, len);
+	n = strlen(buf);
+	if (n > 4 && !strcmp(buf + n - 4, "+0x0"))
+		buf[n - 4] = '\0';
+	return buf;
+}

@@ -50,4 +50,7 @@ void lt_ksyms_sort(struct lt_ksyms *ks);
 bool lt_ksyms_resolve(const struct lt_ksyms *ks, __u64 addr, __u64 *sym_addr, const char **name,
 		      const char **mod);
 
+/* As lt_ksyms_format, without "+0x0" at a symbol's start: a probed function's name. */
+const char *lt_ksyms_func(const struct lt_ksyms *ks, __u64 addr, char *buf, size_t len);
+
 #endif /* LT_KSYMS_H */

@@ -146,13 +146,7 @@ static void ev_close(struct lt_sink_perfetto *s)
 /* A probed function's name: "clear_page", not "clear_page+0x0". */
 static const char *func(const struct lt_sink_perfetto *s, __u64 ip, char *buf, size_t len)
 {
-	size_t n;
-
-	lt_ksyms_format(s->ks, ip, buf, len);
-	n = strlen(buf);
-	if (n > 4 && !strcmp(buf + n - 4, "+0x0"))
-		buf[n - 4] = '\0';
-	return buf;
+	return lt_ksyms_func(s->ks, ip, buf, len);
 }
 
 /* ---------------------------------------------------------------- tasks */
