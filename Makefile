@@ -161,6 +161,16 @@ $(HOST) build/arm64:
 .PHONY: all
 all: $(HOST)/lazytrace build/arm64/lazytrace $(GUEST_PROGS)
 
+# --- benchmarks (bench/): `make bench` writes bench/RESULTS.md ----------------------------
+# ltgen writes valid synthetic recordings of any size for the replay benchmark.
+$(HOST)/ltgen: bench/ltgen.c $(patsubst src/%.c,$(HOST)/lib/%.o,$(LIB_SRCS)) $(HDRS) | $(HOST)
+	$(call msg,CCLD,$@)
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $< $(patsubst src/%.c,$(HOST)/lib/%.o,$(LIB_SRCS)) -o $@
+
+.PHONY: bench
+bench: kernel all $(HOST)/ltgen
+	@bench/run
+
 .PHONY: help deps kernel kernel-stock demo check check-patches clean
 
 help:
@@ -171,6 +181,7 @@ help:
 	@echo "  make unit          unit tests; make check-sanitize: the same under ASan/UBSan"
 	@echo "  make fuzz          libFuzzer targets, FUZZ_SECONDS each (default 60); fuzz-short: 15 s"
 	@echo "  make check         all tests, QEMU end-to-end included"
+	@echo "  make bench         live overhead and replay speed benchmarks -> bench/RESULTS.md"
 	@echo "  make kernel        build the patched arm64 7.2 kernel (cached; KSRC=/path for your tree)"
 	@echo "  make kernel-stock  download a stock Debian arm64 kernel (KVER=$(KVER))"
 	@echo "  make check-patches apply the series to the source and run checkpatch.pl"
@@ -195,5 +206,5 @@ demo: kernel all
 	@scripts/demo
 
 # Stock kernels (7.2, 6.19, 6.16) are fetched by the tests that boot them.
-check: kernel all $(UNIT_BINS) asan-bins fuzz-bins
+check: kernel all $(HOST)/ltgen $(UNIT_BINS) asan-bins fuzz-bins
 	@tests/run-all $(UNIT_BINS) $(ASAN_BINS) tests/lab/test-*.sh

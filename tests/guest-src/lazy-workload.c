@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lazy-workload: a fixed, timed lazy MMU workload for the benchmarks and the soak test.
+ *
+ *   lazy-workload [-m MIB] [-r ROUNDS] [-s SEEDS] [-v KIB] [-V MAPS] [-t SECONDS] [-i MS]
+ *
+ * One cycle is:
+ *   - ROUNDS times: map MIB MiB of anonymous memory, touch every page, munmap it
+ *     (zap_pte_range's lazy section; with debug_pagealloc=on every page allocation and free
+ *     maps or unmaps the page through __kernel_map_pages -> set_memory_valid, nested when it
+ *     happens inside the zap);
+ *   - SEEDS writes of "seed 8 5" to /sys/kernel/debug/lazy_mmu/scenario (the thread's
+ *     example, needs the patched kernel);
+ *   - MAPS times: create and close a BPF array map of KIB KiB, which the kernel allocates
+ *     with vmalloc (vmap_pte_range runs in a lazy section) and frees with vfree.
+ * Without -t it runs one cycle; with -t it repeats cycles until SECONDS have passed, pausing
+ * MS milliseconds after each (-i; a steady rate for soak tests instead of a flat-out one). It
+ * prints one line: the counts done and the elapsed CLOCK_MONOTONIC time in nanoseconds,
+ * which is what the overhead benchmark compares (the guest's own clock, no shell in it).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <linux/bpf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SCENARIO "/sys/kernel/debug/lazy_mmu/scenario"
+
+static unsigned long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static int munmap_round(size_t mib, long page)
+{
+	size_t len = mib << 20;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "lazy-workload: mmap %zu MiB: %s\n", mib, strerror(errno));
+		return -1;
+	}
+	for (size_t off = 0; off < len; off += page)
+		p[off] = (char)off;
+	if (munmap(p, len)) {
+		fprintf(stderr, "lazy-workload: munmap: %s\n", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int seed_once(void)
+{
+	static const char cmd[] = "seed 8 5";
+	int fd = open(SCENARIO, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0) {
+		fprintf(stderr, "lazy-workload: %s: %s\n", SCENARIO, strerror(errno));
+		return -1;
+	}
+	n = write(fd, cmd, sizeof(cmd) - 1);
+	close(fd);
+	if (n != (ssize_t)sizeof(cmd) - 1) {
+		fprintf(stderr, "lazy-workload: seed: %s\n", n < 0 ? strerror(errno) : "short write");
+		return -1;
+	}
+	return 0;
+}
+
+static int vmalloc_once(size_t kib)
+{
+	union bpf_attr attr;
+	int fd;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = BPF_MAP_TYPE_ARRAY;
+	attr.key_size = 4;
+	attr.value_size = 4096;
+	attr.max_entries = kib / 4;
+	fd = syscall(__NR_bpf, BPF_MAP_CREATE, &attr, sizeof(attr));
+	if (fd < 0) {
+		fprintf(stderr, "lazy-workload: BPF array map of %zu KiB: %s\n", kib, strerror(errno));
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+static unsigned long num(const char *opt, const char *s)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || *s == '-') {
+		fprintf(stderr, "lazy-workload: %s needs a whole number, not '%s'\n", opt, s);
+		exit(2);
+	}
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long mib = 16, rounds = 4, seeds = 0, kib = 1024, maps = 0, seconds = 0, pause_ms = 0;
+	unsigned long long start, end, cycles = 0;
+	long page = sysconf(_SC_PAGESIZE);
+	int c;
+
+	while ((c = getopt(argc, argv, "m:r:s:v:V:t:i:h")) != -1) {
+		switch (c) {
+		case 'm': mib = num("-m", optarg); break;
+		case 'r': rounds = num("-r", optarg); break;
+		case 's': seeds = num("-s", optarg); break;
+		case 'v': kib = num("-v", optarg); break;
+		case 'V': maps = num("-V", optarg); break;
+		case 't': seconds = num("-t", optarg); break;
+		case 'i': pause_ms = num("-i", optarg); break;
+		case 'h':
+			printf("usage: lazy-workload [-m MIB] [-r ROUNDS] [-s SEEDS] [-v KIB] [-V MAPS] [-t SECONDS] [-i MS]\n");
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	if (optind != argc || (rounds && !mib) || (maps && kib < 64) || page <= 0) {
+		fprintf(stderr, "lazy-workload: bad arguments (see -h)\n");
+		return 2;
+	}
+	start = now_ns();
+	end = start + seconds * 1000000000ULL;
+	do {
+		for (unsigned long i = 0; i < rounds; i++)
+			if (munmap_round(mib, page))
+				return 1;
+		for (unsigned long i = 0; i < seeds; i++)
+			if (seed_once())
+				return 1;
+		for (unsigned long i = 0; i < maps; i++)
+			if (vmalloc_once(kib))
+				return 1;
+		cycles++;
+		if (pause_ms && seconds && now_ns() < end) {
+			struct timespec ts = { pause_ms / 1000, (pause_ms % 1000) * 1000000L };
+
+			nanosleep(&ts, NULL);
+		}
+	} while (seconds && now_ns() < end);
+	printf("lazy-workload: cycles=%llu munmap_mib=%llu seeds=%llu vmalloc_maps=%llu elapsed_ns=%llu\n",
+	       cycles, cycles * rounds * mib, cycles * seeds, cycles * maps, now_ns() - start);
+	return 0;
+}
