@@ -415,6 +415,7 @@ struct sites {
 	size_t n, cap;
 	struct tstate *tasks;		/* open addressing on tid+1 */
 	size_t ntasks, tasks_cap;
+	struct tstate *recent[64];	/* by tid % 64, emptied when tasks move */
 	const struct lt_ksyms *ks;
 	bool oom;
 };
@@ -457,6 +458,10 @@ static struct tstate *task_get(struct sites *s, __u32 tid)
 {
 	size_t i;
 
+	struct tstate **slot = &s->recent[tid % 64];
+
+	if (*slot && (*slot)->tid == tid + 1)
+		return *slot;
 	if ((s->ntasks + 1) * 2 > s->tasks_cap) {
 		size_t ncap = s->tasks_cap ? s->tasks_cap * 2 : 256;
 		struct tstate *old = s->tasks, *nt = calloc(ncap, sizeof(*nt));
@@ -468,6 +473,7 @@ static struct tstate *task_get(struct sites *s, __u32 tid)
 		}
 		s->tasks = nt;
 		s->tasks_cap = ncap;
+		memset(s->recent, 0, sizeof(s->recent));
 		for (size_t j = 0; j < ocap; j++)
 			if (old[j].tid)
 				s->tasks[task_slot(s, old[j].tid - 1)] = old[j];
@@ -478,7 +484,7 @@ static struct tstate *task_get(struct sites *s, __u32 tid)
 		s->tasks[i].tid = tid + 1;
 		s->ntasks++;
 	}
-	return &s->tasks[i];
+	return *slot = &s->tasks[i];
 }
 
 static size_t site_of_section(struct sites *s, const struct tstate *t, __u64 section)

@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /* src/sink_json.c: JSON Lines output (see sink_json.h for the fields). */
 #include <stdlib.h>
+#include <string.h>
 
 #include "ksyms.h"
+#include "sink_buf.h"
 #include "sink_json.h"
+#include "sink_names.h"
 
 struct lt_sink_json {
 	FILE *out;
 	struct lt_json_opts o;
 	const struct lt_ksyms *ks;
+	struct lt_obuf ob;		/* the line being written */
+	struct lt_symcache names;
 };
 
 void lt_json_default_opts(struct lt_json_opts *o)
@@ -29,6 +34,8 @@ struct lt_sink_json *lt_sink_json_new(FILE *out, const struct lt_json_opts *opts
 	else
 		lt_json_default_opts(&s->o);
 	s->ks = ks;
+	lt_ob_init(&s->ob, out);
+	lt_symcache_init(&s->names, ks);
 	return s;
 }
 
@@ -50,39 +57,105 @@ void lt_json_string(FILE *out, const char *str)
 	fputc('"', out);
 }
 
+/* lt_json_string() into the line. */
+static void json_mem(struct lt_obuf *o, const char *str, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	lt_ob_ch(o, '"');
+	for (const unsigned char *p = (const unsigned char *)str; len--; p++) {
+		char *d = lt_ob_room(o, 6);
+
+		if (*p == '"' || *p == '\\') {
+			d[0] = '\\';
+			d[1] = *p;
+			o->len += 2;
+		} else if (*p == '\n' || *p == '\t') {
+			d[0] = '\\';
+			d[1] = *p == '\n' ? 'n' : 't';
+			o->len += 2;
+		} else if (*p < 0x20 || *p >= 0x7f) {	/* bytes, not UTF-8: keep the line valid */
+			memcpy(d, "\\u00", 4);
+			d[4] = hex[*p >> 4];
+			d[5] = hex[*p & 0xf];
+			o->len += 6;
+		} else {
+			d[0] = *p;
+			o->len++;
+		}
+	}
+	lt_ob_ch(o, '"');
+}
+
+static void json_str(struct lt_obuf *o, const char *str)
+{
+	str = str ? str : "";
+	json_mem(o, str, strlen(str));
+}
+
+/* ,"k": */
+static void key(struct lt_sink_json *s, const char *k)
+{
+	size_t n = strlen(k);
+	char *d = lt_ob_room(&s->ob, n + 4);
+
+	d[0] = ',';
+	d[1] = '"';
+	memcpy(d + 2, k, n);
+	d[n + 2] = '"';
+	d[n + 3] = ':';
+	s->ob.len += n + 4;
+}
+
 static void key_str(struct lt_sink_json *s, const char *k, const char *v)
 {
-	fprintf(s->out, ",\"%s\":", k);
-	lt_json_string(s->out, v);
+	key(s, k);
+	json_str(&s->ob, v);
 }
 
 static void key_u64(struct lt_sink_json *s, const char *k, unsigned long long v)
 {
-	fprintf(s->out, ",\"%s\":%llu", k, v);
+	key(s, k);
+	lt_ob_u64(&s->ob, v);
 }
 
 static void key_hex(struct lt_sink_json *s, const char *k, unsigned long long v)
 {
-	fprintf(s->out, ",\"%s\":\"0x%llx\"", k, v);
+	key(s, k);
+	lt_ob_mem(&s->ob, "\"0x", 3);
+	lt_ob_hex(&s->ob, v);
+	lt_ob_ch(&s->ob, '"');
 }
 
 static void key_bool(struct lt_sink_json *s, const char *k, bool v)
 {
-	fprintf(s->out, ",\"%s\":%s", k, v ? "true" : "false");
+	key(s, k);
+	if (v)
+		lt_ob_mem(&s->ob, "true", 4);
+	else
+		lt_ob_mem(&s->ob, "false", 5);
+}
+
+/* A site as lt_ksyms_format() into a 192-byte buffer gives it. */
+static void site_str(struct lt_sink_json *s, __u64 ip)
+{
+	size_t n;
+	const char *p = lt_symcache_name(&s->names, ip, 192, false, &n);
+
+	json_mem(&s->ob, p, n);
 }
 
 static void key_site(struct lt_sink_json *s, const char *k, __u64 ip)
 {
-	char buf[192];
-
-	key_str(s, k, lt_ksyms_format(s->ks, ip, buf, sizeof(buf)));
+	key(s, k);
+	site_str(s, ip);
 }
 
 static void begin(struct lt_sink_json *s, const char *type, __u64 ts, __u16 cpu, __u32 pid,
 		  __u32 tid, const char *comm)
 {
-	fputs("{\"type\":", s->out);
-	lt_json_string(s->out, type);
+	lt_ob_mem(&s->ob, "{\"type\":", 8);
+	json_str(&s->ob, type);
 	key_u64(s, "ts_ns", ts);
 	key_u64(s, "cpu", cpu);
 	key_u64(s, "pid", pid);
@@ -92,7 +165,8 @@ static void begin(struct lt_sink_json *s, const char *type, __u64 ts, __u16 cpu,
 
 static void end(struct lt_sink_json *s)
 {
-	fputs("}\n", s->out);
+	lt_ob_mem(&s->ob, "}\n", 2);
+	lt_ob_flush(&s->ob);
 }
 
 static const char *map_func(const struct lt_item *it)
@@ -173,7 +247,6 @@ static void on_item(void *ctx, const struct lt_item *it)
 static void on_hazard(void *ctx, const struct lt_hazard *hz)
 {
 	struct lt_sink_json *s = ctx;
-	char buf[192];
 
 	begin(s, "hazard", hz->ts, hz->cpu, hz->pid, hz->tid, hz->comm);
 	key_str(s, "kind", lt_hazard_name(hz->kind));
@@ -184,13 +257,13 @@ static void on_hazard(void *ctx, const struct lt_hazard *hz)
 	key_u64(s, "defer_ts_ns", hz->defer_ts);
 	key_site(s, "access_site", hz->ip);
 	key_u64(s, "age_ns", hz->age_ns);
-	fputs(",\"stack\":[", s->out);
+	lt_ob_str(&s->ob, ",\"stack\":[");
 	for (unsigned int i = 0; hz->frames && i < hz->nr_frames; i++) {
 		if (i)
-			fputc(',', s->out);
-		lt_json_string(s->out, lt_ksyms_format(s->ks, hz->frames[i], buf, sizeof(buf)));
+			lt_ob_ch(&s->ob, ',');
+		site_str(s, hz->frames[i]);
 	}
-	fputc(']', s->out);
+	lt_ob_ch(&s->ob, ']');
 	end(s);
 }
 
@@ -221,7 +294,7 @@ void lt_sink_json_summary(void *sink, const struct lt_stats *st)
 {
 	struct lt_sink_json *s = sink;
 
-	fputs("{\"type\":\"summary\"", s->out);
+	lt_ob_str(&s->ob, "{\"type\":\"summary\"");
 	key_u64(s, "events", st->events);
 	key_u64(s, "sections", st->sections);
 	key_u64(s, "nested_sections", st->nested_sections);

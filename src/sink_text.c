@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "ksyms.h"
+#include "sink_buf.h"
 #include "sink_text.h"
+#include "sink_names.h"
 
 #define RED	"\033[1;31m"
 #define YELLOW	"\033[33m"
@@ -23,6 +25,8 @@ struct lt_sink_text {
 	bool have_base;
 	__u64 base;
 	struct run run;
+	struct lt_obuf ob;		/* the line being written */
+	struct lt_symcache names;
 };
 
 void lt_text_default_opts(struct lt_text_opts *o)
@@ -45,40 +49,71 @@ struct lt_sink_text *lt_sink_text_new(FILE *out, const struct lt_text_opts *opts
 	else
 		lt_text_default_opts(&s->o);
 	s->ks = ks;
+	lt_ob_init(&s->ob, out);
+	lt_symcache_init(&s->names, ks);
 	return s;
 }
 
-static const char *site(const struct lt_sink_text *s, __u64 ip, char *buf, size_t len)
+/* A site as lt_ksyms_format() into a 160-byte buffer would give it. */
+static void site(struct lt_sink_text *s, __u64 ip)
 {
-	return lt_ksyms_format(s->ks, ip, buf, len);
+	size_t n;
+	const char *p = lt_symcache_name(&s->names, ip, 160, false, &n);
+
+	lt_ob_mem(&s->ob, p, n);
 }
 
 /* A probed function's name: "clear_page", not "clear_page+0x0". */
-static const char *func(const struct lt_sink_text *s, __u64 ip, char *buf, size_t len)
+static void func(struct lt_sink_text *s, __u64 ip)
 {
-	return lt_ksyms_func(s->ks, ip, buf, len);
+	size_t n;
+	const char *p = lt_symcache_name(&s->names, ip, 160, true, &n);
+
+	lt_ob_mem(&s->ob, p, n);
 }
 
-static double rel_us(struct lt_sink_text *s, __u64 ts)
+static __s64 rel_ns(struct lt_sink_text *s, __u64 ts)
 {
 	if (!s->have_base) {
 		s->have_base = true;
 		s->base = ts;
 	}
-	return (double)(__s64)(ts - s->base) / 1000.0;
+	return (__s64)(ts - s->base);
 }
 
 /* "      12.345  comm/tid               1  " */
 static void prefix(struct lt_sink_text *s, __u64 ts, const char *comm, __u32 tid, __u16 cpu,
 		   bool task)
 {
+	struct lt_obuf *o = &s->ob;
 	char who[LT_COMM_LEN + 16];
+	size_t n = 1;
 
-	if (task)
-		snprintf(who, sizeof(who), "%s/%u", comm && comm[0] ? comm : "?", tid);
-	else
-		snprintf(who, sizeof(who), "-");
-	fprintf(s->out, "%12.3f  %-22s %3u  ", rel_us(s, ts), who, cpu);
+	if (task) {
+		const char *c = comm && comm[0] ? comm : "?";
+		char num[12], *p = num + sizeof(num);
+		__u32 v = tid;
+
+		/* snprintf(who, sizeof(who), "%s/%u"): cut to fit, as snprintf would */
+		n = strnlen(c, sizeof(who) - 1);
+		memcpy(who, c, n);
+		do {
+			*--p = '0' + v % 10;
+			v /= 10;
+		} while (v);
+		*--p = '/';
+		while (p < num + sizeof(num) && n < sizeof(who) - 1)
+			who[n++] = *p++;
+	} else {
+		who[0] = '-';
+	}
+	who[n] = '\0';
+	lt_ob_us(o, rel_ns(s, ts), 12);
+	lt_ob_mem(o, "  ", 2);
+	lt_ob_padr(o, who, 22);
+	lt_ob_ch(o, ' ');
+	lt_ob_u64w(o, cpu, 3);
+	lt_ob_mem(o, "  ", 2);
 }
 
 static unsigned int indent(const struct lt_item *it)
@@ -111,70 +146,106 @@ static const char *map_name(const struct lt_item *it)
 	}
 }
 
+static void hex(struct lt_obuf *o, const char *key, __u64 v)
+{
+	lt_ob_str(o, key);
+	lt_ob_mem(o, "0x", 2);
+	lt_ob_hex(o, v);
+}
+
 static void print_item(struct lt_sink_text *s, const struct lt_item *it, unsigned int n)
 {
-	char b1[160], b2[160];
+	struct lt_obuf *o = &s->ob;
 	const char *inf = it->inferred ? "  (inferred)" : "";
 
 	prefix(s, it->ts, it->comm, it->tid, it->cpu, true);
-	fprintf(s->out, "%*s", (int)indent(it), "");
+	lt_ob_spaces(o, indent(it));
 	switch (it->kind) {
 	case LT_ITEM_ENABLE:
 	case LT_ITEM_DISABLE:
 	case LT_ITEM_PAUSE:
 	case LT_ITEM_RESUME:
-		fprintf(s->out, "%-7s %-8s depth %u  %s%s", lt_item_name(it->kind),
-			lt_action_name(it->action), it->depth, site(s, it->ip, b1, sizeof(b1)), inf);
+		/* "%-7s %-8s depth %u  %s%s" */
+		lt_ob_padr(o, lt_item_name(it->kind), 7);
+		lt_ob_ch(o, ' ');
+		lt_ob_padr(o, lt_action_name(it->action), 8);
+		lt_ob_str(o, " depth ");
+		lt_ob_u64(o, it->depth);
+		lt_ob_mem(o, "  ", 2);
+		site(s, it->ip);
+		lt_ob_str(o, inf);
 		break;
 	case LT_ITEM_DEFER:
+		lt_ob_str(o, "defer   ");
+		lt_ob_str(o, lt_level_name(it->action));
 		if (n > 1) {
-			fprintf(s->out, "defer   %s x%u   %s", lt_level_name(it->action), n,
-				site(s, it->ip, b1, sizeof(b1)));
+			lt_ob_str(o, " x");
+			lt_ob_u64(o, n);
+			lt_ob_str(o, "   ");
+			site(s, it->ip);
 			break;
 		}
+		if (s->o.fold)
+			lt_ob_str(o, " x1");
+		lt_ob_str(o, "   ");
 		if (it->addr)
-			snprintf(b2, sizeof(b2), "addr=0x%llx", (unsigned long long)it->addr);
+			hex(o, "addr=", it->addr);
 		else
-			snprintf(b2, sizeof(b2), "addr=?");
-		fprintf(s->out, "defer   %s%s   %s entry=0x%llx  %s", lt_level_name(it->action),
-			s->o.fold ? " x1" : "", b2, (unsigned long long)it->entry,
-			site(s, it->ip, b1, sizeof(b1)));
+			lt_ob_str(o, "addr=?");
+		hex(o, " entry=", it->entry);
+		lt_ob_mem(o, "  ", 2);
+		site(s, it->ip);
 		break;
 	case LT_ITEM_FLUSH:
-		fprintf(s->out, "flush   completes %llu deferred", (unsigned long long)it->count);
-		if (it->ip)
-			fprintf(s->out, "  %s", site(s, it->ip, b1, sizeof(b1)));
-		fputs(inf, s->out);
+		lt_ob_str(o, "flush   completes ");
+		lt_ob_u64(o, it->count);
+		lt_ob_str(o, " deferred");
+		if (it->ip) {
+			lt_ob_mem(o, "  ", 2);
+			site(s, it->ip);
+		}
+		lt_ob_str(o, inf);
 		break;
 	case LT_ITEM_MAP:
 		/* __kernel_map_pages() has no address until its set_memory_valid() call */
-		fprintf(s->out, "map     %s", map_name(it));
+		lt_ob_str(o, "map     ");
+		lt_ob_str(o, map_name(it));
 		if (it->addr)
-			fprintf(s->out, " addr=0x%llx", (unsigned long long)it->addr);
-		fprintf(s->out, " pages=%llu enable=%d", (unsigned long long)it->count, it->enable);
+			hex(o, " addr=", it->addr);
+		lt_ob_str(o, " pages=");
+		lt_ob_u64(o, it->count);
+		lt_ob_str(o, it->enable ? " enable=1" : " enable=0");
 		break;
 	case LT_ITEM_MAP_RET:
-		fprintf(s->out, "return  %s", map_name(it));
-		if (it->addr)
-			fprintf(s->out, " addr=0x%llx pages=%llu", (unsigned long long)it->addr,
-				(unsigned long long)it->count);
+		lt_ob_str(o, "return  ");
+		lt_ob_str(o, map_name(it));
+		if (it->addr) {
+			hex(o, " addr=", it->addr);
+			lt_ob_str(o, " pages=");
+			lt_ob_u64(o, it->count);
+		}
 		break;
 	case LT_ITEM_PTE:
-		fprintf(s->out, "pte     addr=0x%llx entry=0x%llx%s  %s", (unsigned long long)it->addr,
-			(unsigned long long)it->entry,
-			it->ev && (it->ev->flags & LT_F_DEFERRED) ? " deferred" : "",
-			site(s, it->ip, b1, sizeof(b1)));
+		hex(o, "pte     addr=", it->addr);
+		hex(o, " entry=", it->entry);
+		if (it->ev && (it->ev->flags & LT_F_DEFERRED))
+			lt_ob_str(o, " deferred");
+		lt_ob_mem(o, "  ", 2);
+		site(s, it->ip);
 		break;
 	case LT_ITEM_ACCESS:
-		fprintf(s->out, "access  %s addr=0x%llx", func(s, it->ip, b1, sizeof(b1)),
-			(unsigned long long)it->addr);
+		lt_ob_str(o, "access  ");
+		func(s, it->ip);
+		hex(o, " addr=", it->addr);
 		break;
 	case LT_ITEM_LOST:
-		fprintf(s->out, "lost    %llu events: state may be incomplete",
-			(unsigned long long)it->count);
+		lt_ob_str(o, "lost    ");
+		lt_ob_u64(o, it->count);
+		lt_ob_str(o, " events: state may be incomplete");
 		break;
 	}
-	fputc('\n', s->out);
+	lt_ob_ch(o, '\n');
+	lt_ob_flush(o);
 }
 
 void lt_sink_text_flush(struct lt_sink_text *s)
@@ -194,6 +265,7 @@ static bool same_run(const struct run *r, const struct lt_item *it)
 static void on_item(void *ctx, const struct lt_item *it)
 {
 	struct lt_sink_text *s = ctx;
+	size_t n;
 
 	if (it->kind == LT_ITEM_PTE && !s->o.show_pte)
 		return;
@@ -205,7 +277,10 @@ static void on_item(void *ctx, const struct lt_item *it)
 		lt_sink_text_flush(s);
 		s->run.it = *it;
 		s->run.it.ev = NULL;
-		snprintf(s->run.comm, sizeof(s->run.comm), "%s", it->comm ? it->comm : "");
+		/* snprintf(run.comm, sizeof(run.comm), "%s", comm), without its parsing */
+		n = it->comm ? strnlen(it->comm, sizeof(s->run.comm) - 1) : 0;
+		memcpy(s->run.comm, it->comm ? it->comm : "", n);
+		s->run.comm[n] = 0;
 		s->run.it.comm = s->run.comm;
 		s->run.n = 1;
 		return;
@@ -217,59 +292,87 @@ static void on_item(void *ctx, const struct lt_item *it)
 static void on_hazard(void *ctx, const struct lt_hazard *hz)
 {
 	struct lt_sink_text *s = ctx;
-	char b1[160], b2[160], b3[160];
+	struct lt_obuf *o = &s->ob;
 
 	lt_sink_text_flush(s);
 	if (s->o.color)
-		fputs(RED, s->out);
+		lt_ob_str(o, RED);
 	prefix(s, hz->ts, hz->comm, hz->tid, hz->cpu, true);
-	fprintf(s->out, "HAZARD %s addr=0x%llx section #%llu (%s) deferred at %s, %.3f us before %s",
-		lt_hazard_name(hz->kind), (unsigned long long)hz->addr,
-		(unsigned long long)hz->section, site(s, hz->section_ip, b1, sizeof(b1)),
-		site(s, hz->defer_ip, b2, sizeof(b2)), (double)hz->age_ns / 1000.0,
-		hz->kind == LT_HAZARD_CONFIRMED ? func(s, hz->ip, b3, sizeof(b3))
-						: "returning to the caller");
+	/* "HAZARD %s addr=0x%llx section #%llu (%s) deferred at %s, %.3f us before %s" */
+	lt_ob_str(o, "HAZARD ");
+	lt_ob_str(o, lt_hazard_name(hz->kind));
+	hex(o, " addr=", hz->addr);
+	lt_ob_str(o, " section #");
+	lt_ob_u64(o, hz->section);
+	lt_ob_str(o, " (");
+	site(s, hz->section_ip);
+	lt_ob_str(o, ") deferred at ");
+	site(s, hz->defer_ip);
+	lt_ob_str(o, ", ");
+	lt_ob_us_u(o, hz->age_ns, 0);
+	lt_ob_str(o, " us before ");
+	if (hz->kind == LT_HAZARD_CONFIRMED)
+		func(s, hz->ip);
+	else
+		lt_ob_str(o, "returning to the caller");
 	if (s->o.color)
-		fputs(RESET, s->out);
-	fputc('\n', s->out);
-	for (unsigned int i = 0; hz->frames && i < hz->nr_frames; i++)
-		fprintf(s->out, "%*s    at %s\n", 12 + 2 + 22 + 1 + 3 + 2, "",
-			site(s, hz->frames[i], b1, sizeof(b1)));
+		lt_ob_str(o, RESET);
+	lt_ob_ch(o, '\n');
+	for (unsigned int i = 0; hz->frames && i < hz->nr_frames; i++) {
+		lt_ob_spaces(o, 12 + 2 + 22 + 1 + 3 + 2);
+		lt_ob_str(o, "    at ");
+		site(s, hz->frames[i]);
+		lt_ob_ch(o, '\n');
+	}
+	lt_ob_flush(o);
 }
 
 static void on_anomaly(void *ctx, const struct lt_anomaly *an)
 {
 	struct lt_sink_text *s = ctx;
-	char b1[160];
+	struct lt_obuf *o = &s->ob;
 	unsigned long long c = an->count;
 
 	lt_sink_text_flush(s);
 	if (s->o.color)
-		fputs(YELLOW, s->out);
+		lt_ob_str(o, YELLOW);
 	prefix(s, an->ts, an->comm, an->tid, an->cpu, an->kind != LT_ANOM_LOST);
-	fprintf(s->out, "ANOMALY %s", lt_anomaly_name(an->kind));
+	lt_ob_str(o, "ANOMALY ");
+	lt_ob_str(o, lt_anomaly_name(an->kind));
 	switch (an->kind) {
 	case LT_ANOM_DISABLE_WITHOUT_ENABLE:
-		fprintf(s->out, ": no section open");
+		lt_ob_str(o, ": no section open");
 		break;
 	case LT_ANOM_LEAVE_WITH_PENDING:
-		fprintf(s->out, ": barriers still pending after the outermost disable (%llu known)", c);
+		lt_ob_str(o, ": barriers still pending after the outermost disable (");
+		lt_ob_u64(o, c);
+		lt_ob_str(o, " known)");
 		break;
 	case LT_ANOM_OPEN_AT_EXIT:
-		fprintf(s->out, ": %llu section%s still open", c, c == 1 ? "" : "s");
+		lt_ob_str(o, ": ");
+		lt_ob_u64(o, c);
+		lt_ob_str(o, c == 1 ? " section still open" : " sections still open");
 		break;
 	case LT_ANOM_STATE_MISMATCH:
-		fprintf(s->out, ": kernel enable_count=%llu, reconstructed depth %u", c, an->depth);
+		lt_ob_str(o, ": kernel enable_count=");
+		lt_ob_u64(o, c);
+		lt_ob_str(o, ", reconstructed depth ");
+		lt_ob_u64(o, an->depth);
 		break;
 	case LT_ANOM_LOST:
-		fprintf(s->out, ": %llu events lost", c);
+		lt_ob_str(o, ": ");
+		lt_ob_u64(o, c);
+		lt_ob_str(o, " events lost");
 		break;
 	}
-	if (an->ip)
-		fprintf(s->out, "  %s", site(s, an->ip, b1, sizeof(b1)));
+	if (an->ip) {
+		lt_ob_mem(o, "  ", 2);
+		site(s, an->ip);
+	}
 	if (s->o.color)
-		fputs(RESET, s->out);
-	fputc('\n', s->out);
+		lt_ob_str(o, RESET);
+	lt_ob_ch(o, '\n');
+	lt_ob_flush(o);
 }
 
 void lt_sink_text_ops(struct lt_sink_text *s, struct lt_recon_ops *ops)

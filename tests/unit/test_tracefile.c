@@ -1105,6 +1105,28 @@ static void test_crc(void)
 	CHECK_EQ(lt_crc32c(lt_crc32c(0, buf, 100), buf + 100, 900), lt_crc32c_sw(0, buf, 1000));
 }
 
+/* Chunk-sized buffers: the hardware version goes three lanes of 4 KiB at a time. */
+static void test_crc_long(void)
+{
+	static unsigned char big[64 * 1024 + 64];
+	__u64 x = 88172645463325252ULL;
+	size_t lens[] = { 12287, 12288, 12289, 12295, 24576, 24583, 36863, 40000, 65536 };
+
+	for (size_t i = 0; i < sizeof(big); i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		big[i] = (unsigned char)x;
+	}
+	for (size_t off = 0; off < 3; off++)
+		for (size_t k = 0; k < sizeof(lens) / sizeof(lens[0]); k++)
+			CHECK_EQ(lt_crc32c(0, big + off, lens[k]), lt_crc32c_sw(0, big + off, lens[k]));
+	/* continued from a running value, across a lane boundary */
+	CHECK_EQ(lt_crc32c(lt_crc32c(0, big, 5000), big + 5000, 60000),
+		 lt_crc32c_sw(0, big, 65000));
+	CHECK_EQ(lt_crc32c(0x12345678u, big, 50000), lt_crc32c_sw(0x12345678u, big, 50000));
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -1113,6 +1135,7 @@ int main(void)
 	}
 	KS = lt_ksyms_from_buffer(KALLSYMS, sizeof(KALLSYMS) - 1);
 	test_crc();
+	test_crc_long();
 	test_roundtrip();
 	test_truncation();
 	test_bitflips();
