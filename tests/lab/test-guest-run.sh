@@ -91,6 +91,20 @@ expect_eq "... and leaves no qemu behind" "" "$(pgrep -f "$work/tmpdir")"
 run --out "$work/o4" --kernel stock:6.16 -- sh -c 'uname -r >/out/r' >/dev/null
 expect_match "a 6.16 stock kernel boots" '^6\.16\.' "$(cat "$work/o4/r" 2>/dev/null)"
 
+# --extra puts a tree into the guest's root; --mem sets the guest's memory.
+mkdir -p "$work/extra/usr/share/lt-extra"
+echo from-the-host >"$work/extra/usr/share/lt-extra/marker"
+run --out "$work/o5" --mem 1536M --extra "$work/extra" -- \
+	sh -c 'cat /usr/share/lt-extra/marker >/out/marker; sed -n "s/^MemTotal: *\([0-9]*\) kB/\1/p" /proc/meminfo >/out/mem' >/dev/null
+expect_eq "--extra DIR: its files are in the guest's root" from-the-host "$(cat "$work/o5/marker" 2>/dev/null)"
+mem=$(cat "$work/o5/mem" 2>/dev/null)
+expect_eq "--mem 1536M: the guest has more than 1 GiB and at most 1.5 GiB" 1 $((${mem:-0} > 1048576 && ${mem:-0} <= 1572864))
+scripts/guest-run --mem lots -- true >/dev/null 2>"$work/stderr"
+expect_eq "--mem with a bad size gives 240" 240 $?
+expect_eq "... with one line" 1 "$(wc -l <"$work/stderr")"
+scripts/guest-run --extra "$work/nonexistent" -- true >/dev/null 2>"$work/stderr"
+expect_eq "--extra with a missing directory gives 240" 240 $?
+
 scripts/guest-run --bogus >/dev/null 2>&1
 expect_eq "an unknown option gives 240" 240 $?
 scripts/guest-run --kernel "$work/nonexistent" -- true >/dev/null 2>&1
