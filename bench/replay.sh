@@ -7,8 +7,8 @@
 # A synthetic recording of N events (default 10,000,000; bench/ltgen, seed 1, 4 tasks) is
 # made once in ${XDG_CACHE_HOME:-~/.cache}/lazytrace/bench/ (LAZYTRACE_CACHE=DIR: DIR/bench),
 # with one twice as big. `stats`, `dump --format json` and `dump --format text` (output to
-# /dev/null) each run 3 times pinned to one core; the best time counts, and the peak RSS
-# (GNU time's %M, or else the process's VmHWM) the highest of the 3. `stats` also runs on the 2x file:
+# /dev/null) each run 5 times (BENCH_RUNS) pinned to one core; the best time counts, and the peak RSS
+# (GNU time's %M, or else the process's VmHWM) the highest of them. `stats` also runs on the 2x file:
 # the memory must not grow with the file. With --trace-dat, `trace-cmd report -i FILE` is
 # timed the same way and the costs per event compared.
 #
@@ -74,14 +74,14 @@ recording() {
 file=$(recording "$events")
 file2=$(recording $((events * 2)))
 
-# measure NAME EVENTS CMD...: "NAME EVENTS best-seconds max-rss-KiB", best of 3 runs pinned to
+# measure NAME EVENTS CMD...: "NAME EVENTS best-seconds max-rss-KiB", best of $runs runs pinned to
 # one core, output to /dev/null. Peak RSS: GNU time's %M where it is installed, else the
 # kernel's VmHWM of the process, polled (it is the program's own high-water mark: exec
 # starts it afresh, unlike wait4's ru_maxrss, which counts the python that forked it).
 measure() {
-	python3 - "$core" "$([ -n "${NO_GTIME:-}" ] || command -v /usr/bin/time || true)" "$@" <<'PY'
+	python3 - "$core" "$runs" "$([ -n "${NO_GTIME:-}" ] || command -v /usr/bin/time || true)" "$@" <<'PY'
 import os, subprocess, sys, tempfile, time
-core, gtime, name, events, cmd = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
+core, runs, gtime, name, events, cmd = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6:]
 
 def hwm(pid):
     try:
@@ -94,7 +94,7 @@ def hwm(pid):
     return 0
 
 best, rss = None, 0
-for _ in range(3):
+for _ in range(runs):
     with open(os.devnull, "wb") as null, tempfile.NamedTemporaryFile("r") as tf:
         argv = ["taskset", "-c", core] + ([gtime, "-f", "%M", "-o", tf.name] if gtime else []) + cmd
         seen = 0
@@ -116,6 +116,9 @@ print(name, events, f"{best:.4f}", rss)
 PY
 }
 
+# The machine is a shared VM: a few runs catch a quiet moment.
+runs=${BENCH_RUNS:-5}
+case $runs in ''|*[!0-9]*|0) echo "bench/replay.sh: BENCH_RUNS must be a positive number" >&2; exit 2 ;; esac
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 echo "bench/replay.sh: timing lazytrace on $file (core $core)" >&2
@@ -137,13 +140,13 @@ fi
 
 rss_how="the process's VmHWM, polled"
 [ -n "${NO_GTIME:-}" ] || [ -z "$(command -v /usr/bin/time || true)" ] || rss_how="GNU time %M"
-fragment=$(python3 - "$results" "$file" "$events" "${trace_dat:-}" "$core" "$rss_how" <<'PY'
+fragment=$(python3 - "$results" "$file" "$events" "${trace_dat:-}" "$core" "$rss_how" "$runs" <<'PY'
 import sys
 rows = {}
 for line in open(sys.argv[1]):
     *name, ev, secs, rss = line.split()
     rows[" ".join(name)] = (int(ev), float(secs), int(rss))
-path, events, dat, core, rss_how = sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6]
+path, events, dat, core, rss_how, runs = sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7]
 tc = rows.get("trace-cmd report")
 tc_ns = tc[1] / tc[0] * 1e9 if tc else None
 
@@ -152,7 +155,7 @@ def mib(kib):
 
 out = []
 out.append(f"Recording: `{path}` ({events:,} events, bench/ltgen seed 1, 4 tasks); each command "
-           f"best of 3 runs pinned to CPU {core}, output to /dev/null; peak RSS: {rss_how}.")
+           f"best of {runs} runs pinned to CPU {core}, output to /dev/null; peak RSS: {rss_how}.")
 if dat:
     out.append(f"trace-cmd: `trace-cmd report -i {dat}`" +
                (f" ({tc[0]:,} events)." if tc else ": no events, not compared."))
