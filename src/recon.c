@@ -62,15 +62,10 @@ struct task {
 	__u16 last_cpu;
 };
 
-#define RECENT_SLOTS 64
-
 struct lt_recon {
 	enum lt_defer_source src;
 	struct lt_recon_ops ops;
 	struct lt_tidtab tasks;
-	/* Recently seen tasks by tid: a few tasks make most events, and a hash chain walk per
-	 * event showed in `stats`. */
-	struct task *recent[RECENT_SLOTS];
 	__u64 next_section;
 	bool saw_transition, saw_flush, finished;
 	struct lt_stats st;
@@ -143,15 +138,13 @@ static struct task *task_of(struct lt_tidnode *n)
 	return (struct task *)n;	/* node is the first member */
 }
 
-static struct task *task_find(const struct lt_recon *r, __u32 tid)
+static struct task *task_find(struct lt_recon *r, __u32 tid)
 {
 	return task_of(lt_tidtab_find(&r->tasks, tid));
 }
 
 static void task_free(struct lt_recon *r, struct task *t)
 {
-	if (r->recent[t->tid % RECENT_SLOTS] == t)
-		r->recent[t->tid % RECENT_SLOTS] = NULL;
 	lt_tidtab_del(&r->tasks, &t->node);
 	free(t->secs);
 	free(t->defs);
@@ -183,14 +176,10 @@ static void evict(struct lt_recon *r)
 
 static struct task *task_get(struct lt_recon *r, __u32 tid, __u32 pid)
 {
-	struct task **slot = &r->recent[tid % RECENT_SLOTS];
-	struct task *t = *slot;
+	struct task *t = task_find(r, tid);
 
-	if (t && t->tid == tid)
-		return t;
-	t = task_find(r, tid);
 	if (t)
-		return *slot = t;
+		return t;
 	if (r->tasks.n >= LT_RECON_MAX_TASKS)
 		evict(r);
 	t = calloc(1, sizeof(*t));
@@ -199,7 +188,7 @@ static struct task *task_get(struct lt_recon *r, __u32 tid, __u32 pid)
 	t->tid = tid;
 	t->pid = pid;
 	lt_tidtab_add(&r->tasks, &t->node, tid);
-	return *slot = t;
+	return t;
 }
 
 /* ---------------------------------------------------------------- output */
@@ -828,7 +817,7 @@ const struct lt_stats *lt_recon_stats(const struct lt_recon *r)
 	return &r->st;
 }
 
-const char *lt_recon_comm(const struct lt_recon *r, __u32 tid)
+const char *lt_recon_comm(struct lt_recon *r, __u32 tid)
 {
 	const struct task *t = r ? task_find(r, tid) : NULL;
 

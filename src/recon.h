@@ -139,7 +139,7 @@ void lt_recon_finish(struct lt_recon *r);
 const struct lt_stats *lt_recon_stats(const struct lt_recon *r);
 
 /* The name of a task (from LT_TASK records), "" if unknown. */
-const char *lt_recon_comm(const struct lt_recon *r, __u32 tid);
+const char *lt_recon_comm(struct lt_recon *r, __u32 tid);
 
 const char *lt_action_name(int action);	/* "enter", "nest", ..., "unknown" */
 const char *lt_level_name(int level);	/* "pte", "pmd", ... */

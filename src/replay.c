@@ -23,6 +23,7 @@
 #include "sink_perfetto.h"
 #include "sink_svg.h"
 #include "svg_chart.h"
+#include "tidtab.h"
 #include "tracefile.h"
 
 /* ------------------------------------------------------------------ tid -> comm */
@@ -403,7 +404,7 @@ struct pend {			/* a task's deferrals not yet flushed, per site */
 };
 
 struct tstate {
-	__u32 tid;
+	struct lt_tidnode node;		/* first: the table's record */
 	struct open_sec *secs;
 	size_t nsecs, secs_cap;
 	struct pend *pend;
@@ -413,9 +414,7 @@ struct tstate {
 struct sites {
 	struct site *v;
 	size_t n, cap;
-	struct tstate *tasks;		/* open addressing on tid+1 */
-	size_t ntasks, tasks_cap;
-	struct tstate *recent[64];	/* by tid % 64, emptied when tasks move */
+	struct lt_tidtab tasks;
 	const struct lt_ksyms *ks;
 	bool oom;
 };
@@ -445,46 +444,19 @@ static size_t site_get(struct sites *s, __u64 ip)
 	return s->n++;
 }
 
-static size_t task_slot(const struct sites *s, __u32 tid)
-{
-	size_t i = ((tid + 1) * 2654435761u) & (s->tasks_cap - 1);
-
-	while (s->tasks[i].tid && s->tasks[i].tid != tid + 1)
-		i = (i + 1) & (s->tasks_cap - 1);
-	return i;
-}
-
 static struct tstate *task_get(struct sites *s, __u32 tid)
 {
-	size_t i;
+	struct tstate *t = (struct tstate *)lt_tidtab_find(&s->tasks, tid);	/* node is first */
 
-	struct tstate **slot = &s->recent[tid % 64];
-
-	if (*slot && (*slot)->tid == tid + 1)
-		return *slot;
-	if ((s->ntasks + 1) * 2 > s->tasks_cap) {
-		size_t ncap = s->tasks_cap ? s->tasks_cap * 2 : 256;
-		struct tstate *old = s->tasks, *nt = calloc(ncap, sizeof(*nt));
-		size_t ocap = s->tasks_cap;
-
-		if (!nt) {
-			s->oom = true;
-			return NULL;
-		}
-		s->tasks = nt;
-		s->tasks_cap = ncap;
-		memset(s->recent, 0, sizeof(s->recent));
-		for (size_t j = 0; j < ocap; j++)
-			if (old[j].tid)
-				s->tasks[task_slot(s, old[j].tid - 1)] = old[j];
-		free(old);
+	if (t)
+		return t;
+	t = calloc(1, sizeof(*t));
+	if (!t) {
+		s->oom = true;
+		return NULL;
 	}
-	i = task_slot(s, tid);
-	if (!s->tasks[i].tid) {
-		s->tasks[i].tid = tid + 1;
-		s->ntasks++;
-	}
-	return *slot = &s->tasks[i];
+	lt_tidtab_add(&s->tasks, &t->node, tid);
+	return t;
 }
 
 static size_t site_of_section(struct sites *s, const struct tstate *t, __u64 section)
@@ -592,11 +564,14 @@ static void s_hazard(void *ctx, const struct lt_hazard *hz)
 
 static void sites_free(struct sites *s)
 {
-	for (size_t i = 0; i < s->tasks_cap; i++) {
-		free(s->tasks[i].secs);
-		free(s->tasks[i].pend);
+	for (struct lt_tidnode *n = s->tasks.head, *next; n; n = next) {
+		struct tstate *t = (struct tstate *)n;
+
+		next = n->next;
+		free(t->secs);
+		free(t->pend);
+		free(t);
 	}
-	free(s->tasks);
 	free(s->v);
 	memset(s, 0, sizeof(*s));
 }

@@ -7,13 +7,15 @@ static unsigned int bucket(__u32 tid)
 	return (tid * 2654435761u) >> (32 - 12);	/* 4096 buckets, Fibonacci hashing */
 }
 
-struct lt_tidnode *lt_tidtab_find(const struct lt_tidtab *tab, __u32 tid)
+struct lt_tidnode *lt_tidtab_find(struct lt_tidtab *tab, __u32 tid)
 {
-	struct lt_tidnode *n;
+	struct lt_tidnode **slot = &tab->recent[tid % LT_TIDTAB_RECENT], *n = *slot;
 
+	if (n && n->tid == tid)
+		return n;
 	for (n = tab->buckets[bucket(tid)]; n; n = n->hnext)
 		if (n->tid == tid)
-			return n;
+			return *slot = n;
 	return NULL;
 }
 
@@ -32,11 +34,15 @@ void lt_tidtab_add(struct lt_tidtab *tab, struct lt_tidnode *n, __u32 tid)
 		tab->head = n;
 	tab->tail = n;
 	tab->n++;
+	tab->recent[tid % LT_TIDTAB_RECENT] = n;
 }
 
 void lt_tidtab_del(struct lt_tidtab *tab, struct lt_tidnode *n)
 {
 	struct lt_tidnode **pp = &tab->buckets[bucket(n->tid)];
+
+	if (tab->recent[n->tid % LT_TIDTAB_RECENT] == n)
+		tab->recent[n->tid % LT_TIDTAB_RECENT] = NULL;
 
 	while (*pp && *pp != n)
 		pp = &(*pp)->hnext;
