@@ -35,12 +35,12 @@ scripts/guest-run -q --kernel patched --append debug_pagealloc=on --out "$out/p"
 	done
 	echo nested >$D/nesting
 	lazytrace-capture seed-kprobes --kprobes -- sh -c "echo seed 8 5 >$D/scenario"
-	lazytrace-capture storm -- munmap-storm 4 2
-	lazytrace-capture overflow --ringbuf-kb 4 --no-default-access -- munmap-storm 4 2
+	lazytrace-capture storm -- lazy-workload -m 4 -r 2
+	lazytrace-capture overflow --ringbuf-kb 4 --no-default-access -- lazy-workload -m 4 -r 2
 	lazytrace probe >/out/probe.txt; echo $? >/out/probe.rc
-	(sleep 2; munmap-storm 2 1 >/dev/null) &
-	lazytrace live --json --comm munmap-storm --duration 5 >/out/comm.json 2>/out/comm.err
-	(sleep 2; taskset 1 munmap-storm 2 1 >/dev/null; taskset 2 munmap-storm 2 1 >/dev/null) &
+	(sleep 2; lazy-workload -m 2 -r 1 >/dev/null) &
+	lazytrace live --json --comm lazy-workload --duration 5 >/out/comm.json 2>/out/comm.err
+	(sleep 2; taskset 1 lazy-workload -m 2 -r 1 >/dev/null; taskset 2 lazy-workload -m 2 -r 1 >/dev/null) &
 	lazytrace live --json --cpu 1 --duration 5 >/out/cpu.json 2>/out/cpu.err' >"$out/console.log" 2>&1
 expect_eq "patched-kernel guest run exits 0" 0 $?
 
@@ -150,11 +150,11 @@ expect_eq "overflow: received + lost = produced ($produced)" "$produced" $(( $(k
 expect_match "overflow: lazytrace reports the loss" "lost" "$(cat "$out/p/overflow.stderr" "$out/p/overflow.json" 2>/dev/null | grep -i lost | head -1)"
 
 # BPF-side filters: only what matches reaches userspace.
-expect_eq "--comm munmap-storm: every item is from munmap-storm" "ok" "$(python3 - "$out/p/comm.json" <<'PY'
+expect_eq "--comm lazy-workload: every item is from lazy-workload" "ok" "$(python3 - "$out/p/comm.json" <<'PY'
 import json, sys
 objs = [json.loads(l) for l in open(sys.argv[1])]
 items = [o for o in objs if o.get("type") not in ("summary", "anomaly") and "comm" in o]
-bad = [o for o in items if o["comm"] != "munmap-storm"]
+bad = [o for o in items if o["comm"] != "lazy-workload"]
 print("ok" if items and not bad else "items=%d other=%d" % (len(items), len(bad)))
 PY
 )"

@@ -26,7 +26,7 @@ scripts/guest-run -q --kernel patched --append debug_pagealloc=on --out "$g" --t
 	echo nested >$D/nesting
 	lazytrace record -o /out/usr1.lt --flight-recorder 1 2>/out/usr1.err &
 	fr=$!
-	sleep 2; munmap-storm 1 1 >/dev/null; kill -USR1 $fr; sleep 1
+	sleep 2; lazy-workload -m 1 -r 1 >/dev/null; kill -USR1 $fr; sleep 1
 	stat -c %s /out/usr1.lt >/out/usr1.size 2>&1
 	kill -INT $fr; wait $fr; echo $? >/out/usr1.rc
 	record-kill9 /out/killed.lt >/out/kill9.txt
