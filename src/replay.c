@@ -28,80 +28,39 @@
 
 /* ------------------------------------------------------------------ tid -> comm */
 
-struct comm_map {
-	__u32 *tids;		/* 0: empty slot; tid 0 (idle) kept apart */
-	char (*comms)[LT_COMM_LEN];
-	size_t n, cap;
-	bool has0;
-	char comm0[LT_COMM_LEN];
+/* The last name seen per task, for --comm: kept in the shared per-task table. */
+struct comm_rec {
+	struct lt_tidnode node;		/* first: the table's records are cast back */
+	char comm[LT_COMM_LEN];
 };
 
-static size_t cm_slot(const struct comm_map *m, __u32 tid)
+static void comm_put(struct lt_tidtab *tab, __u32 tid, const char *comm)
 {
-	size_t i = (tid * 2654435761u) & (m->cap - 1);
+	struct comm_rec *r = (struct comm_rec *)lt_tidtab_find(tab, tid);
 
-	while (m->tids[i] && m->tids[i] != tid)
-		i = (i + 1) & (m->cap - 1);
-	return i;
-}
-
-static const char *cm_get(const struct comm_map *m, __u32 tid)
-{
-	size_t i;
-
-	if (!tid)
-		return m->has0 ? m->comm0 : NULL;
-	if (!m->cap)
-		return NULL;
-	i = cm_slot(m, tid);
-	return m->tids[i] ? m->comms[i] : NULL;
-}
-
-static int cm_put(struct comm_map *m, __u32 tid, const char *comm)
-{
-	size_t i;
-
-	if (!tid) {
-		m->has0 = true;
-		memcpy(m->comm0, comm, LT_COMM_LEN);
-		return 0;
+	if (!r) {
+		r = malloc(sizeof(*r));
+		if (!r)
+			return;	/* the task's records are then filtered out, as if unnamed */
+		lt_tidtab_add(tab, &r->node, tid);
 	}
-	if ((m->n + 1) * 2 > m->cap) {
-		struct comm_map nm = { .cap = m->cap ? m->cap * 2 : 1024 };
-
-		nm.tids = calloc(nm.cap, sizeof(*nm.tids));
-		nm.comms = calloc(nm.cap, sizeof(*nm.comms));
-		if (!nm.tids || !nm.comms) {
-			free(nm.tids);
-			free(nm.comms);
-			return -ENOMEM;
-		}
-		for (size_t j = 0; j < m->cap; j++) {
-			if (!m->tids[j])
-				continue;
-			i = cm_slot(&nm, m->tids[j]);
-			nm.tids[i] = m->tids[j];
-			memcpy(nm.comms[i], m->comms[j], LT_COMM_LEN);
-		}
-		nm.n = m->n;
-		nm.has0 = m->has0;
-		memcpy(nm.comm0, m->comm0, LT_COMM_LEN);
-		free(m->tids);
-		free(m->comms);
-		*m = nm;
-	}
-	i = cm_slot(m, tid);
-	if (!m->tids[i])
-		m->n++;
-	m->tids[i] = tid;
-	memcpy(m->comms[i], comm, LT_COMM_LEN);
-	return 0;
+	memcpy(r->comm, comm, LT_COMM_LEN);
 }
 
-static void cm_free(struct comm_map *m)
+static const char *comm_get(struct lt_tidtab *tab, __u32 tid)
 {
-	free(m->tids);
-	free(m->comms);
+	struct comm_rec *r = (struct comm_rec *)lt_tidtab_find(tab, tid);
+
+	return r ? r->comm : NULL;
+}
+
+static void comm_free(struct lt_tidtab *tab)
+{
+	for (struct lt_tidnode *n = tab->head, *next; n; n = next) {
+		next = n->next;
+		free(n);
+	}
+	memset(tab, 0, sizeof(*tab));
 }
 
 /* ------------------------------------------------------------------ one file, replayed */
@@ -112,7 +71,7 @@ struct replay {
 	const struct lt_file_info *info;
 	const struct lt_ksyms *ks;
 	struct lt_replay_filter f;
-	struct comm_map comms;
+	struct lt_tidtab comms;		/* --comm only: struct comm_rec */
 	bool have_base;
 	__u64 base, from_ns, to_ns;	/* absolute, once the first event is seen */
 	struct lt_recon_ops inner;	/* where the output in the window goes */
@@ -203,14 +162,14 @@ static bool wanted(struct replay *rp, const struct lt_event *ev)
 		memcpy(comm, ev->comm, LT_COMM_LEN);
 		comm[LT_COMM_LEN - 1] = '\0';
 		if (f->comm[0])
-			cm_put(&rp->comms, ev->tid, comm);
+			comm_put(&rp->comms, ev->tid, comm);
 		return (!f->pid || ev->pid == f->pid) && (!f->comm[0] || comm_match(comm, f->comm));
 	}
 	if (f->pid && ev->pid != f->pid)
 		return false;
 	if (f->cpu != (__u32)-1 && ev->cpu != f->cpu)
 		return false;
-	if (f->comm[0] && !comm_match(cm_get(&rp->comms, ev->tid), f->comm))
+	if (f->comm[0] && !comm_match(comm_get(&rp->comms, ev->tid), f->comm))
 		return false;
 	return true;
 }
@@ -317,7 +276,7 @@ static int replay_status(const struct replay *rp, FILE *err)
 static void replay_close(struct replay *rp)
 {
 	lt_reader_close(rp->rd);
-	cm_free(&rp->comms);
+	comm_free(&rp->comms);
 	rp->rd = NULL;
 }
 

@@ -647,41 +647,38 @@ __u64 lt_writer_events(const struct lt_writer *w)
 	return w ? w->events : 0;
 }
 
-static int put_str(struct buf *b, __u16 tag, const char *s, size_t max)
+/* One header field: u16 tag, u16 length, the value. */
+static int put_tlv(struct buf *b, __u16 tag, const void *val, size_t len)
 {
-	size_t len = strnlen(s, max);
 	__u8 *p = buf_grow(b, 4 + len);
 
 	if (!p)
 		return -ENOMEM;
 	put16(p, tag);
 	put16(p + 2, (__u16)len);
-	memcpy(p + 4, s, len);
+	memcpy(p + 4, val, len);
 	return 0;
+}
+
+static int put_str(struct buf *b, __u16 tag, const char *s, size_t max)
+{
+	return put_tlv(b, tag, s, strnlen(s, max));
 }
 
 static int put_u32(struct buf *b, __u16 tag, __u32 v)
 {
-	__u8 *p = buf_grow(b, 8);
+	__u8 le[4];
 
-	if (!p)
-		return -ENOMEM;
-	put16(p, tag);
-	put16(p + 2, 4);
-	put32(p + 4, v);
-	return 0;
+	put32(le, v);
+	return put_tlv(b, tag, le, sizeof(le));
 }
 
 static int put_u64(struct buf *b, __u16 tag, __u64 v)
 {
-	__u8 *p = buf_grow(b, 12);
+	__u8 le[8];
 
-	if (!p)
-		return -ENOMEM;
-	put16(p, tag);
-	put16(p + 2, 8);
-	put64(p + 4, v);
-	return 0;
+	put64(le, v);
+	return put_tlv(b, tag, le, sizeof(le));
 }
 
 static __u64 clock_ns(clockid_t id)

@@ -61,6 +61,35 @@ expect_match "... shows a confirmed hazard with its stack" 'at el0t_64_sync\+0x1
 	"$(grep -A13 -m1 'HAZARD confirmed' "$tmp/dump.txt" | tail -1)"
 expect_match "... and the lost events" 'ANOMALY lost: [0-9]+ events lost' "$(grep -m1 'ANOMALY lost' "$tmp/dump.txt")"
 
+# --comm on a file: the filter knows each tid's name from its task record. s1-t3 has tids 140
+# and 147 named munmap-storm and 154 named kworker/u4:2; each task's items are the unfiltered
+# dump's for that tid (section numbers aside: they count all tasks' sections).
+comm_items() {	# comm_items FILTERED-JSON: "TID:COUNT ..." of the items with a task, or the lines that differ
+	python3 - "$tmp/dump.json" "$1" <<'PY'
+import json, re, sys
+def items(path):
+    per = {}
+    for line in open(path):
+        j = json.loads(line)
+        if j.get("tid"):
+            per.setdefault(j["tid"], []).append(re.sub(r'"section":[0-9]+,', "", line))
+    return per
+full, got = items(sys.argv[1]), items(sys.argv[2])
+bad = [f"tid {t} differs" for t in got if got[t] != full.get(t)]
+print("; ".join(bad) or " ".join(f"{t}:{len(got[t])}" for t in sorted(got)))
+PY
+}
+"$lt" dump --format json --comm kworker/u4:2 "$f" >"$tmp/kw.json" 2>"$tmp/err"
+expect_eq "dump --comm kworker/u4:2 exits 0" 0 $?
+expect_eq "... only tid 154, all of its items" "154:$(grep -c '"tid":154,' "$tmp/dump.json")" \
+	"$(comm_items "$tmp/kw.json")"
+"$lt" dump --format json --comm munmap-storm "$f" >"$tmp/ms.json" 2>"$tmp/err"
+expect_eq "dump --comm munmap-storm: tids 140 and 147, all of their items" \
+	"140:$(grep -c '"tid":140,' "$tmp/dump.json") 147:$(grep -c '"tid":147,' "$tmp/dump.json")" \
+	"$(comm_items "$tmp/ms.json")"
+"$lt" dump --format json --comm nobody "$f" >"$tmp/none.json" 2>"$tmp/err"
+expect_eq "dump --comm nobody: no task's items" "" "$(comm_items "$tmp/none.json")"
+
 "$gen" -o "$tmp/again.lt" -n $n --seed 1 --tasks 3 >/dev/null
 expect_eq "same seed, same bytes" same "$(cmp -s "$f" "$tmp/again.lt" && echo same || echo differ)"
 "$gen" -o "$tmp/other.lt" -n $n --seed 2 --tasks 3 >/dev/null

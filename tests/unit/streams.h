@@ -103,8 +103,7 @@ static void add_task(struct stream *s, struct cur *c, const char *comm)
 static void add_trans(struct stream *s, struct cur *c, int type, int action, int ec, bool pending,
 		      __u64 ip)
 {
-	struct lt_event *e = add(s, c, type, action == LT_ACT_ENTER || action == LT_ACT_NEST ?
-					     ec : ec, pending);
+	struct lt_event *e = add(s, c, type, ec, pending);
 
 	e->action = action;
 	e->ip = ip;
@@ -256,6 +255,19 @@ static struct seed_info seed(struct stream *s, struct cur *c, enum mode m, int n
 		e->arg0 = ENTRY_C + 0x800;
 	}
 	return si;
+}
+
+/* ------------------------------------------------------------ random streams */
+
+/* xorshift64: the same sequence on every run, so a failing random stream can be replayed. */
+static __u64 rng_state = 0x9e3779b97f4a7c15ULL;
+
+static inline __u64 rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
 }
 
 #endif /* LT_TEST_STREAMS_H */

@@ -588,16 +588,6 @@ static void test_invalid(void)
 	lt_recon_free(NULL);
 }
 
-static __u64 rng_state = 0x9e3779b97f4a7c15ULL;
-
-static __u64 rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
-
 /* Random records, mostly valid-looking, on few tasks and pages: must never crash, and the
  * counters must stay consistent. */
 static void test_fuzz(void)

@@ -20,169 +20,7 @@
 #include "sink_svg.h"
 #include "svg_chart.h"
 
-/* ------------------------------------------------------------ symbols and streams
- * (the builders of test_recon.c, trimmed) */
-
-static const char KALLSYMS[] =
-	"ffff800080010000 T _stext\n"
-	"ffff800080123000 t scenario_write\n"
-	"ffff800080200000 T __set_ptes_anysz.constprop.0\n"
-	"ffff800080300000 t update_range_prot\n"
-	"ffff800080300300 t pageattr_pte_entry\n"
-	"ffff800080400000 T clear_page\n"
-	"ffff800080500000 T __kernel_map_pages\n"
-	"ffff800080500200 T set_memory_valid\n";
-
-#define IP_ENTER	0xffff800080123690ULL	/* scenario_write+0x690 */
-#define IP_LEAVE	0xffff8000801236e0ULL
-#define IP_LEAVE_FLUSH	0xffff8000801236f0ULL
-#define IP_SETPTES	0xffff8000802000d4ULL	/* __set_ptes_anysz.constprop.0+0xd4 */
-#define IP_NEST		0xffff8000803001e8ULL	/* update_range_prot+0x1e8 */
-#define IP_NEST_DIS	0xffff800080300208ULL
-#define IP_PTE_FN	0xffff800080300300ULL	/* pageattr_pte_entry (probed) */
-#define IP_PTE_DEFER	0xffff800080300394ULL	/* pageattr_pte_entry+0x94 */
-#define IP_CLEAR_PAGE	0xffff800080400000ULL
-#define IP_MAP_PAGES	0xffff800080500000ULL
-#define IP_SET_VALID	0xffff800080500200ULL
-
-#define VA_A		0xffff000010000000ULL
-#define VA_B		0xffff000012345000ULL
-#define VA_C		0xffff000014000000ULL
-#define ENTRY_A		0xffff0000c0100000ULL
-#define ENTRY_B		0xffff0000c01048d0ULL
-#define ENTRY_C		0xffff0000c0200000ULL
-
-#define MAX_EV 4096
-
-struct stream {
-	struct lt_event ev[MAX_EV];
-	const __u64 *fr[MAX_EV];
-	int n;
-};
-
-struct cur {
-	__u32 pid, tid;
-	__u16 cpu;
-	__u64 ts;
-};
-
-static const __u64 FRAMES[3] = { IP_CLEAR_PAGE + 0x10, 0xffff800080300040ULL, IP_ENTER + 0x20 };
-
-static struct lt_event *add(struct stream *s, struct cur *c, int type, int ec, bool pending)
-{
-	struct lt_event *e;
-
-	if (s->n >= MAX_EV)
-		abort();
-	e = &s->ev[s->n];
-	s->fr[s->n] = NULL;
-	s->n++;
-	memset(e, 0, sizeof(*e));
-	c->ts += 1000;
-	e->ts = c->ts;
-	e->pid = c->pid;
-	e->tid = c->tid;
-	e->cpu = c->cpu;
-	e->type = type;
-	e->enable_count = ec;
-	e->flags = LT_F_STATE | (pending ? LT_F_PENDING : 0);
-	return e;
-}
-
-static void add_task(struct stream *s, struct cur *c, const char *comm)
-{
-	struct lt_event *e = add(s, c, LT_TASK, 0, false);
-
-	e->flags = 0;
-	snprintf(e->comm, sizeof(e->comm), "%s", comm);
-}
-
-static void add_trans(struct stream *s, struct cur *c, int type, int action, int ec, bool pending,
-		      __u64 ip)
-{
-	struct lt_event *e = add(s, c, type, ec, pending);
-
-	e->action = action;
-	e->ip = ip;
-}
-
-static void add_defer(struct stream *s, struct cur *c, int ec, __u64 va, __u64 entry, __u64 ip,
-		      bool with_pte)
-{
-	struct lt_event *e;
-
-	if (with_pte) {
-		e = add(s, c, LT_PTE_UPDATE, ec, true);
-		e->ip = IP_PTE_FN;
-		e->addr = va;
-		e->arg0 = entry;
-		e->arg1 = 0x0060000012345703ULL;
-	}
-	e = add(s, c, LT_DEFER, ec, true);
-	e->action = LT_LVL_PTE;
-	e->ip = ip;
-	e->arg0 = entry;
-	e->arg1 = 0x0060000012345703ULL;
-}
-
-static void add_flush(struct stream *s, struct cur *c, int ec, unsigned int completed, __u64 ip)
-{
-	struct lt_event *e = add(s, c, LT_FLUSH, ec, false);
-
-	e->aux = completed;
-	e->ip = ip;
-}
-
-static void add_map(struct stream *s, struct cur *c, int type, int ec, bool pending, __u64 va,
-		    __u64 n, int enable)
-{
-	struct lt_event *e = add(s, c, type, ec, pending);
-
-	e->ip = type == LT_MAP_PAGES || type == LT_MAP_PAGES_RET ? IP_MAP_PAGES : IP_SET_VALID;
-	if (type == LT_MAP_PAGES || type == LT_SET_VALID) {
-		e->addr = va;
-		e->arg0 = n;
-		e->arg1 = enable;
-	}
-}
-
-static void add_access(struct stream *s, struct cur *c, int ec, bool pending, __u64 va)
-{
-	struct lt_event *e = add(s, c, LT_ACCESS, ec, pending);
-
-	e->ip = IP_CLEAR_PAGE;
-	e->addr = va;
-	e->nr_frames = 3;
-	s->fr[s->n - 1] = FRAMES;
-}
-
-/* `seed N M` under noflush as the patched kernel emits it: B stays deferred while
- * clear_page() touches it (a confirmed hazard); with_map: __kernel_map_pages() and
- * set_memory_valid() around the nested section are traced too (a potential hazard). */
-static void seed_noflush(struct stream *s, struct cur *c, const char *comm, int n, int m,
-			 bool with_map)
-{
-	add_task(s, c, comm);
-	add_trans(s, c, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
-	for (int i = 0; i < n; i++)
-		add_defer(s, c, 1, VA_A + 0x1000ULL * i, ENTRY_A + 8 * i, IP_SETPTES, false);
-	if (with_map) {
-		add_map(s, c, LT_MAP_PAGES, 1, n > 0, 0, 1, 1);
-		add_map(s, c, LT_SET_VALID, 1, n > 0, VA_B, 1, 1);
-	}
-	add_trans(s, c, LT_ENABLE, LT_ACT_NEST, 2, n > 0, IP_NEST);
-	add_defer(s, c, 2, VA_B, ENTRY_B, IP_PTE_DEFER, true);
-	add_trans(s, c, LT_DISABLE, LT_ACT_NOFLUSH, 1, true, IP_NEST_DIS);
-	if (with_map) {
-		add_map(s, c, LT_SET_VALID_RET, 1, true, 0, 0, 0);
-		add_map(s, c, LT_MAP_PAGES_RET, 1, true, 0, 0, 0);
-	}
-	add_access(s, c, 1, true, VA_B);
-	for (int i = 0; i < m; i++)
-		add_defer(s, c, 1, VA_C + 0x1000ULL * i, ENTRY_C + 8 * i, IP_SETPTES, false);
-	add_flush(s, c, 0, n + 1 + m, IP_LEAVE_FLUSH);
-	add_trans(s, c, LT_DISABLE, LT_ACT_LEAVE, 0, false, IP_LEAVE);
-}
+#include "streams.h"
 
 static struct stream S1;
 
@@ -865,7 +703,7 @@ static void test_perfetto_golden(void)
 	char *out;
 
 	S1.n = 0;
-	seed_noflush(&S1, &c, "sh", 8, 5, true);
+	seed(&S1, &c, NOFLUSH, 8, 5, true);
 	out = run(PERFETTO, &S1, ks, 0);
 	save("seed-noflush.json", out);
 	CHECK_STR(out, PERFETTO_NOFLUSH);
@@ -908,7 +746,7 @@ static void test_perfetto_edges(void)
 	add_defer(&S1, &a, 2, VA_B, ENTRY_B, IP_PTE_DEFER, true);
 	add_trans(&S1, &b, LT_DISABLE, LT_ACT_LEAVE, 0, false, IP_LEAVE);
 	add_trans(&S1, &a, LT_ENABLE, LT_ACT_NOOP, 2, true, IP_NEST);	/* opens nothing */
-	add_access(&S1, &a, 2, true, VA_B);
+	add_access(&S1, &a, 2, true, VA_B, true);
 	out = run(PERFETTO, &S1, NULL, 7);	/* a's two sections stay open */
 	save("edges.json", out);
 	CHECK(json_valid(out));
@@ -957,16 +795,6 @@ static void test_perfetto_edges(void)
 }
 
 /* ------------------------------------------------------------ random streams */
-
-static __u64 rng_state = 0x9e3779b97f4a7c15ULL;
-
-static __u64 rnd(void)
-{
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
-}
 
 struct tee {
 	struct lt_recon_ops a, b;
@@ -1080,7 +908,7 @@ static void test_svg(void)
 
 	/* seed 8 5 noflush: one confirmed hazard */
 	S1.n = 0;
-	seed_noflush(&S1, &c, "sh", 8, 5, false);
+	seed(&S1, &c, NOFLUSH, 8, 5, false);
 	out = run(SVG, &S1, ks, 0);
 	save("seed-noflush.svg", out);
 	CHECK(xml_check(out) > 0);
@@ -1109,7 +937,7 @@ static void test_svg(void)
 	 * left open; lost events */
 	S1.n = 0;
 	c.ts = 5000000;
-	seed_noflush(&S1, &c, "sh", 8, 5, true);
+	seed(&S1, &c, NOFLUSH, 8, 5, true);
 	add_task(&S1, &d, "a<b>&\"c'\xff");
 	add_trans(&S1, &d, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
 	add_trans(&S1, &d, LT_ENABLE, LT_ACT_NEST, 2, false, IP_NEST);
