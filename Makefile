@@ -26,7 +26,9 @@ HOST := build/host
 
 # The reconstruction library and output sinks: no BPF, shared by live, replay and tests.
 LIB_SRCS := $(sort $(wildcard src/recon.c src/tidtab.c src/sink_*.c src/ksyms.c src/svg_chart.c \
-	src/tracefile.c src/replay.c src/output.c))
+	src/tracefile.c src/replay.c src/output.c src/sites_dwarf.c src/sites_file.c src/sites_find.c))
+# libdw walks the kernel's DWARF (probes+dwarf); libelf reads ELF notes and symbols.
+LIB_LIBS := -ldw -lelf -lz
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(HOST)/tests/%,$(UNIT_SRCS))
 
@@ -36,7 +38,7 @@ $(HOST)/lib/%.o: src/%.c $(wildcard include/*.h src/*.h) | $(HOST)/lib
 
 $(HOST)/tests/%: tests/unit/%.c $(patsubst src/%.c,$(HOST)/lib/%.o,$(LIB_SRCS)) $(wildcard tests/unit/*.h) | $(HOST)/tests
 	$(call msg,CCLD,$@)
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Itests/unit $< $(patsubst src/%.c,$(HOST)/lib/%.o,$(LIB_SRCS)) -o $@
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Itests/unit $< $(patsubst src/%.c,$(HOST)/lib/%.o,$(LIB_SRCS)) -o $@ $(LIB_LIBS)
 
 $(HOST)/lib $(HOST)/tests:
 	$(Q)mkdir -p $@
@@ -74,7 +76,7 @@ $(FUZZ)/lib/%.o: src/%.c $(wildcard include/*.h src/*.h) | $(FUZZ)/lib
 
 $(FUZZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJS) $(wildcard include/*.h src/*.h)
 	$(call msg,CCLD,$@)
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJS) -o $@
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJS) -o $@ $(LIB_LIBS)
 
 $(FUZZ)/lib:
 	$(Q)mkdir -p $@
@@ -94,7 +96,7 @@ fuzz-short: fuzz-bins
 # seed recordings, if demo-out/ has them); the result is committed.
 $(HOST)/mkcorpus: tests/fuzz/mkcorpus.c tests/unit/streams.h $(patsubst src/%.c,$(HOST)/lib/%.o,$(LIB_SRCS)) | $(HOST)
 	$(call msg,CCLD,$@)
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Itests/unit $< $(patsubst src/%.c,$(HOST)/lib/%.o,$(LIB_SRCS)) -o $@
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Itests/unit $< $(patsubst src/%.c,$(HOST)/lib/%.o,$(LIB_SRCS)) -o $@ $(LIB_LIBS)
 
 fuzz-corpus: $(HOST)/mkcorpus
 	$(Q)mkdir -p tests/fuzz/corpus/tracefile tests/fuzz/corpus/recon
@@ -132,20 +134,20 @@ build/bpf:
 	$(Q)mkdir -p $@
 
 # --- the lazytrace binary: x86-64 host build and static arm64 build --------------------
-APP_SRCS := src/lazytrace.c src/live.c src/probe.c src/record.c
+APP_SRCS := src/lazytrace.c src/live.c src/probe.c src/record.c src/sites_attach.c
 ALL_SRCS := $(APP_SRCS) $(LIB_SRCS)
 HDRS := $(wildcard include/*.h src/*.h)
 
 $(HOST)/lazytrace: $(ALL_SRCS) $(HDRS) $(SKEL) | $(HOST)
 	$(call msg,CCLD,$@)
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ibuild/bpf $(ALL_SRCS) -o $@ -lbpf -lelf -lz
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ibuild/bpf $(ALL_SRCS) -o $@ -lbpf -ldw -lelf -lz
 
 ARM64_CC ?= aarch64-linux-gnu-gcc
 ARM64_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Iinclude -Isrc -Ibuild/bpf
 
 build/arm64/lazytrace: $(ALL_SRCS) $(HDRS) $(SKEL) | build/arm64
 	$(call msg,CCLD,$@)
-	$(Q)$(ARM64_CC) $(ARM64_CFLAGS) -static $(ALL_SRCS) -o $@ -lbpf -lelf -lz
+	$(Q)$(ARM64_CC) $(ARM64_CFLAGS) -static $(ALL_SRCS) -o $@ -lbpf -ldw -lelf -lz -llzma -lbz2 -lzstd
 	$(Q)aarch64-linux-gnu-strip $@
 
 # Static arm64 programs run in the guest (workloads for the end-to-end tests).
@@ -165,7 +167,7 @@ all: $(HOST)/lazytrace build/arm64/lazytrace $(GUEST_PROGS)
 # ltgen writes valid synthetic recordings of any size for the replay benchmark.
 $(HOST)/ltgen: bench/ltgen.c $(patsubst src/%.c,$(HOST)/lib/%.o,$(LIB_SRCS)) $(HDRS) | $(HOST)
 	$(call msg,CCLD,$@)
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) $< $(patsubst src/%.c,$(HOST)/lib/%.o,$(LIB_SRCS)) -o $@
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) $< $(patsubst src/%.c,$(HOST)/lib/%.o,$(LIB_SRCS)) -o $@ $(LIB_LIBS)
 
 .PHONY: bench
 bench: kernel all $(HOST)/ltgen

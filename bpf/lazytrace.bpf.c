@@ -429,12 +429,67 @@ int BPF_KRETPROBE(kretprobe_change_page_range)
 	return pte_args_use();
 }
 
+/* --- DWARF sites (probes+dwarf): inlined lazy MMU helpers ------------------------------ */
+
+/*
+ * Attached by the loader at every inlined (or out-of-line) copy of a lazy MMU helper the
+ * kernel's DWARF lists (src/sites.h), with the cookie
+ *   bits  0-31  site index in the table      bits 32-39  event type (LT_ENABLE..LT_FLUSH)
+ *   bits 40-47  LT_DEFER: level              bits 48-53  LT_DEFER: entry register + 1
+ *   bits 54-59  LT_DEFER: value register + 1 (0: not located)
+ * The probe fires before the helper runs: the record carries the state before it
+ * (LT_F_SITE) and the reconstruction derives what the helper did.
+ */
+struct regs_scratch {
+	__u64 x[31];
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct regs_scratch);
+} scratch SEC(".maps");
+
+SEC("kprobe")
+int kprobe_site(struct pt_regs *ctx)
+{
+	__u64 cookie = bpf_get_attach_cookie(ctx), id;
+	__u16 type = (cookie >> 32) & 0xff;
+	unsigned int ereg = (cookie >> 48) & 0x3f, vreg = (cookie >> 54) & 0x3f;
+	struct lt_event *e = start(type, &id);
+
+	if (!e)
+		return 0;
+	e->ip = PT_REGS_IP(ctx);
+	e->aux = (__u32)cookie;
+	e->flags |= LT_F_SITE;
+	e->action = type == LT_DEFER ? (cookie >> 40) & 0xff : LT_ACT_UNKNOWN;
+	if (type == LT_DEFER && (ereg || vreg)) {
+		/* A register chosen at run time: copy the general registers to a map value, which
+		 * may be indexed by a variable (the context may not). */
+		__u32 zero = 0;
+		struct regs_scratch *s = bpf_map_lookup_elem(&scratch, &zero);
+
+		if (s && bpf_probe_read_kernel(s, sizeof(*s), ctx) == 0) {
+			if (ereg - 1 < 31)
+				e->arg0 = s->x[ereg - 1];
+			if (vreg - 1 < 31)
+				e->arg1 = s->x[vreg - 1];
+		}
+	}
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
 /* --- access probes ------------------------------------------------------------------- */
 
 /*
  * Attached by the loader to clear_page(to), copy_page(to, from) and --access-probe FUNC:ARG,
- * with the cookie (probe index << 8 | 0x80 if the argument is a struct page | argument index). An access matters only while the task
- * has barriers pending, so others cost no ring-buffer space (unless access_all).
+ * with the cookie (probe index << 8 | 0x80 if the argument is a struct page | 0x40 at a call
+ * site | argument index), and (probes+dwarf) at each `bl clear_page` / `bl copy_page` of the
+ * kernel, where the arguments are already in x0/x1 (0x40: a call site, not a function
+ * entry). An access matters only while the task has barriers pending, so others cost no
+ * ring-buffer space (unless access_all).
  */
 struct access_record {
 	struct lt_event ev;
@@ -446,7 +501,7 @@ int kprobe_access(struct pt_regs *ctx)
 {
 	__u64 cookie = bpf_get_attach_cookie(ctx), id, addr;
 	struct access_record *r;
-	unsigned int arg = cookie & 0x7f;
+	unsigned int arg = cookie & 0x3f;
 	long n;
 
 	id = bpf_get_current_pid_tgid();
@@ -488,10 +543,11 @@ int kprobe_access(struct pt_regs *ctx)
 	r->ev.aux = cookie >> 8;
 	/*
 	 * At a function's entry its frame record is not pushed yet, so the frame-pointer walk
-	 * skips the direct caller: put the link register in after the first frame.
+	 * skips the direct caller: put the link register in after the first frame. At a call
+	 * site (0x40) the walk is already complete.
 	 */
 	n = bpf_get_stack(ctx, r->frames, sizeof(r->frames) - sizeof(__u64), 0);
-	if (n >= (long)sizeof(__u64)) {
+	if (n >= (long)sizeof(__u64) && !(cookie & 0x40)) {
 		for (int i = LT_MAX_FRAMES - 1; i > 1; i--)
 			r->frames[i] = r->frames[i - 1];
 		r->frames[1] = PT_REGS_RET(ctx);

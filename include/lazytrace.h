@@ -66,6 +66,11 @@ enum lt_level { LT_LVL_PTE = 0, LT_LVL_PMD, LT_LVL_PUD, LT_LVL_P4D, LT_LVL_PGD }
 #define LT_F_IN_IRQ	0x08	/* fired in interrupt context */
 #define LT_F_DEFERRED	0x10	/* LT_PTE_UPDATE: the update's barrier was deferred */
 #define LT_F_ENDED	0x20	/* flat nesting emulation ended the mode early (patch 0003) */
+#define LT_F_SITE	0x40	/* from a DWARF site probe (probes+dwarf): LT_ENABLE..LT_FLUSH fired
+				 * at the entry of an inlined helper, so the state is as it was
+				 * BEFORE the helper ran and .action is LT_ACT_UNKNOWN (LT_DEFER:
+				 * the level): the reconstruction derives what the helper did.
+				 * .aux is the site's index in the site table. */
 
 struct lt_event {
 	__u64 ts;		/* ns, CLOCK_MONOTONIC (bpf_ktime_get_ns) */

@@ -18,6 +18,8 @@
 #include "probe.h"
 #include "record.h"
 #include "replay.h"
+#include "sites.h"
+#include "sites_find.h"
 #include "tracefile.h"
 
 #ifndef LT_VERSION
@@ -51,6 +53,7 @@ static void usage(FILE *f)
 		"  dump     print a recorded timeline: text, json, perfetto or svg\n"
 		"  stats    totals and per-call-site figures of a recording\n"
 		"  compare  per-call-site figures of two recordings side by side\n"
+		"  sites    write the DWARF site table of a kernel build (for --sites)\n"
 		"\n"
 		"'lazytrace COMMAND --help' describes each command.\n");
 }
@@ -83,29 +86,68 @@ static struct lt_ksyms *load_ksyms(void)
 	return ks;
 }
 
+/* What `probe` shows of the DWARF sites: where they came from, how many per helper, which
+ * have the entry's address, and those that cannot be probed. */
+static void print_sites(const struct lt_sitetab *t, FILE *out)
+{
+	size_t per[LT_SITE_KIND_MAX] = { 0 }, with_entry = 0;
+
+	for (size_t i = 0; i < t->n; i++) {
+		if (t->sites[i].kind < LT_SITE_KIND_MAX)
+			per[t->sites[i].kind]++;
+		if (t->sites[i].kind == LT_SITE_DEFER && t->sites[i].entry_reg >= 0)
+			with_entry++;
+	}
+	fprintf(out, "sites:         %zu from %s (build id %s)\n", t->n, t->source, t->build_id);
+	for (int k = 1; k < LT_SITE_KIND_MAX; k++)
+		if (per[k])
+			fprintf(out, "  %-12s %zu\n", lt_site_kind_name(k), per[k]);
+	fprintf(out, "  deferral sites with the entry's address: %zu of %zu\n", with_entry,
+		per[LT_SITE_DEFER]);
+	for (size_t i = 0; i < t->nrefused; i++)
+		fprintf(out, "  not probed:  %s in %s+0x%x: %s\n", t->refused[i].site.helper,
+			t->refused[i].site.func, t->refused[i].site.func_off, t->refused[i].reason);
+}
+
 static int cmd_probe(int argc, char **argv)
 {
+	enum { OPT_DEBUGINFO = 256, OPT_SITES };
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "btf", required_argument, NULL, 'b' },
+		{ "debuginfo", required_argument, NULL, OPT_DEBUGINFO },
+		{ "sites", required_argument, NULL, OPT_SITES },
 		{ 0 }
 	};
 	const char *btf = NULL;
+	struct lt_sites_query q = { 0 };
+	struct lt_sitetab t;
 	struct lt_kernel k;
 	struct lt_ksyms *ks;
-	int c;
+	char err[512];
+	int c, rc = 0;
 
 	while ((c = getopt_long(argc, argv, "hb:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
-			printf("usage: lazytrace probe [--btf FILE]\n\n"
+			printf("usage: lazytrace probe [--btf FILE] [--debuginfo FILE | --sites FILE]\n\n"
 			       "Show the kernel's BTF, lazy_mmu_state, lazy_mmu tracepoints and the\n"
-			       "functions lazytrace probes, then the mode it will use. Exits 1 if the\n"
-			       "kernel has no arm64 lazy MMU mode or no BTF.\n\n"
-			       "  -b, --btf FILE   read kernel BTF from FILE (default /sys/kernel/btf/vmlinux)\n");
+			       "functions lazytrace probes, the DWARF sites where debug info is found,\n"
+			       "then the mode it will use. Exits 1 if the kernel has no arm64 lazy MMU\n"
+			       "mode or no BTF; 3 or 4 if the given debug info or site table is unusable\n"
+			       "or of another build.\n\n"
+			       "  -b, --btf FILE      read kernel BTF from FILE (default /sys/kernel/btf/vmlinux)\n"
+			       "      --debuginfo FILE  the running kernel's vmlinux with DWARF\n"
+			       "      --sites FILE    a site table made by 'lazytrace sites'\n");
 			return 0;
 		case 'b':
 			btf = optarg;
+			break;
+		case OPT_DEBUGINFO:
+			q.debuginfo = optarg;
+			break;
+		case OPT_SITES:
+			q.sites = optarg;
 			break;
 		default:
 			return 2;
@@ -118,8 +160,23 @@ static int cmd_probe(int argc, char **argv)
 	ks = load_ksyms();
 	lt_kernel_probe(&k, ks, btf);
 	lt_kernel_print(&k, stdout);
+	q.release = k.release;
+	q.build_id = k.build_id;
+	if (k.mode != LT_MODE_NONE && (!k.tracepoints || q.debuginfo || q.sites)) {
+		rc = lt_sites_find(&q, &t, stderr, err, sizeof(err));
+		if (!rc) {
+			print_sites(&t, stdout);
+			if (!k.tracepoints)
+				printf("mode with sites: probes+dwarf (used by live and record)\n");
+		} else {
+			printf("sites:         none: %s\n", err);
+			if (!q.debuginfo && !q.sites)
+				rc = 0;	/* found nothing by itself: the probes-only mode still works */
+		}
+		lt_sites_free(&t);
+	}
 	lt_ksyms_free(ks);
-	return k.mode == LT_MODE_NONE ? 1 : 0;
+	return k.mode == LT_MODE_NONE ? 1 : rc;
 }
 
 /* `live`: records straight into the reconstruction and an output. */
@@ -137,6 +194,7 @@ static int live_start(void *ctx, const struct lt_session *ses)
 		fprintf(stderr, "lazytrace: out of memory\n");
 		return -1;
 	}
+	lt_recon_set_nesting(l->recon, ses->nesting);
 	return 0;
 }
 
@@ -173,6 +231,16 @@ static void live_usage(FILE *f)
 		"      --no-default-access don't probe clear_page and copy_page\n"
 		"      --all-accesses      report accesses even when no barrier is pending\n"
 		"  -k, --kprobes           use kprobes only (no fentry/fexit)\n"
+		"  -s, --source SRC        where lazy MMU transitions come from: auto (default:\n"
+		"                          tracepoints on our patched kernel, else the DWARF sites\n"
+		"                          if debug info is found, else probes), tracepoints,\n"
+		"                          dwarf (kprobes at every inlined helper; mode\n"
+		"                          probes+dwarf) or probes\n"
+		"      --debuginfo FILE    the running kernel's vmlinux with DWARF (default: the\n"
+		"                          distribution's places, e.g. /usr/lib/debug/boot/\n"
+		"                          vmlinux-$(uname -r)); its build id must match\n"
+		"      --sites FILE        a site table made by 'lazytrace sites' (no debug info\n"
+		"                          needed on this host)\n"
 		"      --ringbuf-kb N      ring buffer size in KiB (power of two, default 8192)\n"
 		"      --ready-fd FD       write \"ready\" to FD once probes are attached\n"
 		"      --record FILE       also record what is shown into FILE (see 'record';\n"
@@ -230,6 +298,22 @@ static int parse_access(struct lt_live_opts *o, const char *spec)
 	return add_access(o, func, arg - 1, page, true);
 }
 
+static int parse_source(const char *s, enum lt_source *out)
+{
+	static const char *const names[] = {
+		[LT_SOURCE_AUTO] = "auto", [LT_SOURCE_TRACEPOINTS] = "tracepoints",
+		[LT_SOURCE_DWARF] = "dwarf", [LT_SOURCE_PROBES] = "probes",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i])) {
+			*out = i;
+			return 0;
+		}
+	fprintf(stderr, "lazytrace: invalid --source '%s' (expected auto, tracepoints, dwarf or probes)\n", s);
+	return -1;
+}
+
 static void record_usage(FILE *f)
 {
 	fprintf(f,
@@ -249,7 +333,8 @@ static void record_usage(FILE *f)
 		"                          the first hazard, on SIGUSR1 and at exit\n"
 		"  -d, --duration S        stop after S seconds\n"
 		"  -p, --pid PID, -c, --comm NAME, -C, --cpu N, -a, --access-probe FUNC:ARG[:page],\n"
-		"      --no-default-access, --all-accesses, -k, --kprobes, --ringbuf-kb N,\n"
+		"      --no-default-access, --all-accesses, -k, --kprobes, -s, --source SRC,\n"
+		"      --debuginfo FILE, --sites FILE, --ringbuf-kb N,\n"
 		"      --ready-fd FD, -v, --verbose: as for 'lazytrace live'\n"
 		"  -h, --help              this text\n");
 }
@@ -257,7 +342,7 @@ static void record_usage(FILE *f)
 static int cmd_trace(int argc, char **argv, bool recording)
 {
 	enum { OPT_NO_COLOR = 256, OPT_COLOR, OPT_RINGBUF, OPT_READY, OPT_ALL_ACCESS, OPT_NO_DEFAULT,
-	       OPT_REDACT, OPT_FLIGHT, OPT_RECORD };
+	       OPT_REDACT, OPT_FLIGHT, OPT_RECORD, OPT_DEBUGINFO, OPT_SITES };
 	static const struct option opts[] = {
 		{ "duration", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
@@ -270,6 +355,9 @@ static int cmd_trace(int argc, char **argv, bool recording)
 		{ "no-default-access", no_argument, NULL, OPT_NO_DEFAULT },
 		{ "all-accesses", no_argument, NULL, OPT_ALL_ACCESS },
 		{ "kprobes", no_argument, NULL, 'k' },
+		{ "source", required_argument, NULL, 's' },
+		{ "debuginfo", required_argument, NULL, OPT_DEBUGINFO },
+		{ "sites", required_argument, NULL, OPT_SITES },
 		{ "ringbuf-kb", required_argument, NULL, OPT_RINGBUF },
 		{ "ready-fd", required_argument, NULL, OPT_READY },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -290,7 +378,7 @@ static int cmd_trace(int argc, char **argv, bool recording)
 	unsigned long v;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, recording ? "d:p:c:C:a:kvho:f" : "d:jp:c:C:a:kvh", opts,
+	while ((c = getopt_long(argc, argv, recording ? "d:p:c:C:a:ks:vho:f" : "d:jp:c:C:a:ks:vh", opts,
 				NULL)) != -1) {
 		/* Options of the other subcommand: getopt_long knows them all. live takes --record
 		 * FILE (and --force, --redact) to record what it shows. */
@@ -348,6 +436,16 @@ static int cmd_trace(int argc, char **argv, bool recording)
 			break;
 		case 'k':
 			o.kprobes_only = true;
+			break;
+		case 's':
+			if (parse_source(optarg, &o.source))
+				return 2;
+			break;
+		case OPT_DEBUGINFO:
+			o.debuginfo = optarg;
+			break;
+		case OPT_SITES:
+			o.sites = optarg;
 			break;
 		case OPT_RINGBUF:
 			if (parse_uint("--ringbuf-kb", optarg, 4, 1 << 20, &v))
@@ -443,6 +541,86 @@ static int cmd_trace(int argc, char **argv, bool recording)
 	return ret;
 }
 
+static int cmd_sites(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "debuginfo", required_argument, NULL, 'g' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
+		{ 0 }
+	};
+	const char *vmlinux = NULL, *path = NULL;
+	struct lt_sitetab t;
+	char err[512];
+	bool force = false;
+	FILE *f = stdout;
+	int c, ret = 0;
+
+	while ((c = getopt_long(argc, argv, "hg:o:f", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			printf("usage: lazytrace sites --debuginfo VMLINUX [-o FILE] [--force]\n\n"
+			       "Write the probe sites of the probes+dwarf mode for one kernel build: every\n"
+			       "inlined lazy MMU helper and every clear_page/copy_page call site, found in\n"
+			       "the kernel's DWARF. The table is small, keyed by the build id and readable\n"
+			       "anywhere: make it on a workstation, use it with 'live/record --sites FILE'\n"
+			       "on a host without the debug package. Exit 3: no usable debug info.\n\n"
+			       "  -g, --debuginfo VMLINUX  the kernel's vmlinux with DWARF (any architecture\n"
+			       "                           may read it; the kernel must be arm64)\n"
+			       "  -o, --output FILE        write there (default: standard output)\n"
+			       "  -f, --force              overwrite FILE\n");
+			return 0;
+		case 'g':
+			vmlinux = optarg;
+			break;
+		case 'o':
+			path = optarg;
+			break;
+		case 'f':
+			force = true;
+			break;
+		default:
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "lazytrace sites: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	if (!vmlinux) {
+		fprintf(stderr, "lazytrace sites: --debuginfo VMLINUX is required\n");
+		return 2;
+	}
+	memset(&t, 0, sizeof(t));
+	if (lt_sites_from_dwarf(vmlinux, &t, err, sizeof(err))) {
+		fprintf(stderr, "lazytrace: %s\n", err);
+		lt_sites_free(&t);
+		return LT_EXIT_NO_DEBUGINFO;
+	}
+	if (path && !force && access(path, F_OK) == 0) {
+		fprintf(stderr, "lazytrace: %s exists (use --force to overwrite)\n", path);
+		lt_sites_free(&t);
+		return 1;
+	}
+	if (path && !(f = fopen(path, "w"))) {
+		fprintf(stderr, "lazytrace: %s: %s\n", path, strerror(errno));
+		lt_sites_free(&t);
+		return 1;
+	}
+	if (lt_sites_write(&t, f))
+		ret = 1;
+	if (path && fclose(f))
+		ret = 1;
+	if (ret)
+		fprintf(stderr, "lazytrace: %s: %s\n", path ? path : "standard output", strerror(errno));
+	if (path)
+		fprintf(stderr, "lazytrace: %zu sites (%zu not probeable) of build %s written to %s\n",
+			t.n, t.nrefused, t.build_id, path);
+	lt_sites_free(&t);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd;
@@ -474,6 +652,8 @@ int main(int argc, char **argv)
 		return cmd_stats(argc - 1, argv + 1);
 	if (!strcmp(cmd, "compare"))
 		return cmd_compare(argc - 1, argv + 1);
+	if (!strcmp(cmd, "sites"))
+		return cmd_sites(argc - 1, argv + 1);
 	fprintf(stderr, "lazytrace: unknown command '%s' (see 'lazytrace --help')\n", cmd);
 	return 2;
 }

@@ -20,6 +20,9 @@
 #include "live.h"
 #include "probe.h"
 #include "recon.h"
+#include "sites.h"
+#include "sites_attach.h"
+#include "sites_find.h"
 
 static volatile sig_atomic_t stop;
 
@@ -154,6 +157,7 @@ static void set_autoload(struct lazytrace_bpf *s, const struct lt_kernel *k, con
 	AUTO(kprobe_change_page_range, p->fn[LT_FN_CHANGE_RANGE] == HOW_KPROBE);
 	AUTO(kretprobe_change_page_range, p->fn[LT_FN_CHANGE_RANGE] == HOW_KPROBE);
 	AUTO(kprobe_access, access);
+	AUTO(kprobe_site, k->mode == LT_MODE_DWARF);
 #undef AUTO
 }
 
@@ -188,13 +192,14 @@ static int open_and_load(struct lazytrace_bpf **out, const struct lt_kernel *k,
 }
 
 /* Attach every loaded program; kprobe_access once per access probe, with its cookie. */
-static int attach(struct lazytrace_bpf *s, const struct lt_live_opts *o, FILE *log)
+static int attach(struct lazytrace_bpf *s, const struct lt_live_opts *o, bool call_sites, FILE *log)
 {
 	struct bpf_program *prog;
 	int attached = 0;
 
 	bpf_object__for_each_program(prog, s->obj) {
-		if (!bpf_program__autoload(prog) || prog == s->progs.kprobe_access)
+		if (!bpf_program__autoload(prog) || prog == s->progs.kprobe_access ||
+		    prog == s->progs.kprobe_site)
 			continue;
 		if (!bpf_program__attach(prog)) {
 			fprintf(stderr, "lazytrace: cannot attach %s: %s\n",
@@ -206,8 +211,12 @@ static int attach(struct lazytrace_bpf *s, const struct lt_live_opts *o, FILE *l
 	for (int i = 0; i < o->nr_access; i++) {
 		LIBBPF_OPTS(bpf_kprobe_opts, kopts, .bpf_cookie = ((__u64)i << 8) |
 			    (o->access[i].page ? 0x80 : 0) | o->access[i].arg);
-		struct bpf_link *l = bpf_program__attach_kprobe_opts(s->progs.kprobe_access,
-								     o->access[i].func, &kopts);
+		struct bpf_link *l;
+
+		/* probes+dwarf: the default clear_page/copy_page probes are their call sites */
+		if (call_sites && !o->access[i].required)
+			continue;
+		l = bpf_program__attach_kprobe_opts(s->progs.kprobe_access, o->access[i].func, &kopts);
 		if (!l) {
 			if (o->access[i].required) {
 				fprintf(stderr, "lazytrace: cannot attach access probe %s: %s\n",
@@ -225,6 +234,27 @@ static int attach(struct lazytrace_bpf *s, const struct lt_live_opts *o, FILE *l
 	return attached;
 }
 
+static void report_sites(const struct lt_sitetab *t, const struct lt_sites_attached *a, FILE *log)
+{
+	size_t total = 0;
+
+	for (int i = 0; i < LT_SITE_KIND_MAX; i++)
+		total += a->probed[i];
+	fprintf(log, "lazytrace: probes+dwarf: %zu sites from %s:", total, t->source);
+	for (int i = 1; i < LT_SITE_KIND_MAX; i++)
+		if (a->probed[i])
+			fprintf(log, " %s %zu", lt_site_kind_name(i), a->probed[i]);
+	fprintf(log, "\n");
+	if (a->moved)
+		fprintf(log, "lazytrace: %zu sites placed at a later instruction of their helper\n",
+			a->moved);
+	for (size_t i = 0; i < t->nrefused; i++)
+		fprintf(log, "lazytrace: not probed: %s in %s+0x%x (%s): %s\n",
+			t->refused[i].site.helper, t->refused[i].site.func, t->refused[i].site.func_off,
+			t->refused[i].site.where[0] ? t->refused[i].site.where : "?",
+			t->refused[i].reason);
+}
+
 static void report_plan(const struct lt_kernel *k, const struct plan *p, FILE *log)
 {
 	fprintf(log, "lazytrace: kernel %s, mode %s\n", k->release, lt_mode_name(k->mode));
@@ -238,14 +268,26 @@ static void report_plan(const struct lt_kernel *k, const struct plan *p, FILE *l
 				lt_fn_names[f]);
 }
 
-static void describe(const struct lt_kernel *k, const struct plan *p, struct lt_session *ses)
+static void describe(const struct lt_kernel *k, const struct plan *p, const struct lt_sitetab *t,
+		     const struct lt_sites_attached *a, struct lt_session *ses)
 {
 	size_t n = 0;
 
 	snprintf(ses->release, sizeof(ses->release), "%s", k->release);
+	snprintf(ses->nesting, sizeof(ses->nesting), "%s", k->nesting);
 	ses->mode = k->mode;
-	ses->defer_source = k->barrier_events ? LT_DEFER_FROM_TRACEPOINT : LT_DEFER_FROM_PTE_UPDATE;
+	ses->defer_source = k->barrier_events || k->mode == LT_MODE_DWARF ? LT_DEFER_FROM_TRACEPOINT
+									  : LT_DEFER_FROM_PTE_UPDATE;
 	ses->attach[0] = '\0';
+	if (k->mode == LT_MODE_DWARF) {
+		size_t total = 0;
+
+		for (int i = 0; i < LT_SITE_KIND_MAX; i++)
+			total += a->probed[i];
+		n += snprintf(ses->attach, sizeof(ses->attach),
+			      "kprobe:dwarf-sites=%zu (not probed %zu) from %s build-id %s ", total,
+			      t->nrefused, t->source, t->build_id);
+	}
 	if (k->tracepoints)
 		n += snprintf(ses->attach + n, sizeof(ses->attach) - n, "tp_btf:lazy_mmu%s ",
 			      k->barrier_events ? "+barriers" : "");
@@ -257,6 +299,82 @@ static void describe(const struct lt_kernel *k, const struct plan *p, struct lt_
 		ses->attach[n - 1] = '\0';
 }
 
+/*
+ * --source: the tracepoints where our patch provides them, else the DWARF sites if debug info
+ * (or a site table) for this exact build is found, else the function probes. Asked for
+ * explicitly, a source that is not there is an error; found automatically, its absence is
+ * one line saying what is missing. Returns 0 or an exit code.
+ */
+static int choose_source(struct lt_kernel *k, const struct lt_live_opts *o, struct lt_sitetab *t,
+			 __s64 *kaslr, FILE *log)
+{
+	struct lt_sites_query q = {
+		.sites = o->sites, .debuginfo = o->debuginfo, .release = k->release,
+		.build_id = k->build_id,
+	};
+	char err[512];
+	__u64 text;
+	int rc;
+
+	switch (o->source) {
+	case LT_SOURCE_TRACEPOINTS:
+		if (!k->tracepoints) {
+			fprintf(stderr, "lazytrace: --source tracepoints: this kernel has no lazy_mmu "
+				"tracepoints (they come with kernel-patch/)\n");
+			return 1;
+		}
+		return 0;
+	case LT_SOURCE_PROBES:
+		k->tracepoints = k->barrier_events = false;
+		k->mode = k->lazy_state ? LT_MODE_STATE : k->mode;
+		return 0;
+	case LT_SOURCE_AUTO:
+		if (k->tracepoints)
+			return 0;
+		break;
+	case LT_SOURCE_DWARF:
+		break;
+	}
+	rc = lt_sites_find(&q, t, log, err, sizeof(err));
+	if (rc) {
+		if (o->source == LT_SOURCE_DWARF || o->sites || o->debuginfo) {
+			fprintf(stderr, "lazytrace: %s\n", err);
+			return rc;
+		}
+		fprintf(log, "lazytrace: %s; without it, sections inside inlined helpers are not "
+			"seen (probes only)\n", err);
+		lt_sites_free(t);
+		return 0;
+	}
+	if (t->state != LT_SITE_STATE_COUNTERS || !k->lazy_state) {
+		fprintf(stderr, "lazytrace: %s: probes+dwarf needs task_struct.lazy_mmu_state (7.0+)%s\n",
+			t->source, t->state == LT_SITE_STATE_TIF ?
+			"; TIF_LAZY_MMU kernels (6.16-6.19) are not supported yet" : "");
+		lt_sites_free(t);
+		return 1;
+	}
+	text = o->ksyms ? lt_ksyms_addr(o->ksyms, "_text") : 0;
+	if (!text) {
+		FILE *f = fopen("/proc/sys/kernel/kptr_restrict", "r");
+		int kr = -1;
+
+		if (f) {
+			if (fscanf(f, "%d", &kr) != 1)
+				kr = -1;
+			fclose(f);
+		}
+		fprintf(stderr, "lazytrace: /proc/kallsyms shows no addresses (kptr_restrict=%d%s): "
+			"the DWARF sites cannot be placed\n", kr,
+			kr == 1 ? ", and no CAP_SYSLOG" : "");
+		lt_sites_free(t);
+		return 1;
+	}
+	*kaslr = (__s64)(text - t->text);
+	k->mode = LT_MODE_DWARF;
+	k->tracepoints = k->barrier_events = false;
+	return 0;
+}
+
 int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 	    struct lt_session *ses, FILE *log)
 {
@@ -265,6 +383,9 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 	struct consumer c = { .sink = sink };
 	struct lt_kernel k;
 	struct plan p;
+	struct lt_sitetab sites = { 0 };
+	struct lt_sites_attached att = { 0 };
+	__s64 kaslr = 0;
 	__u64 lost_seen = 0, deadline;
 	bool access;
 	int err, ret = 1;
@@ -274,6 +395,9 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 		fprintf(stderr, "lazytrace: %s\n", k.why);
 		return 1;
 	}
+	err = choose_source(&k, o, &sites, &kaslr, log);
+	if (err)
+		return err;
 	make_plan(&k, o->kprobes_only, &p);
 	access = o->nr_access > 0;
 	err = open_and_load(&s, &k, o, &p, access);
@@ -291,9 +415,15 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 		return 1;
 	}
 	report_plan(&k, &p, log);
-	if (attach(s, o, log) < 0)
+	if (attach(s, o, k.mode == LT_MODE_DWARF, log) < 0)
 		goto out;
-	describe(&k, &p, ses);
+	if (k.mode == LT_MODE_DWARF) {
+		if (lt_sites_attach(&sites, kaslr, s->progs.kprobe_site, s->progs.kprobe_access,
+				    access, 0, &att, log))
+			goto out;
+		report_sites(&sites, &att, log);
+	}
+	describe(&k, &p, &sites, &att, ses);
 	if (sink->start && sink->start(sink->ctx, ses) < 0)
 		goto out;
 
@@ -346,6 +476,8 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 	ret = 0;
 out:
 	ring_buffer__free(rb);
+	lt_sites_detach(&att);
 	lazytrace_bpf__destroy(s);
+	lt_sites_free(&sites);
 	return ret;
 }

@@ -20,7 +20,19 @@ struct lt_access_probe {
 	bool required;		/* given by the user: failing to attach is an error */
 };
 
+/* Where transitions, deferrals and flushes come from (--source). */
+enum lt_source {
+	LT_SOURCE_AUTO,		/* tracepoints if the kernel has ours, else DWARF sites if debug
+				 * info is found, else probes */
+	LT_SOURCE_TRACEPOINTS,	/* our kernel patch's lazy_mmu tracepoints */
+	LT_SOURCE_DWARF,	/* kprobes at the inlined helpers the DWARF lists (probes+dwarf) */
+	LT_SOURCE_PROBES,	/* function probes only, state read at each (stock kernels) */
+};
+
 struct lt_live_opts {
+	enum lt_source source;
+	const char *debuginfo;		/* --debuginfo FILE */
+	const char *sites;		/* --sites FILE */
 	unsigned int duration_s;	/* 0: until Ctrl-C */
 	__u32 pid;			/* 0: all */
 	__u32 cpu;			/* (__u32)-1: all */
@@ -47,7 +59,8 @@ struct lt_session {
 	char release[65];
 	int mode;			/* enum lt_mode */
 	enum lt_defer_source defer_source;
-	char attach[256];		/* e.g. "tp_btf:lazy_mmu+barriers fentry:set_memory_valid" */
+	char nesting[16];		/* the kernel's nesting emulation, "" if none (nested) */
+	char attach[1024];		/* e.g. "tp_btf:lazy_mmu+barriers fentry:set_memory_valid" */
 };
 
 /* Where the records go: the reconstruction (live) or a trace file (record). */

@@ -2,6 +2,7 @@
 /* src/probe.c: detect what the running kernel offers (BTF, lazy_mmu_state, our tracepoints,
  * probe-able functions) and choose lazytrace's mode. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
@@ -26,6 +27,7 @@ const char *lt_mode_name(enum lt_mode m)
 	case LT_MODE_TRACEPOINTS: return "tracepoints";
 	case LT_MODE_STATE: return "probes+lazy_mmu_state";
 	case LT_MODE_FLAG: return "probes+TIF_LAZY_MMU";
+	case LT_MODE_DWARF: return "probes+dwarf";
 	default: return "none";
 	}
 }
@@ -37,6 +39,52 @@ unsigned long long lt_vmemmap_start(unsigned int va_bits, unsigned long long pag
 	unsigned long long page_offset = -(1ULL << va_bits), page_end = -(1ULL << 47);
 
 	return -(1ULL << 30) - ((page_end - page_offset) >> 12) * page_struct_size;
+}
+
+/* The running kernel's GNU build id, from the ELF notes in /sys/kernel/notes. */
+static void read_build_id(char *out, size_t len)
+{
+	unsigned char buf[4096];
+	ssize_t n;
+	size_t off = 0;
+	int fd = open("/sys/kernel/notes", O_RDONLY);
+
+	out[0] = '\0';
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	while (n > 0 && off + 12 <= (size_t)n) {
+		__u32 namesz, descsz, type;
+
+		memcpy(&namesz, buf + off, 4);
+		memcpy(&descsz, buf + off + 4, 4);
+		memcpy(&type, buf + off + 8, 4);
+		off += 12;
+		if (namesz > (size_t)n || descsz > (size_t)n)
+			return;
+		if (type == 3 && namesz == 4 && off + 4 + descsz <= (size_t)n &&
+		    !memcmp(buf + off, "GNU", 4)) {
+			for (__u32 i = 0; i < descsz && 2 * i + 2 < len; i++)
+				snprintf(out + 2 * i, 3, "%02x", buf[off + 4 + i]);
+			return;
+		}
+		off += (namesz + 3) & ~3u;
+		off += (descsz + 3) & ~3u;
+	}
+}
+
+/* The patched kernel's nesting emulation (patch 0003); "" where there is none. */
+static void read_nesting(char *out, size_t len)
+{
+	FILE *f = fopen("/sys/kernel/debug/lazy_mmu/nesting", "r");
+
+	out[0] = '\0';
+	if (!f)
+		return;
+	if (fgets(out, len, f))
+		out[strcspn(out, "\n")] = '\0';
+	fclose(f);
 }
 
 static bool btf_has(const struct btf *btf, const char *name, int kind)
@@ -57,6 +105,8 @@ void lt_kernel_probe(struct lt_kernel *k, const struct lt_ksyms *ks, const char 
 		snprintf(k->machine, sizeof(k->machine), "%s", u.machine);
 		sscanf(u.release, "%d.%d", &k->major, &k->minor);
 	}
+	read_build_id(k->build_id, sizeof(k->build_id));
+	read_nesting(k->nesting, sizeof(k->nesting));
 	if (!btf_path)
 		btf_path = "/sys/kernel/btf/vmlinux";
 	if (access(btf_path, R_OK) == 0)
@@ -108,6 +158,9 @@ void lt_kernel_probe(struct lt_kernel *k, const struct lt_ksyms *ks, const char 
 void lt_kernel_print(const struct lt_kernel *k, FILE *out)
 {
 	fprintf(out, "kernel:        %s (%s)\n", k->release, k->machine);
+	fprintf(out, "build id:      %s\n", k->build_id[0] ? k->build_id : "unknown");
+	fprintf(out, "nesting:       %s\n", k->nesting[0] ? k->nesting :
+		"nested (no nesting emulation)");
 	fprintf(out, "BTF:           %s\n", k->btf ? "yes" : "no");
 	fprintf(out, "lazy_mmu_state: %s%s\n", k->lazy_state ? "yes (7.0+ nesting counters)" : "no",
 		k->lazy_ended ? ", with nesting emulation" : "");

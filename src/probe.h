@@ -27,11 +27,15 @@ enum lt_mode {
 	LT_MODE_TRACEPOINTS,	/* patched kernel: lazy_mmu tracepoints + probes */
 	LT_MODE_STATE,		/* stock 7.0+: probes, nesting from task_struct.lazy_mmu_state */
 	LT_MODE_FLAG,		/* stock 6.16-6.19: probes, TIF_LAZY_MMU flag only (no depth) */
+	LT_MODE_DWARF,		/* kprobes at every inlined lazy MMU helper the kernel's DWARF
+				 * lists (src/sites.h), state read at each */
 };
 
 struct lt_kernel {
 	char release[65];
 	char machine[65];
+	char build_id[129];		/* GNU build id (/sys/kernel/notes), hex; "" if unknown */
+	char nesting[16];		/* /sys/kernel/debug/lazy_mmu/nesting; "" if absent */
 	int major, minor;
 	bool btf;			/* /sys/kernel/btf/vmlinux */
 	bool lazy_state;		/* task_struct.lazy_mmu_state in BTF */

@@ -60,10 +60,16 @@ struct task {
 
 	__u64 last_ts;
 	__u16 last_cpu;
+
+	/* probes+dwarf: a disable or pause whose flush site fires next (see site_event) */
+	bool has_held;
+	struct lt_event held;
+	__u64 held_ts;			/* when it is released: after interrupt items since */
 };
 
 struct lt_recon {
 	enum lt_defer_source src;
+	enum lt_nesting nesting;
 	struct lt_recon_ops ops;
 	struct lt_tidtab tasks;
 	__u64 next_section;
@@ -153,7 +159,7 @@ static void task_free(struct lt_recon *r, struct task *t)
 
 static bool task_idle(const struct task *t)
 {
-	return !t->depth && !t->ndefs && !t->untracked && !t->ncalls;
+	return !t->depth && !t->ndefs && !t->untracked && !t->ncalls && !t->has_held;
 }
 
 /* At the cap: forget up to a quarter of the tasks that hold nothing open, oldest first, or
@@ -679,6 +685,170 @@ static void on_access(struct lt_recon *r, struct task *t, const struct lt_event 
 	}
 }
 
+/* ---------------------------------------------------------------- DWARF sites */
+
+/*
+ * probes+dwarf: a site event fired at the entry of an inlined helper and carries the task's
+ * state before it ran. What the helper did follows from that state and the kernel's code
+ * (include/linux/pgtable.h, arch/arm64/include/asm/pgtable.h): the same action, counters
+ * and flags the tracepoints report after the call. false: the helper did nothing to report
+ * (queue_pte_barriers() emitted its barriers at once; a flush found nothing pending).
+ */
+static bool derive_site(const struct lt_recon *r, const struct task *t, const struct lt_event *ev,
+			struct lt_event *out)
+{
+	unsigned int ec = ev->enable_count, pc = ev->pause_count;
+	bool irq = ev->flags & LT_F_IN_IRQ;
+
+	*out = *ev;
+	out->flags &= ~LT_F_SITE;
+	switch (ev->type) {
+	case LT_ENABLE:
+		if (irq) {
+			out->action = LT_ACT_IGN_IRQ;
+		} else if (pc) {
+			out->action = LT_ACT_IGN_PAUSED;
+		} else {
+			out->action = ec ? LT_ACT_NEST : LT_ACT_ENTER;
+			out->enable_count = ec + 1;
+			out->flags &= ~LT_F_ENDED;	/* any enable starts afresh */
+		}
+		return true;
+	case LT_DISABLE:
+		if (irq) {
+			out->action = LT_ACT_IGN_IRQ;
+		} else if (pc) {
+			out->action = LT_ACT_IGN_PAUSED;
+		} else if (ec <= 1) {
+			/* ec 0: an unbalanced disable; the reconstruction reports it */
+			out->action = ec ? LT_ACT_LEAVE : LT_ACT_UNKNOWN;
+			out->enable_count = 0;
+			out->flags &= ~(LT_F_ENDED | LT_F_PENDING);
+		} else {
+			out->enable_count = ec - 1;
+			switch (r->nesting) {
+			case LT_NESTING_FLAT:
+				out->action = LT_ACT_END;
+				out->flags |= LT_F_ENDED;
+				out->flags &= ~LT_F_PENDING;
+				break;
+			case LT_NESTING_NOFLUSH:
+				out->action = LT_ACT_NOFLUSH;
+				break;
+			default:
+				out->action = LT_ACT_FLUSH;
+				out->flags &= ~LT_F_PENDING;
+			}
+		}
+		return true;
+	case LT_PAUSE:
+		if (irq) {
+			out->action = LT_ACT_IGN_IRQ;
+		} else {
+			bool active = !pc && ec;
+
+			out->action = active ? LT_ACT_PAUSE : LT_ACT_NOOP;
+			out->pause_count = pc + 1;
+			if (active)
+				out->flags &= ~LT_F_PENDING;
+		}
+		return true;
+	case LT_RESUME:
+		if (irq) {
+			out->action = LT_ACT_IGN_IRQ;
+		} else {
+			out->pause_count = pc ? pc - 1 : 0;
+			out->action = !out->pause_count && ec ? LT_ACT_RESUME : LT_ACT_NOOP;
+		}
+		return true;
+	case LT_DEFER:
+		/* is_lazy_mmu_mode_active(): not in interrupt, enabled, not paused (nor ended by
+		 * the flat emulation) */
+		if (irq || !ec || pc || (ev->flags & LT_F_ENDED))
+			return false;
+		out->flags |= LT_F_PENDING;
+		return true;
+	case LT_FLUSH:
+		/* arch_flush_lazy_mmu_mode(): barriers only if TIF_LAZY_MMU_PENDING was set */
+		if (!(ev->flags & LT_F_PENDING))
+			return false;
+		out->aux = npending(t) > 0xffffffffu ? 0xffffffffu : (__u32)npending(t);
+		out->flags &= ~LT_F_PENDING;
+		return true;
+	}
+	return true;
+}
+
+static int feed(struct lt_recon *r, struct task *t, const struct lt_event *ev,
+		const __u64 *frames);
+
+/* The held transition happens now: at ts if interrupt items came out meanwhile (they went
+ * first, as the tracepoint's event also comes after them), or with its flush. */
+static void release_held(struct lt_recon *r, struct task *t, __u64 ts)
+{
+	struct lt_event held;
+
+	if (!t->has_held)
+		return;
+	held = t->held;
+	t->has_held = false;
+	if (ts > held.ts)
+		held.ts = ts;
+	feed(r, t, &held, NULL);
+}
+
+static bool in_irq(const struct lt_event *ev)
+{
+	return ev->flags & LT_F_IN_IRQ;
+}
+
+/*
+ * A site probe fires at a helper's first instruction; the tracepoint reports after the
+ * helper updated the counters (and after the flush a disable causes). Between the two, an
+ * interrupt may come, whose events carry the task's state before the update. So a derived
+ * transition is held until the task's next event from task context, and interrupt events
+ * go first, as they do with the tracepoints. A flush site goes before the disable or pause
+ * that caused it; any other event releases the held transition first (if its flush site was
+ * not probed, the reconstruction infers the flush when the transition goes through).
+ */
+static int site_event(struct lt_recon *r, struct task *t, const struct lt_event *ev)
+{
+	struct lt_event d;
+
+	if (!derive_site(r, t, ev, &d)) {
+		if (!in_irq(ev))
+			release_held(r, t, t->held_ts);
+		return 0;
+	}
+	if (in_irq(ev)) {
+		if (t->has_held && ev->ts > t->held_ts)
+			t->held_ts = ev->ts;
+		return feed(r, t, &d, NULL);
+	}
+	if (d.type == LT_FLUSH) {
+		int ret = feed(r, t, &d, NULL);
+
+		release_held(r, t, ev->ts);
+		return ret;
+	}
+	release_held(r, t, t->held_ts);
+	if (d.type >= LT_ENABLE && d.type <= LT_RESUME) {
+		t->held = d;
+		t->held_ts = d.ts;
+		t->has_held = true;
+		return 0;
+	}
+	return feed(r, t, &d, NULL);
+}
+
+void lt_recon_set_nesting(struct lt_recon *r, const char *name)
+{
+	if (!r)
+		return;
+	r->nesting = name && !strcmp(name, "flat") ? LT_NESTING_FLAT :
+		     name && !strcmp(name, "noflush") ? LT_NESTING_NOFLUSH : LT_NESTING_NESTED;
+}
+
 int lt_recon_feed(struct lt_recon *r, const struct lt_event *ev, const __u64 *frames)
 {
 	struct task *t;
@@ -701,11 +871,29 @@ int lt_recon_feed(struct lt_recon *r, const struct lt_event *ev, const __u64 *fr
 		t->comm[LT_COMM_LEN] = '\0';
 		return 0;
 	}
+	if ((ev->flags & LT_F_SITE) && ev->type >= LT_ENABLE && ev->type <= LT_FLUSH)
+		return site_event(r, t, ev);
+	if (!in_irq(ev))
+		release_held(r, t, t->held_ts);
+	else if (t->has_held && ev->ts > t->held_ts)
+		t->held_ts = ev->ts;
+	return feed(r, t, ev, frames);
+}
+
+/* One event with its meaning known (tracepoints, probes, or derived from a site). */
+static int feed(struct lt_recon *r, struct task *t, const struct lt_event *ev,
+		const __u64 *frames)
+{
 	if (is_transition(ev))
 		r->saw_transition = true;
 	if (ev->type == LT_FLUSH)
 		r->saw_flush = true;
-	if (ev->flags & LT_F_STATE)
+	/*
+	 * An interrupt's events carry the state of the task they interrupted, which may be in
+	 * the middle of a transition (counter updated, event not yet emitted, or the reverse):
+	 * only task-context events are compared with the reconstruction.
+	 */
+	if ((ev->flags & LT_F_STATE) && !in_irq(ev))
 		pre_state(r, t, ev);
 
 	switch (ev->type) {
@@ -741,7 +929,7 @@ int lt_recon_feed(struct lt_recon *r, const struct lt_event *ev, const __u64 *fr
 		break;
 	}
 
-	if (ev->flags & LT_F_STATE) {
+	if ((ev->flags & LT_F_STATE) && !in_irq(ev)) {
 		/* After a transition, the kernel's count must be the reconstructed depth. */
 		if (is_transition(ev) && ev->enable_count != t->depth)
 			sync_depth(r, t, ev, ev->enable_count, t->synced && !t->resync);
@@ -761,6 +949,8 @@ void lt_recon_lost(struct lt_recon *r, __u64 ts, __u64 count)
 	if (!r || !count)
 		return;
 	r->st.lost_events += count;
+	for (struct lt_tidnode *n = r->tasks.head; n && (t = task_of(n)); n = n->next)
+		release_held(r, t, t->held_ts);
 	anomaly(r, NULL, LT_ANOM_LOST, ts, 0, count);
 	for (struct lt_tidnode *n = r->tasks.head; n && (t = task_of(n)); n = n->next) {
 		if (t->depth || npending(t)) {
@@ -784,6 +974,8 @@ void lt_recon_finish(struct lt_recon *r)
 	if (!r || r->finished)
 		return;
 	r->finished = true;
+	for (struct lt_tidnode *n = r->tasks.head; n && (t = task_of(n)); n = n->next)
+		release_held(r, t, t->held_ts);
 	for (struct lt_tidnode *n = r->tasks.head; n && (t = task_of(n)); n = n->next)
 		if (t->depth)
 			anomaly(r, t, LT_ANOM_OPEN_AT_EXIT, t->last_ts, t->secs[t->depth - 1].ip,

@@ -20,6 +20,14 @@ enum lt_defer_source {
 	LT_DEFER_FROM_PTE_UPDATE,	/* LT_PTE_UPDATE with LT_F_DEFERRED (stock kernels) */
 };
 
+/* What a nested disable does (the patched kernel's /sys/kernel/debug/lazy_mmu/nesting; stock
+ * kernels: nested). Needed to derive actions from DWARF site events (probes+dwarf). */
+enum lt_nesting {
+	LT_NESTING_NESTED,
+	LT_NESTING_FLAT,
+	LT_NESTING_NOFLUSH,
+};
+
 /* What a timeline item is. */
 enum lt_item_kind {
 	LT_ITEM_ENABLE,		/* section opened (or nested); .action */
@@ -128,6 +136,10 @@ void lt_recon_free(struct lt_recon *r);
  * nr_frames > LT_MAX_FRAMES or frames NULL with nr_frames), which is counted in
  * stats.invalid_events and skipped; -ENOMEM if a new task cannot be tracked. */
 int lt_recon_feed(struct lt_recon *r, const struct lt_event *ev, const __u64 *frames);
+
+/* The nesting semantics of the traced kernel, by name ("nested", "flat", "noflush"; anything
+ * else: nested). Call before the first event. */
+void lt_recon_set_nesting(struct lt_recon *r, const char *name);
 
 /* Events lost (ring buffer full) on a CPU: noted in every task's timeline that may be
  * affected, and counted. */

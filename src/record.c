@@ -63,51 +63,6 @@ static __u64 mono_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* The running kernel's GNU build id, from the ELF notes in /sys/kernel/notes. */
-static void read_build_id(char *out, size_t len)
-{
-	unsigned char buf[4096];
-	ssize_t n;
-	size_t off = 0;
-	int fd = open("/sys/kernel/notes", O_RDONLY);
-
-	out[0] = '\0';
-	if (fd < 0)
-		return;
-	n = read(fd, buf, sizeof(buf));
-	close(fd);
-	while (n > 0 && off + 12 <= (size_t)n) {
-		__u32 namesz, descsz, type;
-
-		memcpy(&namesz, buf + off, 4);
-		memcpy(&descsz, buf + off + 4, 4);
-		memcpy(&type, buf + off + 8, 4);
-		off += 12;
-		if (namesz > (size_t)n || descsz > (size_t)n)
-			return;
-		if (type == 3 && namesz == 4 && off + 4 + descsz <= (size_t)n &&
-		    !memcmp(buf + off, "GNU", 4)) {
-			for (__u32 i = 0; i < descsz && 2 * i + 2 < len; i++)
-				snprintf(out + 2 * i, 3, "%02x", buf[off + 4 + i]);
-			return;
-		}
-		off += (namesz + 3) & ~3u;
-		off += (descsz + 3) & ~3u;
-	}
-}
-
-static void read_nesting(char *out, size_t len)
-{
-	FILE *f = fopen("/sys/kernel/debug/lazy_mmu/nesting", "r");
-
-	out[0] = '\0';
-	if (!f)
-		return;
-	if (fgets(out, len, f))
-		out[strcspn(out, "\n")] = '\0';
-	fclose(f);
-}
-
 static int open_writer(struct recorder *r)
 {
 	char err[256];
@@ -220,8 +175,8 @@ static int rec_start(void *ctx, const struct lt_session *ses)
 	snprintf(r->info.machine, sizeof(r->info.machine), "%s", k.machine);
 	snprintf(r->info.mode, sizeof(r->info.mode), "%s", lt_mode_name(ses->mode));
 	snprintf(r->info.attach, sizeof(r->info.attach), "%s", ses->attach);
-	read_nesting(r->info.nesting, sizeof(r->info.nesting));
-	read_build_id(r->info.build_id, sizeof(r->info.build_id));
+	snprintf(r->info.nesting, sizeof(r->info.nesting), "%s", k.nesting);
+	snprintf(r->info.build_id, sizeof(r->info.build_id), "%s", k.build_id);
 	r->info.caps = (k.tracepoints ? LT_CAP_TRACEPOINTS : 0) |
 		       (ses->defer_source == LT_DEFER_FROM_TRACEPOINT ? LT_CAP_BARRIER_EVENTS : 0) |
 		       (k.lazy_state ? LT_CAP_LAZY_STATE : 0) | (ses->mode == LT_MODE_FLAG ? LT_CAP_LAZY_FLAG : 0) |
@@ -240,6 +195,7 @@ static int rec_start(void *ctx, const struct lt_session *ses)
 			fprintf(stderr, "lazytrace: out of memory\n");
 			return -1;
 		}
+		lt_recon_set_nesting(r->recon, ses->nesting);
 		return 0;
 	}
 	return open_writer(r);

@@ -222,6 +222,7 @@ static int replay_run(struct replay *rp, const struct lt_recon_ops *ops, FILE *e
 		rp->state = LT_REC_ERROR;
 		return -1;
 	}
+	lt_recon_set_nesting(recon, rp->info->nesting);
 	while ((k = lt_reader_next(rp->rd, &ev, &frames, &lts, &lcount)) > 0) {
 		if (k == LT_REC_LOST) {
 			if (!rp->f.has_to || !rp->have_base || lts <= rp->to_ns)

@@ -127,6 +127,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r = lt_recon_new(opt & 1 ? LT_DEFER_FROM_PTE_UPDATE : LT_DEFER_FROM_TRACEPOINT, &ops);
 	if (!r)
 		abort();
+	/* site events (LT_F_SITE) derive disables from the nesting semantics: all three */
+	lt_recon_set_nesting(r, (opt >> 4) % 3 == 1 ? "flat" : (opt >> 4) % 3 == 2 ? "noflush" : "nested");
 
 	while (off < size) {
 		uint8_t c = data[off++];

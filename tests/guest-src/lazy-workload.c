@@ -2,7 +2,7 @@
 /*
  * lazy-workload: a fixed, timed lazy MMU workload for the benchmarks and the soak test.
  *
- *   lazy-workload [-m MIB] [-r ROUNDS] [-s SEEDS] [-v KIB] [-V MAPS] [-t SECONDS] [-i MS]
+ *   lazy-workload [-m MIB] [-r ROUNDS] [-s SEEDS] [-v KIB] [-V MAPS] [-f FORKS] [-t SECONDS] [-i MS]
  *
  * One cycle is:
  *   - ROUNDS times: map MIB MiB of anonymous memory, touch every page, munmap it
@@ -12,7 +12,9 @@
  *   - SEEDS writes of "seed 8 5" to /sys/kernel/debug/lazy_mmu/scenario (the thread's
  *     example, needs the patched kernel);
  *   - MAPS times: create and close a BPF array map of KIB KiB, which the kernel allocates
- *     with vmalloc (vmap_pte_range runs in a lazy section) and frees with vfree.
+ *     with vmalloc (vmap_pte_range runs in a lazy section) and frees with vfree;
+ *   - FORKS times: fork a child that exits at once and wait for it (its kernel stack is
+ *     vmalloc'd: lazy sections in the vmap and vunmap paths, in the parent and the child).
  * Without -t it runs one cycle; with -t it repeats cycles until SECONDS have passed, pausing
  * MS milliseconds after each (-i; a steady rate for soak tests instead of a flat-out one). It
  * prints one line: the counts done and the elapsed CLOCK_MONOTONIC time in nanoseconds,
@@ -27,6 +29,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -96,6 +99,19 @@ static int vmalloc_once(size_t kib)
 	return 0;
 }
 
+static int fork_once(void)
+{
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		fprintf(stderr, "lazy-workload: fork: %s\n", strerror(errno));
+		return -1;
+	}
+	if (pid == 0)
+		_exit(0);
+	return waitpid(pid, NULL, 0) == pid ? 0 : -1;
+}
+
 static unsigned long num(const char *opt, const char *s)
 {
 	char *end;
@@ -112,22 +128,24 @@ static unsigned long num(const char *opt, const char *s)
 
 int main(int argc, char **argv)
 {
-	unsigned long mib = 16, rounds = 4, seeds = 0, kib = 1024, maps = 0, seconds = 0, pause_ms = 0;
+	unsigned long mib = 16, rounds = 4, seeds = 0, kib = 1024, maps = 0, forks = 0, seconds = 0;
+	unsigned long pause_ms = 0;
 	unsigned long long start, end, cycles = 0;
 	long page = sysconf(_SC_PAGESIZE);
 	int c;
 
-	while ((c = getopt(argc, argv, "m:r:s:v:V:t:i:h")) != -1) {
+	while ((c = getopt(argc, argv, "m:r:s:v:V:f:t:i:h")) != -1) {
 		switch (c) {
 		case 'm': mib = num("-m", optarg); break;
 		case 'r': rounds = num("-r", optarg); break;
 		case 's': seeds = num("-s", optarg); break;
 		case 'v': kib = num("-v", optarg); break;
 		case 'V': maps = num("-V", optarg); break;
+		case 'f': forks = num("-f", optarg); break;
 		case 't': seconds = num("-t", optarg); break;
 		case 'i': pause_ms = num("-i", optarg); break;
 		case 'h':
-			printf("usage: lazy-workload [-m MIB] [-r ROUNDS] [-s SEEDS] [-v KIB] [-V MAPS] [-t SECONDS] [-i MS]\n");
+			printf("usage: lazy-workload [-m MIB] [-r ROUNDS] [-s SEEDS] [-v KIB] [-V MAPS] [-f FORKS] [-t SECONDS] [-i MS]\n");
 			return 0;
 		default:
 			return 2;
@@ -149,6 +167,9 @@ int main(int argc, char **argv)
 		for (unsigned long i = 0; i < maps; i++)
 			if (vmalloc_once(kib))
 				return 1;
+		for (unsigned long i = 0; i < forks; i++)
+			if (fork_once())
+				return 1;
 		cycles++;
 		if (pause_ms && seconds && now_ns() < end) {
 			struct timespec ts = { pause_ms / 1000, (pause_ms % 1000) * 1000000L };
@@ -156,7 +177,8 @@ int main(int argc, char **argv)
 			nanosleep(&ts, NULL);
 		}
 	} while (seconds && now_ns() < end);
-	printf("lazy-workload: cycles=%llu munmap_mib=%llu seeds=%llu vmalloc_maps=%llu elapsed_ns=%llu\n",
-	       cycles, cycles * rounds * mib, cycles * seeds, cycles * maps, now_ns() - start);
+	printf("lazy-workload: cycles=%llu munmap_mib=%llu seeds=%llu vmalloc_maps=%llu forks=%llu elapsed_ns=%llu\n",
+	       cycles, cycles * rounds * mib, cycles * seeds, cycles * maps, cycles * forks,
+	       now_ns() - start);
 	return 0;
 }

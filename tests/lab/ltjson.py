@@ -78,7 +78,9 @@ def window(objs, prefix):
                 continue
         if o.get("tid") != tid:
             continue
-        if t in ("enable", "disable"):
+        if t in ("enable", "disable") and o.get("action") == "ignored_irq":
+            c["irq_transitions"] += 1  # an interrupt's, not the section's
+        elif t in ("enable", "disable"):
             c[t] += 1
             c[f"{t}.{o.get('action')}"] += 1
             c["max_depth"] = max(c["max_depth"], o.get("depth", 0))
