@@ -437,6 +437,8 @@ int BPF_KRETPROBE(kretprobe_change_page_range)
  *   bits  0-31  site index in the table      bits 32-39  event type (LT_ENABLE..LT_FLUSH)
  *   bits 40-47  LT_DEFER: level              bits 48-53  LT_DEFER: entry register + 1
  *   bits 54-59  LT_DEFER: value register + 1 (0: not located)
+ *   bits 60-61  LT_DEFER: condition on the value (a call of a function that defers only
+ *               for a valid entry: LT_SITE_COND_PTE, LT_SITE_COND_VALID)
  * The probe fires before the helper runs: the record carries the state before it
  * (LT_F_SITE) and the reconstruction derives what the helper did.
  */
@@ -453,17 +455,12 @@ struct {
 SEC("kprobe")
 int kprobe_site(struct pt_regs *ctx)
 {
-	__u64 cookie = bpf_get_attach_cookie(ctx), id;
+	__u64 cookie = bpf_get_attach_cookie(ctx), id, entry = 0, val = 0;
 	__u16 type = (cookie >> 32) & 0xff;
 	unsigned int ereg = (cookie >> 48) & 0x3f, vreg = (cookie >> 54) & 0x3f;
-	struct lt_event *e = start(type, &id);
+	unsigned int cond = (cookie >> 60) & 0x3;
+	struct lt_event *e;
 
-	if (!e)
-		return 0;
-	e->ip = PT_REGS_IP(ctx);
-	e->aux = (__u32)cookie;
-	e->flags |= LT_F_SITE;
-	e->action = type == LT_DEFER ? (cookie >> 40) & 0xff : LT_ACT_UNKNOWN;
 	if (type == LT_DEFER && (ereg || vreg)) {
 		/* A register chosen at run time: copy the general registers to a map value, which
 		 * may be indexed by a variable (the context may not). */
@@ -472,11 +469,26 @@ int kprobe_site(struct pt_regs *ctx)
 
 		if (s && bpf_probe_read_kernel(s, sizeof(*s), ctx) == 0) {
 			if (ereg - 1 < 31)
-				e->arg0 = s->x[ereg - 1];
+				entry = s->x[ereg - 1];
 			if (vreg - 1 < 31)
-				e->arg1 = s->x[vreg - 1];
+				val = s->x[vreg - 1];
 		}
 	}
+	/* At a call of a function that defers only for a valid (kernel) entry: the others
+	 * cost nothing. */
+	if (cond == LT_SITE_COND_PTE && (val & (PTE_VALID | PTE_USER | PTE_UXN)) != (PTE_VALID | PTE_UXN))
+		return 0;
+	if (cond == LT_SITE_COND_VALID && !(val & PTE_VALID))
+		return 0;
+	e = start(type, &id);
+	if (!e)
+		return 0;
+	e->ip = PT_REGS_IP(ctx);
+	e->aux = (__u32)cookie;
+	e->flags |= LT_F_SITE;
+	e->action = type == LT_DEFER ? (cookie >> 40) & 0xff : LT_ACT_UNKNOWN;
+	e->arg0 = entry;
+	e->arg1 = val;
 	bpf_ringbuf_submit(e, 0);
 	return 0;
 }

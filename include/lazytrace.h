@@ -72,6 +72,12 @@ enum lt_level { LT_LVL_PTE = 0, LT_LVL_PMD, LT_LVL_PUD, LT_LVL_P4D, LT_LVL_PGD }
 				 * the level): the reconstruction derives what the helper did.
 				 * .aux is the site's index in the site table. */
 
+/* probes+dwarf: the condition of a deferral site at a call (src/sites.h, enum lt_site_cond),
+ * in the attach cookie of kprobe_site. */
+#define LT_SITE_COND_NONE	0
+#define LT_SITE_COND_PTE	1	/* pte_valid_not_user(value) */
+#define LT_SITE_COND_VALID	2	/* value & 1 */
+
 struct lt_event {
 	__u64 ts;		/* ns, CLOCK_MONOTONIC (bpf_ktime_get_ns) */
 	__u32 pid;		/* tgid */

@@ -159,22 +159,24 @@ static int cmd_probe(int argc, char **argv)
 	}
 	ks = load_ksyms();
 	lt_kernel_probe(&k, ks, btf);
-	lt_kernel_print(&k, stdout);
 	q.release = k.release;
 	q.build_id = k.build_id;
+	memset(&t, 0, sizeof(t));
+	err[0] = '\0';
 	if (k.mode != LT_MODE_NONE && (!k.tracepoints || q.debuginfo || q.sites)) {
 		rc = lt_sites_find(&q, &t, stderr, err, sizeof(err));
-		if (!rc) {
-			print_sites(&t, stdout);
-			if (!k.tracepoints)
-				printf("mode with sites: probes+dwarf (used by live and record)\n");
-		} else {
-			printf("sites:         none: %s\n", err);
-			if (!q.debuginfo && !q.sites)
-				rc = 0;	/* found nothing by itself: the probes-only mode still works */
-		}
-		lt_sites_free(&t);
+		/* live and record use the sites where the kernel has no tracepoints */
+		if (!rc && !k.tracepoints && t.state == LT_SITE_STATE_COUNTERS && k.lazy_state)
+			k.mode = LT_MODE_DWARF;
 	}
+	lt_kernel_print(&k, stdout);
+	if (!rc && t.build_id[0])
+		print_sites(&t, stdout);
+	else if (err[0])
+		printf("sites:         none: %s\n", err);
+	if (rc && !q.debuginfo && !q.sites)
+		rc = 0;	/* found nothing by itself: the probes-only modes still work */
+	lt_sites_free(&t);
 	lt_ksyms_free(ks);
 	return k.mode == LT_MODE_NONE ? 1 : rc;
 }

@@ -832,6 +832,16 @@ static int site_event(struct lt_recon *r, struct task *t, const struct lt_event 
 		return ret;
 	}
 	release_held(r, t, t->held_ts);
+	/*
+	 * The state before the helper is the kernel's own word: a helper whose site was not
+	 * probed (refused by the kernel, or in code the table does not know) shows here as a
+	 * difference, made good with inferred items and reported.
+	 */
+	if ((ev->flags & LT_F_STATE) && ev->enable_count != t->depth) {
+		sync_depth(r, t, ev, ev->enable_count, t->synced && !t->resync);
+		t->synced = true;
+		t->resync = false;
+	}
 	if (d.type >= LT_ENABLE && d.type <= LT_RESUME) {
 		t->held = d;
 		t->held_ts = d.ts;

@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <linux/types.h>
 
+#include "lazytrace.h"
+
 enum lt_site_kind {
 	LT_SITE_ENABLE = 1,	/* lazy_mmu_mode_enable() */
 	LT_SITE_DISABLE,	/* lazy_mmu_mode_disable() */
@@ -33,6 +35,28 @@ enum lt_site_kind {
 
 #define LT_SITE_NAME 96
 
+/*
+ * A helper is probed at the first instruction of each inlined copy, or, where the kernel
+ * refuses kprobes (a function without an ftrace location, e.g. GCC's local copies such as
+ * `lazy_mmu_mode_disable` or `__set_ptes_anysz.constprop.0`, unless the kernel has
+ * CONFIG_KPROBE_EVENTS_ON_NOTRACE), at each `bl`/`b` that calls the function holding it:
+ * there too the state is as it was before the helper ran.
+ */
+enum lt_site_via {
+	LT_VIA_INLINE,		/* first instruction of an inlined copy (or of a traceable
+				 * out-of-line copy) */
+	LT_VIA_CALL,		/* a bl/b to an out-of-line copy of the helper, or to a function
+				 * without an ftrace location that holds it */
+};
+
+/* When a deferral site at a call defers: the called function calls queue_pte_barriers()
+ * only for some values of its entry argument (val_reg). */
+enum lt_site_cond {
+	LT_COND_NONE = LT_SITE_COND_NONE,	/* always (the helper itself) */
+	LT_COND_PTE = LT_SITE_COND_PTE,		/* pte_valid_not_user(val): __set_pte_complete() */
+	LT_COND_VALID = LT_SITE_COND_VALID,	/* val & 1 (PMD/PUD/P4D/PGD valid): set_pmd() and the like */
+};
+
 struct lt_site {
 	__u64 addr;		/* link-time address of the probe instruction */
 	__u8 kind;		/* enum lt_site_kind */
@@ -43,6 +67,9 @@ struct lt_site {
 	__s8 entry_reg;		/* LT_SITE_DEFER: x-register holding the table entry's address at
 				 * addr, -1 if the DWARF does not locate it in a register */
 	__s8 val_reg;		/* LT_SITE_DEFER: x-register holding the new entry value, or -1 */
+	__u8 cond;		/* LT_SITE_DEFER: enum lt_site_cond (a call of a function that
+				 * defers only for some values) */
+	__u8 via;		/* enum lt_site_via: how the site stands for the helper */
 	__u32 func_off;		/* addr - start of func */
 	char func[LT_SITE_NAME];	/* outermost concrete function the site lies in */
 	char helper[LT_SITE_NAME];	/* the inlined helper (or called function) */

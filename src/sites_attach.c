@@ -75,6 +75,7 @@ static __u64 site_cookie(const struct lt_site *s, size_t index)
 			c |= (__u64)(s->entry_reg + 1) << 48;
 		if (s->val_reg >= 0 && s->val_reg <= 30)
 			c |= (__u64)(s->val_reg + 1) << 54;
+		c |= (__u64)(s->cond & 3) << 60;
 	}
 	return c;
 }
