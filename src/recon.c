@@ -62,6 +62,7 @@ struct task {
 	__u16 last_cpu;
 
 	/* probes+dwarf: a disable or pause whose flush site fires next (see site_event) */
+	bool expect_pending;		/* a site deferral: the next event must show the flag */
 	bool has_held;
 	struct lt_event held;
 	__u64 held_ts;			/* when it is released: after interrupt items since */
@@ -74,6 +75,7 @@ struct lt_recon {
 	struct lt_tidtab tasks;
 	__u64 next_section;
 	bool saw_transition, saw_flush, finished;
+	bool pending_bit_seen, pending_bit_warned;	/* the pending flag checked (sites) */
 	struct lt_stats st;
 };
 
@@ -133,6 +135,7 @@ const char *lt_anomaly_name(enum lt_anomaly_kind kind)
 	case LT_ANOM_OPEN_AT_EXIT: return "open_at_exit";
 	case LT_ANOM_STATE_MISMATCH: return "state_mismatch";
 	case LT_ANOM_LOST: return "lost";
+	case LT_ANOM_PENDING_BIT: return "pending_bit_unset";
 	}
 	return "unknown";
 }
@@ -815,6 +818,21 @@ static int site_event(struct lt_recon *r, struct task *t, const struct lt_event 
 {
 	struct lt_event d;
 
+	if (!in_irq(ev)) {
+		/*
+		 * The flag's bit is a #define the kernel's BTF and DWARF do not carry: check that the
+		 * flag is set after a deferral, until the first time it is.
+		 */
+		if (t->expect_pending && !r->pending_bit_seen && (ev->flags & LT_F_STATE)) {
+			if (ev->flags & LT_F_PENDING) {
+				r->pending_bit_seen = true;
+			} else if (!r->pending_bit_warned) {
+				r->pending_bit_warned = true;
+				anomaly(r, t, LT_ANOM_PENDING_BIT, ev->ts, ev->ip, 0);
+			}
+		}
+		t->expect_pending = false;
+	}
 	if (!derive_site(r, t, ev, &d)) {
 		if (!in_irq(ev))
 			release_held(r, t, t->held_ts);
@@ -842,6 +860,8 @@ static int site_event(struct lt_recon *r, struct task *t, const struct lt_event 
 		t->synced = true;
 		t->resync = false;
 	}
+	if (d.type == LT_DEFER)
+		t->expect_pending = true;
 	if (d.type >= LT_ENABLE && d.type <= LT_RESUME) {
 		t->held = d;
 		t->held_ts = d.ts;

@@ -91,6 +91,9 @@ enum lt_anomaly_kind {
 	LT_ANOM_OPEN_AT_EXIT,		/* section still open when the stream ended */
 	LT_ANOM_STATE_MISMATCH,		/* kernel's counters disagree with the reconstruction */
 	LT_ANOM_LOST,			/* events lost: state of the tasks may be incomplete */
+	LT_ANOM_PENDING_BIT,		/* probes+dwarf: after a deferral, the task's next event did
+					 * not show TIF_LAZY_MMU_PENDING (the bit lazytrace reads is
+					 * not the kernel's): reported once */
 };
 
 struct lt_anomaly {

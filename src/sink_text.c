@@ -364,6 +364,10 @@ static void on_anomaly(void *ctx, const struct lt_anomaly *an)
 		lt_ob_u64(o, c);
 		lt_ob_str(o, " events lost");
 		break;
+	case LT_ANOM_PENDING_BIT:
+		lt_ob_str(o, ": TIF_LAZY_MMU_PENDING not set after a deferral: the flag bit read "
+			  "is not this kernel's, flushes are not seen");
+		break;
 	}
 	if (an->ip) {
 		lt_ob_mem(o, "  ", 2);

@@ -10,6 +10,7 @@
  * each source observes a helper (see tests/lab/ltsame.py). Regenerate the fixtures with
  * `LT_KEEP=DIR tests/lab/test-dwarf.sh` and copy DIR/g/seed-*.lt here.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,8 +28,11 @@ struct seq {
 	struct lt_stats st;
 	int scenario_defers;		/* deferrals in the section opened by scenario_write */
 	__u64 scenario_section;
-	int hazards_confirmed_in_scenario;
+	int pending_bit_anomalies;
 };
+
+/* Replay as if lazytrace read the wrong bit for TIF_LAZY_MMU_PENDING: never set. */
+static bool clear_pending;
 
 static void add(char **v, int *n, const char *s)
 {
@@ -86,6 +90,8 @@ static void on_anomaly(void *ctx, const struct lt_anomaly *an)
 
 	if (an->kind == LT_ANOM_LOST)	/* global: a recursion miss of any task */
 		return;
+	if (an->kind == LT_ANOM_PENDING_BIT)
+		q->pending_bit_anomalies++;
 	snprintf(buf, sizeof(buf), "%u anomaly %s", an->tid, lt_anomaly_name(an->kind));
 	add(q->task, &q->ntask, buf);
 }
@@ -124,6 +130,13 @@ static int replay(const char *path, struct seq *q)
 
 			if (sym && !strcmp(sym, "scenario_write"))
 				q->scenario_section = lt_recon_stats(r)->sections + 1;
+		}
+		if (clear_pending) {
+			struct lt_event e = *ev;
+
+			e.flags &= ~LT_F_PENDING;
+			lt_recon_feed(r, &e, frames);
+			continue;
 		}
 		lt_recon_feed(r, ev, frames);
 	}
@@ -195,5 +208,21 @@ int main(void)
 	test_mode(dir, "nested", 14);
 	test_mode(dir, "flat", 9);
 	test_mode(dir, "noflush", 14);
+
+	/* The pending flag's bit is checked at run time: right, no anomaly; wrong, one. */
+	{
+		char path[512];
+		struct seq q;
+
+		snprintf(path, sizeof(path), "%s/seed-nested.dwarf.lt", dir);
+		CHECK(replay(path, &q) == 0);
+		CHECK_EQ(q.pending_bit_anomalies, 0);
+		free_seq(&q);
+		clear_pending = true;
+		CHECK(replay(path, &q) == 0);
+		CHECK_EQ(q.pending_bit_anomalies, 1);
+		free_seq(&q);
+		clear_pending = false;
+	}
 	return check_finish("test_dwarf_replay");
 }
