@@ -64,6 +64,7 @@ struct task {
 	/* probes+dwarf: a disable or pause whose flush site fires next (see site_event) */
 	bool expect_pending;		/* a site deferral: the next event must show the flag */
 	bool has_held;
+	bool held_flush;		/* ... which emits the pending barriers (flag read set) */
 	struct lt_event held;
 	__u64 held_ts;			/* when it is released: after interrupt items since */
 };
@@ -797,6 +798,21 @@ static void release_held(struct lt_recon *r, struct task *t, __u64 ts)
 	t->has_held = false;
 	if (ts > held.ts)
 		held.ts = ts;
+	/*
+	 * Its flush site did not fire (not probed: e.g. inside an out-of-line copy of
+	 * lazy_mmu_mode_disable, probed at its calls), but the flag read before it says the
+	 * barriers were pending, and leaving or flushing emits them: a flush, as certain as if
+	 * its site had fired.
+	 */
+	if (t->held_flush) {
+		struct lt_event f = held;
+
+		t->held_flush = false;
+		f.type = LT_FLUSH;
+		f.action = 0;
+		f.aux = npending(t) > 0xffffffffu ? 0xffffffffu : (__u32)npending(t);
+		feed(r, t, &f, NULL);
+	}
 	feed(r, t, &held, NULL);
 }
 
@@ -846,6 +862,7 @@ static int site_event(struct lt_recon *r, struct task *t, const struct lt_event 
 	if (d.type == LT_FLUSH) {
 		int ret = feed(r, t, &d, NULL);
 
+		t->held_flush = false;	/* this is the held transition's flush */
 		release_held(r, t, ev->ts);
 		return ret;
 	}
@@ -866,6 +883,7 @@ static int site_event(struct lt_recon *r, struct task *t, const struct lt_event 
 		t->held = d;
 		t->held_ts = d.ts;
 		t->has_held = true;
+		t->held_flush = (ev->flags & LT_F_PENDING) && !(d.flags & LT_F_PENDING);
 		return 0;
 	}
 	return feed(r, t, &d, NULL);

@@ -20,9 +20,16 @@
  * kallsyms shows at run time, clone suffixes and all), `bl clear_page` / `bl copy_page` are
  * found by scanning the text, and the sites the kernel will refuse (noinstr and entry text,
  * the kprobe blacklist, init text) are listed apart with the reason. Each site gets a few
- * candidate instructions (`tries`), decoded from the text: the loader moves on to the next
- * only if arm64 kprobes refuse one, so candidates stop before anything that stores, branches
- * or is patched at run time.
+ * candidate instructions (`tries`), decoded from the text (src/a64.c): the loader moves on
+ * to the next only if arm64 kprobes refuse one, so candidates stop before anything that
+ * stores, branches or is patched at run time.
+ *
+ * The kernel also refuses kprobes in a function without an ftrace location (unless it has
+ * CONFIG_KPROBE_EVENTS_ON_NOTRACE, which the vmlinux does not tell); the kernel's `inline`
+ * implies notrace, so GCC's out-of-line copies of the helpers, and of the inline functions
+ * holding them, have none. Sites there are moved to the calls of the function (via = call,
+ * see resolve_calls()), on every kernel, so that one table places the same probes
+ * everywhere.
  *
  * Works on any host: only ELF and DWARF are read, nothing is executed.
  */
@@ -38,6 +45,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "a64.h"
 #include "sites.h"
 
 #define MAX_TRIES	8
@@ -118,100 +126,6 @@ static int kind_of(enum nclass c, bool tif)
 	}
 }
 
-/* ------------------------------------------------------------ A64 instructions */
-
-/*
- * Just enough decoding to move a probe safely: is an instruction a branch (or otherwise
- * leaves the straight line), a store (or anything we cannot prove is not one), or other
- * (computes or loads: skipping it cannot change the lazy MMU state)? Encodings from the Arm
- * ARM's top-level table (op0 = bits 28:25).
- */
-enum insn_class { INSN_OTHER, INSN_STORE, INSN_BRANCH };
-
-static bool insn_is_load(uint32_t i)
-{
-	if ((i & 0x3b000000) == 0x18000000)		/* LDR/LDRSW/PRFM (literal) */
-		return true;
-	if ((i & 0x3a000000) == 0x28000000)		/* LDP/STP/LDNP/STNP: L is bit 22 */
-		return i & (1u << 22);
-	if ((i & 0x3a000000) == 0x38000000) {		/* LDR/STR (register, immediate) */
-		unsigned int opc = (i >> 22) & 3;
-
-		if ((i & 0x3b200c00) == 0x38200000)	/* LDADD, SWP, ...: read-modify-write */
-			return false;
-		return (i & (1u << 26)) ? (opc & 1) : opc != 0;	/* SIMD&FP: opc 10 is STR Q */
-	}
-	return false;	/* exclusives, acquire/release, SIMD structures, MTE, ...: assume stores */
-}
-
-static enum insn_class insn_classify(uint32_t i)
-{
-	unsigned int op0 = (i >> 25) & 0xf;
-
-	if ((op0 & 0xe) == 0xa)				/* branches, exceptions, system */
-		return (i & 0xff000000) == 0xd5000000 ? INSN_OTHER : INSN_BRANCH;
-	if ((op0 & 0x5) == 0x4)				/* loads and stores */
-		return insn_is_load(i) ? INSN_OTHER : INSN_STORE;
-	if ((op0 & 0xe) == 0x8 || (op0 & 0x7) == 0x5 || (op0 & 0x7) == 0x7)
-		return INSN_OTHER;			/* data processing */
-	return INSN_STORE;				/* SVE, SME, unallocated: unknown */
-}
-
-/* Might the instruction write x<reg>? Conservative: Rd/Rt, Rt2 of a load pair, the base of
- * a writeback load. Used to keep a probe moved past it from reading a clobbered register. */
-static bool insn_writes(uint32_t i, int reg)
-{
-	if (reg < 0)
-		return false;
-	if ((int)(i & 0x1f) == reg)
-		return true;
-	if ((i & 0x3a000000) == 0x28000000 && (int)((i >> 10) & 0x1f) == reg)
-		return true;
-	if (((i & 0x3a000000) == 0x28000000 && (i & (1u << 23))) ||	/* pair, pre/post index */
-	    ((i & 0x3b200000) == 0x38000000 && (i & (1u << 10))))	/* single, pre/post index */
-		return (int)((i >> 5) & 0x1f) == reg;
-	return false;
-}
-
-/*
- * Instructions arm64 kprobes refuse (arch/arm64/kernel/probes/decode-insn.c): they cannot be
- * single-stepped out of line nor simulated. Branches, ADR/ADRP and literal loads are
- * simulated, so they are accepted.
- */
-static bool kprobe_refuses(uint32_t i)
-{
-	if ((i & 0x3f800000) == 0x08000000)		/* LDXR/STXR/LDAXR/STLXR (exclusive) */
-		return true;
-	if ((i & 0x3b200c00) == 0x19000400)		/* CPYx/SETx (memory copy/set) */
-		return true;
-	if ((i & 0x1c000000) != 0x14000000)
-		return false;
-	if ((i & 0xff000000) == 0xd4000000)		/* SVC, HVC, SMC, BRK, HLT */
-		return true;
-	if (i == 0xd69f03e0 || (i & 0xfffffbff) == 0xd69f0bff)	/* ERET, ERETAA/AB */
-		return true;
-	if ((i & 0xfff8f01f) == 0xd500401f || (i & 0xfff00000) == 0xd5100000)	/* MSR */
-		return true;
-	if ((i & 0xfff00000) == 0xd5300000)		/* MRS: only that of DAIF is refused */
-		return ((i >> 5) & 0xffff) == 0xda11;
-	if ((i & 0xfffff01f) == 0xd503201f) {		/* HINT: a whitelist */
-		switch (i & 0xfe0) {
-		case 0x000:	/* NOP */
-		case 0x0e0:	/* XPACLRI */
-		case 0x100: case 0x140: case 0x300: case 0x320: case 0x340: case 0x360: /* PACI* */
-		case 0x400: case 0x440: case 0x480: case 0x4c0:	/* BTI */
-			return false;
-		default:
-			return true;
-		}
-	}
-	return false;
-}
-
-#define INSN_LOAD_EX(i)		(((i) & 0x3fc00000) == 0x08400000)
-#define INSN_STORE_EX(i)	(((i) & 0x3fc00000) == 0x08000000)
-#define INSN_BL_OR_B(i)		(((i) & 0x7c000000) == 0x14000000)
-
 /* ------------------------------------------------------------ context */
 
 struct fsym {
@@ -234,8 +148,24 @@ struct cand {			/* a site found in the DWARF, kind not yet decided */
 	struct lt_site s;
 	unsigned char nc;	/* enum nclass */
 	unsigned char nested;	/* bit 0: inside one of the same kind with counters; bit 1: TIF */
+	unsigned char setter;	/* NC_QUEUE: the innermost setter around it (enum nclass) */
+	bool copy;		/* an out-of-line copy of the helper, not an inlined instance */
 	char dfunc[LT_SITE_NAME];	/* DWARF name of the function, if .symtab has none */
 	uint64_t dlow;
+};
+
+/*
+ * A site in a function without an ftrace location (the kernel refuses kprobes there), set
+ * aside until the calls of that function are known. Also what each call of such a function
+ * stands for, once decided.
+ */
+struct pend {
+	struct lt_site s;
+	const struct fsym *f;	/* the function holding s */
+	unsigned char setter;	/* LT_SITE_DEFER: the setter that queues it, NC_NONE if none */
+	bool copy;		/* s is the entry of f, f an out-of-line copy of s.helper */
+	unsigned char hops;	/* calls between the helper's code and s */
+	char chain[LT_SITE_NAME];	/* "f <- caller <- ...", for refusals */
 };
 
 struct frame {
@@ -269,6 +199,12 @@ struct ctx {
 	struct range *extab;		/* exception table entries: kprobes refuse them */
 	size_t nextab;
 	uint64_t stext, etext, clear_page, copy_page;
+	uint64_t *ftrace;		/* ftrace locations (patch sites), sorted */
+	size_t nftrace;
+	bool have_ftrace;		/* false: no mcount_loc table, all functions traceable */
+	const struct fsym **byname;	/* syms by name, then address: built when first needed */
+	struct pend *pend;		/* sites in functions without an ftrace location */
+	size_t npend, pendcap;
 
 	uint64_t *okeys;		/* cache: abstract origin offset + 1 -> enum nclass */
 	unsigned char *ovals;
@@ -482,10 +418,10 @@ static int push_range(struct range **v, size_t *n, size_t *cap, uint64_t s, uint
 /* Named linker symbols (any type) we need, by name. */
 struct specials {
 	uint64_t text, stext, etext, clear_page, copy_page;
-	uint64_t bl_start, bl_stop;
+	uint64_t bl_start, bl_stop, mc_start, mc_stop;
 	uint64_t jt_start, jt_stop, ex_start, ex_stop, alt_start, alt_stop;
 	uint64_t area[7][2];
-	bool have_text, have_bl, have_jt, have_ex, have_alt;
+	bool have_text, have_bl, have_mc, have_jt, have_ex, have_alt;
 	bool area_set[7][2];
 };
 
@@ -525,6 +461,11 @@ static void note_special(struct specials *sp, const char *n, const GElf_Sym *s)
 		sp->have_bl = true;
 	} else if (!strcmp(n, "__stop_kprobe_blacklist")) {
 		sp->bl_stop = v;
+	} else if (!strcmp(n, "__start_mcount_loc")) {
+		sp->mc_start = v;
+		sp->have_mc = true;
+	} else if (!strcmp(n, "__stop_mcount_loc")) {
+		sp->mc_stop = v;
 	} else if (!strcmp(n, "__start___jump_table")) {
 		sp->jt_start = v;
 		sp->have_jt = true;
@@ -649,6 +590,55 @@ static int load_rel_table(struct ctx *c, uint64_t start, uint64_t stop, size_t e
 	return 0;
 }
 
+static int u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The ftrace locations. The mcount_loc table (__start_mcount_loc..__stop_mcount_loc; on
+ * arm64 the linker gathers -fpatchable-function-entry's __patchable_function_entries there)
+ * has one address per function ftrace may patch. The kernel records ftrace_call_adjust() of
+ * each (arch/arm64/kernel/ftrace.c), an address inside the function: with pre-function NOPs
+ * (DYNAMIC_FTRACE_WITH_CALL_OPS) the entry lies 8 bytes before the function's symbol and the
+ * record after the function's BTI and first NOP; otherwise the entry is the function's first
+ * NOP (or its mcount call) and the record 4 bytes on. The layout shows in the symbols: a
+ * function starting 8 bytes after the entry. Entries left 0 (unrelocated, or of code the
+ * link discarded) are skipped, as the kernel does.
+ */
+static int load_ftrace(struct ctx *c, uint64_t start, uint64_t stop)
+{
+	size_t n;
+
+	if (stop <= start || (stop - start) % 8 || stop - start > (1u << 27))
+		return 0;
+	n = (stop - start) / 8;
+	c->ftrace = calloc(n, sizeof(*c->ftrace));
+	if (!c->ftrace)
+		return fail(c, -ENOMEM, "out of memory");
+	read_pointers(c, start, n, c->ftrace);
+	for (size_t i = 0; i < n; i++) {
+		uint64_t e = c->ftrace[i];
+		const struct fsym *f;
+		uint32_t insn;
+
+		if (!e)
+			continue;
+		f = sym_at(c, e + 8);
+		if (f && f->addr == e + 8)
+			e += 8 + (read_insn(c, e + 8, &insn) && a64_is_bti(insn) ? 8 : 4);
+		else
+			e += 4;
+		c->ftrace[c->nftrace++] = e;
+	}
+	c->have_ftrace = c->nftrace > 0;
+	if (c->nftrace)
+		qsort(c->ftrace, c->nftrace, sizeof(*c->ftrace), u64_cmp);
+	return 0;
+}
+
 static int load_symbols(struct ctx *c, struct lt_sitetab *t)
 {
 	struct specials sp;
@@ -728,6 +718,8 @@ static int load_symbols(struct ctx *c, struct lt_sitetab *t)
 		if (c->nblack)
 			qsort(c->black, c->nblack, sizeof(*c->black), range_cmp);
 	}
+	if (sp.have_mc && (ret = load_ftrace(c, sp.mc_start, sp.mc_stop)))
+		return ret;
 	/* struct jump_entry { s32 code, target; long key; }: the code is a NOP or a B,
 	 * rewritten when the key flips. struct exception_table_entry { s32 insn, fixup;
 	 * s16 type, data; }. struct alt_instr { s32 orig, alt; u16 cap; u8 orig_len, alt_len; }. */
@@ -759,7 +751,7 @@ static bool kprobe_takes(struct ctx *c, uint64_t addr)
 
 	if (!read_insn(c, addr, &i))
 		return true;	/* no text in the file: the kernel will tell */
-	if (kprobe_refuses(i) || in_ranges(c->extab, c->nextab, addr))
+	if (a64_kprobe_refuses(i) || in_ranges(c->extab, c->nextab, addr))
 		return false;
 	if (in_ranges(c->jumps, c->njumps, addr))
 		return false;	/* jump_label_text_reserved() */
@@ -770,12 +762,65 @@ static bool kprobe_takes(struct ctx *c, uint64_t addr)
 		a -= 4;
 		if (!read_insn(c, a, &i))
 			break;
-		if (INSN_STORE_EX(i))
+		if (A64_STORE_EX(i))
 			break;
-		if (INSN_LOAD_EX(i))
+		if (A64_LOAD_EX(i))
 			return false;
 	}
 	return true;
+}
+
+/* The end of kallsyms' extent of f: the next function symbol above its start. */
+static uint64_t sym_end(struct ctx *c, const struct fsym *f)
+{
+	for (const struct fsym *g = f + 1; g < c->syms + c->nsyms; g++)
+		if (g->addr > f->addr)
+			return g->addr;
+	return f->addr + (f->size ? f->size : 4);
+}
+
+static bool has_ftrace(struct ctx *c, const struct fsym *f)
+{
+	uint64_t end = sym_end(c, f);
+	size_t lo = 0, hi = c->nftrace;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->ftrace[mid] < f->addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < c->nftrace && c->ftrace[lo] < end;
+}
+
+/*
+ * Does the kernel take kprobes in f? Without CONFIG_KPROBE_EVENTS_ON_NOTRACE it refuses
+ * them in a function whose extent holds no ftrace location (kernel/trace/trace_kprobe.c:
+ * within_notrace_func()), unless the name has a suffix ("f.constprop.0", "f.cold") and the
+ * function the part before the '.' names has one: kallsyms_lookup_name() finds the lowest
+ * of that name. The vmlinux does not say whether the option is set, so the stricter rule is
+ * applied to every kernel. Without an mcount_loc table nothing is known: all are taken.
+ */
+static bool traceable(struct ctx *c, const struct fsym *f)
+{
+	const struct fsym *base = NULL;
+	const char *dot;
+	size_t len;
+
+	if (!c->have_ftrace || !f || has_ftrace(c, f))
+		return true;
+	dot = strchr(f->name, '.');
+	if (!dot)
+		return false;
+	len = dot - f->name;
+	for (size_t i = 0; i < c->nsyms; i++)	/* rare: a few suffixed functions per kernel */
+		if (!strncmp(c->syms[i].name, f->name, len) && !c->syms[i].name[len]) {
+			base = &c->syms[i];
+			break;
+		}
+	return base && has_ftrace(c, base);
 }
 
 /* ------------------------------------------------------------ DWARF helpers */
@@ -974,6 +1019,7 @@ static bool name_in(const char *n, const char *const *v, size_t nv)
 struct defer {
 	int level;
 	int entry_reg, val_reg;
+	int setter;		/* the innermost setter (enum nclass), NC_NONE if none */
 	Dwarf_Die entry_p, val_p;
 };
 
@@ -990,12 +1036,15 @@ static void defer_info(struct frame *st, int sp, Dwarf_Addr pc, struct defer *df
 
 	df->level = 0;
 	df->entry_reg = df->val_reg = -1;
+	df->setter = NC_NONE;
 	for (int j = sp; j >= 1; j--) {
 		Dwarf_Die ch;
 		int r;
 
 		if (!st[j].inst || (j != sp && !NC_SETTER(st[j].nc) && st[j].nc != NC_QUEUE))
 			continue;
+		if (df->setter == NC_NONE && NC_SETTER(st[j].nc))
+			df->setter = st[j].nc;
 		if (!have_level && NC_SETTER(st[j].nc)) {
 			df->level = st[j].nc - NC_SET_PTE;
 			have_level = true;
@@ -1040,11 +1089,11 @@ static int count_tries(struct ctx *c, Dwarf_Die *inst, uint64_t addr, struct def
 	for (uint64_t a = addr; tries < MAX_TRIES; a += 4) {
 		uint32_t i;
 
-		if (!read_insn(c, a, &i) || insn_classify(i) != INSN_OTHER || patched_at(c, a))
+		if (!read_insn(c, a, &i) || a64_classify(i) != A64_OTHER || patched_at(c, a))
 			break;
 		if (dwarf_haspc(inst, a + 4) != 1)
 			break;
-		if (df && (insn_writes(i, df->entry_reg) || insn_writes(i, df->val_reg) ||
+		if (df && (a64_writes(i, df->entry_reg) || a64_writes(i, df->val_reg) ||
 			   (df->entry_reg >= 0 && param_reg(&df->entry_p, a + 4) != df->entry_reg) ||
 			   (df->val_reg >= 0 && param_reg(&df->val_p, a + 4) != df->val_reg)))
 			break;
@@ -1145,6 +1194,7 @@ static int add_cand(struct ctx *c, struct frame *st, int sp)
 	k = &c->cands[c->ncands++];
 	memset(k, 0, sizeof(*k));
 	k->nc = f->nc;
+	k->copy = f->tag == DW_TAG_subprogram;
 	for (int m = 0; m < 2; m++) {
 		int kind = kind_of(f->nc, m);
 
@@ -1162,6 +1212,7 @@ static int add_cand(struct ctx *c, struct frame *st, int sp)
 		k->s.level = df.level;
 		k->s.entry_reg = df.entry_reg;
 		k->s.val_reg = df.val_reg;
+		k->setter = df.setter;
 	}
 	k->s.tries = count_tries(c, &f->die, addr, f->nc == NC_QUEUE ? &df : NULL);
 
@@ -1296,16 +1347,21 @@ static int push_refused(struct lt_sitetab *t, const struct lt_site *s, const cha
 	return 0;
 }
 
-/* Why the kernel will not take a probe in this site's function, or NULL. */
+/* Not init or exit code, nor the head before _stext. */
+static bool runtime_text(struct ctx *c, uint64_t addr)
+{
+	return addr >= c->stext && (!c->etext || addr < c->etext);
+}
+
+/* Why the kernel will not take a probe anywhere in this site's function, or NULL. */
 static const char *refusal(struct ctx *c, const struct lt_site *s, const struct fsym *f)
 {
 	const struct range *r = in_ranges(c->areas, c->nareas, s->addr);
 	const char *dot;
-	bool any = false;
 
 	if (r)
 		return r->why;
-	if (s->addr < c->stext || (c->etext && s->addr >= c->etext))
+	if (!runtime_text(c, s->addr))
 		return "not in the kernel's run-time text (init or exit code)";
 	if (in_ranges(c->black, c->nblack, s->addr))
 		return "function is in the kprobe blacklist";
@@ -1315,17 +1371,29 @@ static const char *refusal(struct ctx *c, const struct lt_site *s, const struct 
 		if (!strncmp(c->black[i].why, f->name, dot - f->name) &&
 		    c->black[i].why[dot - f->name] == '\0')
 			return "function is in the kprobe blacklist";
-	for (int i = 0; i < s->tries && !any; i++)
-		any = kprobe_takes(c, s->addr + 4 * i);
-	return any ? NULL : "arm64 kprobes refuse every candidate instruction";
+	return NULL;
 }
 
-/* func/func_off by .symtab (what kallsyms shows), else by the DWARF function. */
-static int place(struct ctx *c, struct lt_sitetab *t, struct lt_site *s, const char *dfunc,
-		 uint64_t dlow)
+/* Why arm64 kprobes take none of the site's candidate instructions, or NULL. */
+static const char *insn_refusal(struct ctx *c, const struct lt_site *s)
 {
+	for (int i = 0; i < s->tries; i++)
+		if (kprobe_takes(c, s->addr + 4 * i))
+			return NULL;
+	return "arm64 kprobes refuse every candidate instruction";
+}
+
+/*
+ * Names the site's function (func/func_off by .symtab, what kallsyms shows, else by the
+ * DWARF function) and files the site: among the refused (for why, or a reason of the
+ * kernel's), set aside if the kernel refuses kprobes in its function for want of an ftrace
+ * location (resolve_calls() moves it to the calls of that function), else among the sites.
+ */
+static int place(struct ctx *c, struct lt_sitetab *t, struct pend *p, const char *dfunc,
+		 uint64_t dlow, const char *why)
+{
+	struct lt_site *s = &p->s;
 	const struct fsym *f = sym_at(c, s->addr);
-	const char *why;
 
 	if (f && (s->addr < f->addr + f->size || !f->size)) {
 		snprintf(s->func, sizeof(s->func), "%s", f->name);
@@ -1334,10 +1402,27 @@ static int place(struct ctx *c, struct lt_sitetab *t, struct lt_site *s, const c
 		snprintf(s->func, sizeof(s->func), "%s", dfunc && *dfunc ? dfunc : "?");
 		s->func_off = dlow <= s->addr ? (uint32_t)(s->addr - dlow) : 0;
 	}
-	for (char *p = s->func; *p; p++)
-		if ((unsigned char)*p <= ' ')
-			*p = '?';
-	why = refusal(c, s, f);
+	for (char *q = s->func; *q; q++)
+		if ((unsigned char)*q <= ' ')
+			*q = '?';
+	if (!why)
+		why = refusal(c, s, f);
+	if (!why && !traceable(c, f)) {
+		char chain[LT_SITE_NAME];
+
+		p->f = f;
+		snprintf(chain, sizeof(chain), "%s", p->chain);
+		if (p->hops)
+			snprintf(p->chain, sizeof(p->chain), "%.60s <- %.30s", chain, f->name);
+		else
+			snprintf(p->chain, sizeof(p->chain), "%.90s", f->name);
+		if (grow((void **)&c->pend, &c->pendcap, c->npend, sizeof(*p)))
+			return fail(c, -ENOMEM, "out of memory");
+		c->pend[c->npend++] = *p;
+		return 0;
+	}
+	if (!why)
+		why = insn_refusal(c, s);
 	if (why ? push_refused(t, s, why) : push_site(t, s))
 		return fail(c, -ENOMEM, "out of memory");
 	return 0;
@@ -1355,39 +1440,407 @@ static void line_of(struct ctx *c, uint64_t addr, char *where)
 	set_where(c, &cu, where, dwarf_linesrc(l, NULL, NULL), (unsigned int)line);
 }
 
-/* `bl clear_page` / `bl copy_page` (and tail calls, `b`) in the run-time kernel text. */
-static int scan_calls(struct ctx *c, struct lt_sitetab *t)
+/* Calls `bl`/`b` to the targets (sorted) in any kernel text, init text too. */
+typedef int (*call_fn)(struct ctx *c, struct lt_sitetab *t, void *arg, uint64_t pc,
+		       uint64_t to);
+
+static int scan_calls(struct ctx *c, struct lt_sitetab *t, const uint64_t *to_v, size_t nto,
+		      call_fn fn, void *arg)
 {
+	if (!nto)
+		return 0;
 	for (size_t k = 0; k < c->nsecs; k++) {
 		const struct xsec *x = &c->secs[k];
 
-		if (!x->data || x->addr < c->stext || (c->etext && x->addr >= c->etext))
+		if (!x->data)
 			continue;
 		for (uint64_t o = 0; o + 4 <= x->size; o += 4) {
 			const unsigned char *p = x->data + o;
 			uint32_t i = p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
 			uint64_t pc = x->addr + o, to;
-			struct lt_site s;
+			size_t lo = 0, hi = nto;
 			int ret;
 
-			if (!INSN_BL_OR_B(i))
+			if (!a64_bl_or_b(i, pc, &to) || to < to_v[0] || to > to_v[nto - 1])
 				continue;
-			/* imm26, sign-extended, in instructions */
-			to = pc + (uint64_t)((int64_t)((int32_t)(i << 6) >> 6) * 4);
-			if (!to || (to != c->clear_page && to != c->copy_page))
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+
+				if (to_v[mid] < to)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo == nto || to_v[lo] != to)
 				continue;
-			memset(&s, 0, sizeof(s));
-			s.addr = pc;
-			s.kind = to == c->clear_page ? LT_SITE_CLEAR_PAGE : LT_SITE_COPY_PAGE;
-			s.tries = 1;
-			s.entry_reg = s.val_reg = -1;
-			snprintf(s.helper, sizeof(s.helper), "%s",
-				 to == c->clear_page ? "clear_page" : "copy_page");
-			line_of(c, pc, s.where);
-			ret = place(c, t, &s, NULL, pc);
+			ret = fn(c, t, arg, pc, to);
 			if (ret)
 				return ret;
 		}
+	}
+	return 0;
+}
+
+/* `bl clear_page` / `bl copy_page` (and tail calls, `b`): x0 (and x1) are the pages. */
+static int page_call(struct ctx *c, struct lt_sitetab *t, void *arg, uint64_t pc, uint64_t to)
+{
+	struct pend p;
+
+	(void)arg;
+	if (!runtime_text(c, pc))
+		return 0;	/* init code: over before anyone traces */
+	memset(&p, 0, sizeof(p));
+	p.s.addr = pc;
+	p.s.kind = to == c->clear_page ? LT_SITE_CLEAR_PAGE : LT_SITE_COPY_PAGE;
+	p.s.tries = 1;
+	p.s.entry_reg = p.s.val_reg = -1;
+	snprintf(p.s.helper, sizeof(p.s.helper), "%s",
+		 to == c->clear_page ? "clear_page" : "copy_page");
+	line_of(c, pc, p.s.where);
+	return place(c, t, &p, NULL, pc, NULL);
+}
+
+/* ------------------------------------------------------------ calls of notrace functions */
+
+/*
+ * A site in a function F the kernel refuses kprobes in (no ftrace location) is probed at
+ * each `bl F` / `b F` in functions it takes them in: at the call the state is as it was
+ * before F ran. That stands for the site only where one call of F is one helper call:
+ *  - F is an out-of-line copy of a helper (`lazy_mmu_mode_disable`, `queue_pte_barriers`):
+ *    a call of it is that helper, whatever F holds inside (the flush of a disable: the
+ *    reconstruction infers it);
+ *  - F holds exactly one deferral and nothing else (`__set_ptes_anysz.constprop.0`,
+ *    `pmd_populate.isra.0`): a call defers, or, when a setter decides (__set_pte_complete:
+ *    the new PTE is valid kernel; set_pmd/set_pud: the entry is valid), defers for some
+ *    values of F's argument; the site then carries the condition and the register that
+ *    argument arrives in, and without such a register the calls are refused.
+ * Anything else (two deferrals, an inlined enable, a clear_page call whose address F
+ * computes) a call cannot tell, and F's sites are refused. A caller without an ftrace
+ * location is followed the same way, up to MAX_HOPS calls.
+ */
+#define MAX_HOPS	3
+
+enum { CTX_NONE, CTX_SETTER, CTX_ALL };	/* what a call's own DWARF context gives */
+
+struct target {
+	uint64_t addr;		/* F */
+	const struct fsym *f;
+	struct pend tmpl;	/* what a call of F stands for */
+	const char *why;	/* calls of F are refused, for this reason */
+	int ctx;		/* CTX_*: read at each call (the copy of a deferral: all of it) */
+	size_t first, n;	/* F's sites in the round's list */
+	size_t ncalls, ninit;	/* calls of F in the run-time text, in init text */
+};
+
+static int pend_cmp(const void *a, const void *b)
+{
+	const struct pend *x = a, *y = b;
+
+	if (x->f->addr != y->f->addr)
+		return x->f->addr < y->f->addr ? -1 : 1;
+	if (x->s.addr != y->s.addr)
+		return x->s.addr < y->s.addr ? -1 : 1;
+	return (int)x->s.kind - (int)y->s.kind;
+}
+
+static int cond_of(int setter)
+{
+	switch (setter) {
+	case NC_SET_PTE: return LT_COND_PTE;		/* __set_pte_complete() */
+	case NC_SET_PMD: case NC_SET_PUD: return LT_COND_VALID;
+	default: return LT_COND_NONE;	/* set_p4d() and set_pgd() always queue */
+	}
+}
+
+/* The concrete DWARF function one of whose ranges starts at addr. */
+static bool func_die(struct ctx *c, uint64_t addr, Dwarf_Die *out)
+{
+	Dwarf_Die cu, d;
+
+	if (!dwarf_addrdie(c->dw, addr, &cu) || dwarf_child(&cu, &d))
+		return false;
+	do {
+		Dwarf_Addr base, start, end;
+		ptrdiff_t off = 0;
+
+		if (dwarf_tag(&d) != DW_TAG_subprogram)
+			continue;
+		while ((off = dwarf_ranges(&d, off, &base, &start, &end)) > 0)
+			if (start == addr && end > start) {
+				*out = d;
+				return true;
+			}
+	} while (dwarf_siblingof(&d, &d) == 0);
+	return false;
+}
+
+/*
+ * The registers that hold, when F is entered, the new entry value and the entry's address:
+ * F's own parameters named like them (pte ... pgd or val; ptep ... pgdp or entryp), each
+ * exactly one register at F's first instruction, so that they are there at a call too
+ * (preferring the names of the deferral's level). A deferral that is itself a call of a
+ * conditional function (hops > 0) needs the value passed on: only the parameter found in
+ * that call's register there counts.
+ */
+static void entry_regs(struct ctx *c, const struct fsym *f, const struct pend *d,
+		       struct lt_site *s)
+{
+	bool through = d->hops && d->s.cond;
+	Dwarf_Die fd, ch;
+	int r;
+
+	s->entry_reg = s->val_reg = -1;
+	if (!func_die(c, f->addr, &fd))
+		return;
+	for (r = dwarf_child(&fd, &ch); r == 0; r = dwarf_siblingof(&ch, &ch)) {
+		const char *n;
+		int reg;
+
+		if (dwarf_tag(&ch) != DW_TAG_formal_parameter || !(n = die_name(&ch)))
+			continue;
+		if (name_in(n, val_names, 6) && !param_is_pointer(&ch)) {
+			if (through && param_reg(&ch, d->s.addr) != d->s.val_reg)
+				continue;
+			reg = param_reg(&ch, f->addr);
+			if (reg >= 0 && (s->val_reg < 0 || !strcmp(n, val_names[s->level + 1])))
+				s->val_reg = reg;
+		} else if (name_in(n, entry_names, 6) && param_is_pointer(&ch)) {
+			if (through && d->s.entry_reg >= 0 &&
+			    param_reg(&ch, d->s.addr) != d->s.entry_reg)
+				continue;
+			reg = param_reg(&ch, f->addr);
+			if (reg >= 0 && (s->entry_reg < 0 || !strcmp(n, entry_names[s->level + 1])))
+				s->entry_reg = reg;
+		}
+	}
+}
+
+/*
+ * The DWARF scopes around pc, outermost first from st[1] (st[0] the unit), as the walk
+ * keeps them: subprograms, inlined instances and blocks whose ranges hold pc. Returns the
+ * index of the innermost, 0 if none.
+ */
+static int scopes_at(struct ctx *c, uint64_t pc, struct frame *st)
+{
+	int sp = 0, r;
+
+	if (!dwarf_addrdie(c->dw, pc, &st[0].die))
+		return 0;
+	st[0].tag = DW_TAG_compile_unit;
+	st[0].inst = false;
+	st[0].nc = NC_NONE;
+	for (r = dwarf_child(&st[0].die, &st[1].die); r == 0;) {
+		struct frame *f = &st[sp + 1];
+
+		f->tag = dwarf_tag(&f->die);
+		if ((f->tag == DW_TAG_subprogram || f->tag == DW_TAG_inlined_subroutine ||
+		     f->tag == DW_TAG_lexical_block) && dwarf_haspc(&f->die, pc) == 1) {
+			f->inst = f->tag != DW_TAG_lexical_block;
+			f->nc = NC_NONE;
+			if (f->inst && origin_class(c, &f->die, &f->nc))
+				return -1;
+			if (++sp + 2 >= MAX_DEPTH)
+				break;	/* keeps room for call_defer()'s frame */
+			r = dwarf_child(&f->die, &st[sp + 1].die);
+		} else {
+			r = dwarf_siblingof(&f->die, &f->die);
+		}
+	}
+	return sp;
+}
+
+/* What defer_info() says at a call: the setters (and their parameters) the call lies in. */
+static int call_defer(struct ctx *c, uint64_t pc, struct defer *df)
+{
+	struct frame *st = c->stack;
+	int sp = scopes_at(c, pc, st);
+
+	df->level = 0;
+	df->entry_reg = df->val_reg = -1;
+	df->setter = NC_NONE;
+	if (sp < 0)
+		return fail(c, -ENOMEM, "out of memory");
+	if (sp == 0 || sp + 1 >= MAX_DEPTH)
+		return 0;
+	st[sp + 1].inst = false;	/* not an instance: only the setters around it count */
+	st[sp + 1].nc = NC_NONE;
+	st[sp + 1].tag = 0;
+	defer_info(st, sp + 1, pc, df);
+	return 0;
+}
+
+__attribute__((format(printf, 4, 5)))
+static int refuse_pend(struct ctx *c, struct lt_sitetab *t, const struct pend *p,
+		       const char *fmt, ...)
+{
+	char why[LT_SITE_NAME];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (push_refused(t, &p->s, why))
+		return fail(c, -ENOMEM, "out of memory");
+	return 0;
+}
+
+/* What a call of F stands for (g->tmpl), or F's sites refused (g->f stays NULL). */
+static int plan_target(struct ctx *c, struct lt_sitetab *t, struct pend *v, size_t n,
+		       struct target *g)
+{
+	const struct fsym *f = v[0].f;
+	const struct pend *copy = NULL, *d = NULL;
+	size_t ndefer = 0;
+	bool deep = false;
+	int ret = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		deep |= v[i].hops >= MAX_HOPS;
+		if (v[i].copy && v[i].s.addr == f->addr) {
+			copy = &v[i];
+		} else if (v[i].s.kind == LT_SITE_DEFER) {
+			d = &v[i];
+			ndefer++;
+		}
+	}
+	for (size_t i = 0; i < n && !ret; i++) {
+		if (deep)
+			ret = refuse_pend(c, t, &v[i], "no ftrace location in %s", v[i].chain);
+		else if (!copy && ndefer > 1 && v[i].s.kind == LT_SITE_DEFER)
+			ret = refuse_pend(c, t, &v[i], "several deferrals inside %.40s, which "
+					  "kprobes cannot reach", f->name);
+		else if (!copy && (ndefer != 1 || n != 1))
+			ret = refuse_pend(c, t, &v[i], "%.40s has no ftrace location and a call of "
+					  "it is not one %.30s", f->name, v[i].s.helper);
+	}
+	if (ret || deep || (!copy && (ndefer != 1 || n != 1)))
+		return ret;
+	g->addr = f->addr;
+	g->f = f;
+	if (copy) {
+		g->tmpl = *copy;
+		g->tmpl.s.cond = LT_COND_NONE;
+		g->ctx = copy->s.kind == LT_SITE_DEFER ? CTX_ALL : CTX_NONE;
+		return 0;
+	}
+	g->tmpl = *d;
+	g->tmpl.s.cond = d->s.cond ? d->s.cond : cond_of(d->setter);
+	entry_regs(c, f, d, &g->tmpl.s);
+	if (g->tmpl.s.cond && g->tmpl.s.val_reg < 0)
+		g->why = "conditional deferral without the entry value in a register";
+	g->ctx = g->tmpl.s.cond ? CTX_NONE : CTX_SETTER;
+	return 0;
+}
+
+static int target_cmp(const void *a, const void *b)
+{
+	const struct target *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+struct round {
+	struct target *g;
+	size_t ng;
+};
+
+/* A `bl F` / `b F`: a site like F's template there, or on up if the caller is notrace too. */
+static int target_call(struct ctx *c, struct lt_sitetab *t, void *arg, uint64_t pc,
+		       uint64_t to)
+{
+	struct round *rd = arg;
+	struct target key = { .addr = to }, *g;
+	const struct fsym *caller = sym_at(c, pc);
+	struct pend p;
+
+	g = bsearch(&key, rd->g, rd->ng, sizeof(key), target_cmp);
+	if (!g || (caller && caller->addr == g->addr))
+		return 0;	/* F's own loop back to its start */
+	if (!runtime_text(c, pc)) {
+		g->ninit++;
+		return 0;
+	}
+	g->ncalls++;
+	p = g->tmpl;
+	p.s.addr = pc;
+	p.s.tries = 1;
+	p.s.via = LT_VIA_CALL;
+	p.s.where[0] = '\0';
+	p.copy = false;
+	p.setter = NC_NONE;
+	p.hops++;
+	line_of(c, pc, p.s.where);
+	if (g->ctx == CTX_ALL || (g->ctx == CTX_SETTER && !g->why && !traceable(c, caller))) {
+		struct defer df;
+		int ret = call_defer(c, pc, &df);
+
+		if (ret)
+			return ret;
+		p.setter = df.setter;
+		if (g->ctx == CTX_ALL) {
+			p.s.level = df.level;
+			p.s.entry_reg = df.entry_reg;
+			p.s.val_reg = df.val_reg;
+		}
+	}
+	return place(c, t, &p, NULL, pc, g->why);
+}
+
+/*
+ * Moves the sites set aside by place() to the calls of their functions, a round per call
+ * level: each round plans a target per function, then finds all their calls in one pass
+ * over the text. Sites of a function nothing calls directly are refused.
+ */
+static int resolve_calls(struct ctx *c, struct lt_sitetab *t)
+{
+	while (c->npend) {
+		struct pend *v = c->pend;
+		size_t n = c->npend, w = 0;
+		struct round rd = { NULL, 0 };
+		uint64_t *to = NULL;
+		int ret = 0;
+
+		c->pend = NULL;
+		c->npend = c->pendcap = 0;
+		qsort(v, n, sizeof(*v), pend_cmp);
+		for (size_t i = 0; i < n; i++) {	/* one per address and kind (two units) */
+			if (w && !pend_cmp(&v[w - 1], &v[i]))
+				v[w - 1].copy |= v[i].copy;
+			else
+				v[w++] = v[i];
+		}
+		n = w;
+		rd.g = calloc(n, sizeof(*rd.g));
+		to = calloc(n, sizeof(*to));
+		if (!rd.g || !to)
+			ret = fail(c, -ENOMEM, "out of memory");
+		for (size_t i = 0, j; !ret && i < n; i = j) {
+			struct target *g = &rd.g[rd.ng];	/* zeroed */
+
+			for (j = i + 1; j < n && v[j].f->addr == v[i].f->addr; j++)
+				;
+			ret = plan_target(c, t, v + i, j - i, g);
+			if (!ret && g->f) {
+				g->first = i;
+				g->n = j - i;
+				to[rd.ng++] = g->addr;
+			}
+		}
+		if (!ret)
+			ret = scan_calls(c, t, to, rd.ng, target_call, &rd);
+		for (size_t i = 0; !ret && i < rd.ng; i++) {
+			const struct target *g = &rd.g[i];
+
+			for (size_t k = 0; !g->ncalls && !ret && k < g->n; k++)
+				ret = refuse_pend(c, t, &v[g->first + k], "%.50s has no ftrace "
+						  "location and %s", g->f->name, g->ninit ?
+						  "only init code calls it" : "no direct calls");
+		}
+		free(v);
+		free(rd.g);
+		free(to);
+		if (ret)
+			return ret;
 	}
 	return 0;
 }
@@ -1430,6 +1883,8 @@ static void sort_unique(struct lt_sitetab *t)
 
 static int build_table(struct ctx *c, struct lt_sitetab *t)
 {
+	uint64_t pages[2] = { c->clear_page, c->copy_page };
+	struct pend p;
 	bool tif;
 	int ret;
 
@@ -1442,12 +1897,23 @@ static int build_table(struct ctx *c, struct lt_sitetab *t)
 
 		if (!kind || (k->nested & (1 << tif)))
 			continue;
-		k->s.kind = kind;
-		ret = place(c, t, &k->s, k->dfunc, k->dlow);
+		memset(&p, 0, sizeof(p));
+		p.s = k->s;
+		p.s.kind = kind;
+		p.s.via = LT_VIA_INLINE;
+		p.setter = k->setter;
+		p.copy = k->copy;
+		ret = place(c, t, &p, k->dfunc, k->dlow, NULL);
 		if (ret)
 			return ret;
 	}
-	ret = scan_calls(c, t);
+	if (pages[0] > pages[1]) {	/* scan_calls() wants them sorted, and not 0 */
+		pages[0] = c->copy_page;
+		pages[1] = c->clear_page;
+	}
+	ret = scan_calls(c, t, pages + !pages[0], 2 - !pages[0], page_call, NULL);
+	if (!ret)
+		ret = resolve_calls(c, t);
 	if (ret)
 		return ret;
 	sort_unique(t);
@@ -1468,6 +1934,9 @@ static void ctx_free(struct ctx *c)
 	free(c->okeys);
 	free(c->ovals);
 	free(c->cands);
+	free(c->ftrace);
+	free(c->byname);
+	free(c->pend);
 	if (c->dw)
 		dwarf_end(c->dw);
 	if (c->elf)

@@ -5,20 +5,26 @@
  *
  * A line-oriented text file, one record a line, fields separated by one space:
  *
- *	lazytrace-sites 1
+ *	lazytrace-sites 2
  *	build-id <2..40 lowercase hex digits>
  *	text 0x<hex>
  *	state counters|tif|unknown
  *	source <where the table was made from, to the end of the line>	(optional)
- *	site <kind> 0x<addr> <tries> <level> <entry_reg> <val_reg> <func>+0x<off> <helper> <where>
+ *	site <kind> 0x<addr> <tries> <level> <entry_reg> <val_reg> <cond> <via> <func>+0x<off>
+ *	     <helper> <where>						(one line)
  *	refused <kind> 0x<addr> <func>+0x<off> <helper> <reason, to the end of the line>
  *
  * The first line is exactly the magic and version. build-id, text and state come once each,
  * before the first site or refused line; source is informative. <kind> is a name of
  * lt_site_kind_name(); <tries> 1..8; <level> 0..4 (enum lt_level); the registers -1 (not in a
- * register) or 0..30 (x0..x30); <where> is "file:line" or "-" when unknown. Names are single
+ * register) or 0..30 (x0..x30); <cond> is "-" (always), "pte" or "valid" (enum lt_site_cond:
+ * a call that defers only for some values of the entry in <val_reg>); <via> is "inline" or
+ * "call" (enum lt_site_via); <where> is "file:line" or "-" when unknown. Names are single
  * tokens of at most LT_SITE_NAME - 1 characters. Lines starting with '#' and empty lines are
  * ignored. Every line ends with '\n': a last line without one is a truncated file.
+ *
+ * Version 1 had no <cond> and <via>: such a table is refused with a line saying to make it
+ * again (made again, its probes sit where kernels without ftrace locations take them).
  *
  * The reader is strict (it may be fed any file): anything else is -EINVAL with an error
  * naming the file and the line ("FILE:LINE: ..."), and leaves the table empty. A file that
@@ -34,8 +40,8 @@
 #include "sites.h"
 
 #define MAGIC		"lazytrace-sites"
-#define VERSION		1
-#define LINE_MAX_LEN	1024	/* far above the longest valid line (~420 characters) */
+#define VERSION		2
+#define LINE_MAX_LEN	1024	/* far above the longest valid line (~430 characters) */
 #define MAX_TRIES	8
 #define MAX_LEVEL	4	/* LT_LVL_PGD */
 
@@ -50,6 +56,17 @@ static const char *const kind_names[LT_SITE_KIND_MAX] = {
 	[LT_SITE_COPY_PAGE] = "copy_page",
 	[LT_SITE_ARCH_ENTER] = "arch_enter",
 	[LT_SITE_ARCH_LEAVE] = "arch_leave",
+};
+
+static const char *const cond_names[] = {
+	[LT_COND_NONE] = "-",
+	[LT_COND_PTE] = "pte",
+	[LT_COND_VALID] = "valid",
+};
+
+static const char *const via_names[] = {
+	[LT_VIA_INLINE] = "inline",
+	[LT_VIA_CALL] = "call",
 };
 
 static const char *const state_names[] = {
@@ -124,7 +141,8 @@ int lt_sites_write(const struct lt_sitetab *t, FILE *f)
 		const struct lt_site *s = &t->sites[i];
 
 		if (!site_ok(s) || s->tries < 1 || s->tries > MAX_TRIES || s->level > MAX_LEVEL ||
-		    s->entry_reg < -1 || s->entry_reg > 30 || s->val_reg < -1 || s->val_reg > 30)
+		    s->entry_reg < -1 || s->entry_reg > 30 || s->val_reg < -1 || s->val_reg > 30 ||
+		    s->cond > LT_COND_VALID || s->via > LT_VIA_CALL)
 			return -EINVAL;
 	}
 	for (size_t i = 0; i < t->nrefused; i++) {
@@ -142,9 +160,10 @@ int lt_sites_write(const struct lt_sitetab *t, FILE *f)
 	for (size_t i = 0; i < t->n; i++) {
 		const struct lt_site *s = &t->sites[i];
 
-		fprintf(f, "site %s 0x%" PRIx64 " %u %u %d %d %s+0x%x %s %s\n",
+		fprintf(f, "site %s 0x%" PRIx64 " %u %u %d %d %s %s %s+0x%x %s %s\n",
 			kind_names[s->kind], (uint64_t)s->addr, s->tries, s->level, s->entry_reg,
-			s->val_reg, s->func, s->func_off, s->helper, s->where[0] ? s->where : "-");
+			s->val_reg, cond_names[s->cond], via_names[s->via], s->func, s->func_off,
+			s->helper, s->where[0] ? s->where : "-");
 	}
 	for (size_t i = 0; i < t->nrefused; i++) {
 		const struct lt_site_refused *r = &t->refused[i];
@@ -255,6 +274,15 @@ static int copy_name(struct reader *r, char *dst, const char *s, const char *wha
 	return 0;
 }
 
+/* The index of s in names[0..n), -1 if none (or no token). */
+static int name_index(const char *s, const char *const *names, int n)
+{
+	for (int i = 0; s && i < n; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -1;
+}
+
 /* <kind> 0x<addr>: the fields every record starts with. */
 static int parse_kind_addr(struct reader *r, char **p, struct lt_site *s)
 {
@@ -308,7 +336,7 @@ static int grow(void **v, size_t *cap, size_t n, size_t size)
 static int parse_site(struct reader *r, char *p, struct lt_sitetab *t)
 {
 	struct lt_site s;
-	int tries, level, ereg, vreg, ret;
+	int tries, level, ereg, vreg, cond, via, ret;
 	char *where = NULL;
 
 	memset(&s, 0, sizeof(s));
@@ -323,6 +351,12 @@ static int parse_site(struct reader *r, char *p, struct lt_sitetab *t)
 		return bad(r, "bad entry register (expected -1..30)");
 	if (!parse_int(token(&p), -1, 30, &vreg))
 		return bad(r, "bad value register (expected -1..30)");
+	cond = name_index(token(&p), cond_names, 3);
+	if (cond < 0)
+		return bad(r, "bad condition (expected -, pte or valid)");
+	via = name_index(token(&p), via_names, 2);
+	if (via < 0)
+		return bad(r, "bad via (expected inline or call)");
 	ret = parse_func(r, token(&p), &s);
 	if (!ret)
 		ret = copy_name(r, s.helper, token(&p), "helper name");
@@ -338,6 +372,8 @@ static int parse_site(struct reader *r, char *p, struct lt_sitetab *t)
 	s.level = level;
 	s.entry_reg = ereg;
 	s.val_reg = vreg;
+	s.cond = cond;
+	s.via = via;
 	if (grow((void **)&t->sites, &t->cap, t->n, sizeof(s)))
 		return bad(r, "out of memory");
 	t->sites[t->n++] = s;
@@ -463,6 +499,9 @@ static int read_lines(struct reader *r, FILE *f, struct lt_sitetab *t, char *ori
 				return bad(r, "not a lazytrace site table");
 			if (!parse_int(p, 0, 999, &v))
 				return bad(r, "bad version");
+			if (v == 1)
+				return bad(r, "site table version 1; make it again with 'lazytrace "
+					   "sites'");
 			if (v != VERSION)
 				return bad(r, "site table version %d (this lazytrace reads %d)", v,
 					   VERSION);

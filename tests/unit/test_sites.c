@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tests/unit/test_sites.c: the site table file (src/sites_file.c): round trip of a table with
- * every kind and refused entries, an empty table, every malformed case the reader must refuse
- * with the right line number, truncation at every byte and single-byte corruption (an error
- * or a valid table, never a crash), the writer's refusals; and the DWARF reader's
- * (src/sites_dwarf.c) errors on files that are not an arm64 vmlinux with DWARF.
+ * every kind, condition and via and refused entries, an empty table, every malformed case the
+ * reader must refuse with the right line number, a version 1 table, truncation at every byte
+ * and single-byte corruption (an error or a valid table, never a crash), the writer's
+ * refusals; and the DWARF reader's (src/sites_dwarf.c) errors on files that are not an arm64
+ * vmlinux with DWARF.
  */
 #include <elf.h>
 #include <errno.h>
@@ -95,6 +96,10 @@ static void make_table(struct lt_sitetab *t)
 	t->sites[4].level = 3;
 	t->sites[4].entry_reg = 0;
 	t->sites[4].val_reg = 30;
+	t->sites[4].cond = LT_COND_VALID;
+	t->sites[4].via = LT_VIA_CALL;
+	t->sites[1].via = LT_VIA_CALL;
+	t->sites[2].cond = LT_COND_PTE;
 	site(&t->refused[0].site, LT_SITE_ENABLE, 0xffff800080001000ull, "el0_svc", 0x10,
 	     "lazy_mmu_mode_enable", "");
 	snprintf(t->refused[0].reason, sizeof(t->refused[0].reason), "in noinstr/entry text");
@@ -142,6 +147,8 @@ static void test_roundtrip(void)
 		CHECK_EQ(b->level, a->level);
 		CHECK_EQ(b->entry_reg, a->entry_reg);
 		CHECK_EQ(b->val_reg, a->val_reg);
+		CHECK_EQ(b->cond, a->cond);
+		CHECK_EQ(b->via, a->via);
 		CHECK_EQ(b->func_off, a->func_off);
 		CHECK_STR(b->func, a->func);
 		CHECK_STR(b->helper, a->helper);
@@ -158,6 +165,11 @@ static void test_roundtrip(void)
 	CHECK_EQ(u.sites[4].entry_reg, 0);
 	CHECK_EQ(u.sites[4].val_reg, 30);
 	CHECK_EQ(u.sites[4].level, 3);
+	CHECK_EQ(u.sites[4].cond, LT_COND_VALID);
+	CHECK_EQ(u.sites[4].via, LT_VIA_CALL);
+	CHECK_EQ(u.sites[2].cond, LT_COND_PTE);
+	CHECK_EQ(u.sites[2].via, LT_VIA_INLINE);
+	CHECK_EQ(u.sites[0].cond, LT_COND_NONE);
 
 	/* Written again, the table reads the same (only its source line says where from). */
 	{
@@ -181,11 +193,12 @@ static void test_roundtrip(void)
 }
 
 static const char HEAD[] =
-	"lazytrace-sites 1\n"
+	"lazytrace-sites 2\n"
 	"build-id 0123456789abcdef0123456789abcdef01234567\n"
 	"text 0xffff800080000000\n"
 	"state counters\n";
-#define SITE "site enable 0xffff800080123440 1 0 -1 -1 f+0x10 lazy_mmu_mode_enable mm/x.c:1\n"
+#define SITE "site enable 0xffff800080123440 1 0 -1 -1 - inline f+0x10 lazy_mmu_mode_enable " \
+	"mm/x.c:1\n"
 
 static void test_empty(void)
 {
@@ -271,58 +284,70 @@ static void test_malformed(void)
 	char buf[4096], name[200];
 
 	bad_str("", 1, "empty file");
-	bad_str("lazytrace-sites 2\n", 1, "newer version");
+	bad_str("lazytrace-sites 3\n", 1, "newer version");
 	bad_str("lazytrace-sites 0\n", 1, "version 0");
+	bad_str("lazytrace-sites 1\n", 1, "version 1");
 	bad_str("lazytrace-sites x\n", 1, "bad version");
 	bad_str("lazytrace-sites\n", 1, "no version");
-	bad_str("lazytrace-sites 1 extra\n", 1, "trailing after version");
+	bad_str("lazytrace-sites 2 extra\n", 1, "trailing after version");
 	bad_str("lazytrace-trace 1\n", 1, "other magic");
 	bad_str("\x7f" "ELF\x02\x01\x01", 1, "binary file");
 
 	/* Missing header lines: at the first record, or one past the end. */
-	bad_str("lazytrace-sites 1\ntext 0x0\nstate counters\n" SITE, 4, "no build-id (site)");
-	bad_str("lazytrace-sites 1\ntext 0x0\nstate counters\n", 4, "no build-id (eof)");
-	bad_str("lazytrace-sites 1\nbuild-id abcd\nstate tif\n" SITE, 4, "no text (site)");
-	bad_str("lazytrace-sites 1\nbuild-id abcd\nstate tif\n", 4, "no text (eof)");
-	bad_str("lazytrace-sites 1\nbuild-id abcd\ntext 0x1\n", 4, "no state");
-	bad_str("lazytrace-sites 1\nbuild-id abcd\nbuild-id abcd\n", 3, "second build-id");
+	bad_str("lazytrace-sites 2\ntext 0x0\nstate counters\n" SITE, 4, "no build-id (site)");
+	bad_str("lazytrace-sites 2\ntext 0x0\nstate counters\n", 4, "no build-id (eof)");
+	bad_str("lazytrace-sites 2\nbuild-id abcd\nstate tif\n" SITE, 4, "no text (site)");
+	bad_str("lazytrace-sites 2\nbuild-id abcd\nstate tif\n", 4, "no text (eof)");
+	bad_str("lazytrace-sites 2\nbuild-id abcd\ntext 0x1\n", 4, "no state");
+	bad_str("lazytrace-sites 2\nbuild-id abcd\nbuild-id abcd\n", 3, "second build-id");
 
 	/* Header values. */
-	bad_str("lazytrace-sites 1\nbuild-id ABCD\n", 2, "upper-case build id");
-	bad_str("lazytrace-sites 1\nbuild-id abc\n", 2, "odd build id");
-	bad_str("lazytrace-sites 1\nbuild-id \n", 2, "empty build id");
-	bad_str("lazytrace-sites 1\nbuild-id 0123456789abcdef0123456789abcdef0123456789\n", 2,
+	bad_str("lazytrace-sites 2\nbuild-id ABCD\n", 2, "upper-case build id");
+	bad_str("lazytrace-sites 2\nbuild-id abc\n", 2, "odd build id");
+	bad_str("lazytrace-sites 2\nbuild-id \n", 2, "empty build id");
+	bad_str("lazytrace-sites 2\nbuild-id 0123456789abcdef0123456789abcdef0123456789\n", 2,
 		"build id too long");
-	bad_str("lazytrace-sites 1\ntext ffff0000\n", 2, "text without 0x");
-	bad_str("lazytrace-sites 1\ntext 0x\n", 2, "text 0x only");
-	bad_str("lazytrace-sites 1\ntext 0x10000000000000000\n", 2, "text too wide");
-	bad_str("lazytrace-sites 1\ntext 0x1 0x2\n", 2, "text twice");
-	bad_str("lazytrace-sites 1\nstate lazy\n", 2, "bad state");
-	bad_str("lazytrace-sites 1\nsource\n", 2, "empty source");
-	bad_str("lazytrace-sites 1\nflavour x\n", 2, "unknown record");
+	bad_str("lazytrace-sites 2\ntext ffff0000\n", 2, "text without 0x");
+	bad_str("lazytrace-sites 2\ntext 0x\n", 2, "text 0x only");
+	bad_str("lazytrace-sites 2\ntext 0x10000000000000000\n", 2, "text too wide");
+	bad_str("lazytrace-sites 2\ntext 0x1 0x2\n", 2, "text twice");
+	bad_str("lazytrace-sites 2\nstate lazy\n", 2, "bad state");
+	bad_str("lazytrace-sites 2\nsource\n", 2, "empty source");
+	bad_str("lazytrace-sites 2\nflavour x\n", 2, "unknown record");
 
 	/* Site fields. */
 	bad_line("site enable\n", "no address");
-	bad_line("site bogus 0x1 1 0 -1 -1 f+0x0 h -\n", "unknown kind");
-	bad_line("site 0x1 1 0 -1 -1 f+0x0 h -\n", "kind missing");
-	bad_line("site enable 0xg 1 0 -1 -1 f+0x0 h -\n", "bad address");
-	bad_line("site enable 12 1 0 -1 -1 f+0x0 h -\n", "address without 0x");
-	bad_line("site enable 0x1 0 0 -1 -1 f+0x0 h -\n", "tries 0");
-	bad_line("site enable 0x1 9 0 -1 -1 f+0x0 h -\n", "tries 9");
-	bad_line("site enable 0x1 1x 0 -1 -1 f+0x0 h -\n", "tries not a number");
-	bad_line("site enable 0x1 1 5 -1 -1 f+0x0 h -\n", "level 5");
-	bad_line("site enable 0x1 1 0 31 -1 f+0x0 h -\n", "entry reg 31");
-	bad_line("site enable 0x1 1 0 -1 -2 f+0x0 h -\n", "val reg -2");
-	bad_line("site enable 0x1 1 0 -1 - f+0x0 h -\n", "val reg '-'");
-	bad_line("site enable 0x1 1 0 -1 -1 f h -\n", "function without offset");
-	bad_line("site enable 0x1 1 0 -1 -1 f+16 h -\n", "decimal offset");
-	bad_line("site enable 0x1 1 0 -1 -1 f+0x100000000 h -\n", "offset over 32 bits");
-	bad_line("site enable 0x1 1 0 -1 -1 +0x0 h -\n", "empty function");
-	bad_line("site enable 0x1 1 0 -1 -1 f+0x0\n", "no helper");
-	bad_line("site enable 0x1 1 0 -1 -1 f+0x0 h\n", "no call site");
-	bad_line("site enable 0x1 1 0 -1 -1 f+0x0 h - x\n", "trailing field");
-	bad_line("site enable 0x1 1 0 -1 -1 f+0x0 h  -\n", "two spaces");
-	bad_line("site enable 0x1 1 0 -1 -1 f+0x0 h\t-\n", "tab in a name");
+	bad_line("site bogus 0x1 1 0 -1 -1 - inline f+0x0 h -\n", "unknown kind");
+	bad_line("site 0x1 1 0 -1 -1 - inline f+0x0 h -\n", "kind missing");
+	bad_line("site enable 0xg 1 0 -1 -1 - inline f+0x0 h -\n", "bad address");
+	bad_line("site enable 12 1 0 -1 -1 - inline f+0x0 h -\n", "address without 0x");
+	bad_line("site enable 0x1 0 0 -1 -1 - inline f+0x0 h -\n", "tries 0");
+	bad_line("site enable 0x1 9 0 -1 -1 - inline f+0x0 h -\n", "tries 9");
+	bad_line("site enable 0x1 1x 0 -1 -1 - inline f+0x0 h -\n", "tries not a number");
+	bad_line("site enable 0x1 1 5 -1 -1 - inline f+0x0 h -\n", "level 5");
+	bad_line("site enable 0x1 1 0 31 -1 - inline f+0x0 h -\n", "entry reg 31");
+	bad_line("site enable 0x1 1 0 -1 -2 - inline f+0x0 h -\n", "val reg -2");
+	bad_line("site enable 0x1 1 0 -1 - - inline f+0x0 h -\n", "val reg '-'");
+	bad_line("site enable 0x1 1 0 -1 -1 - inline f h -\n", "function without offset");
+	bad_line("site enable 0x1 1 0 -1 -1 - inline f+16 h -\n", "decimal offset");
+	bad_line("site enable 0x1 1 0 -1 -1 - inline f+0x100000000 h -\n",
+		 "offset over 32 bits");
+	bad_line("site enable 0x1 1 0 -1 -1 - inline +0x0 h -\n", "empty function");
+	bad_line("site enable 0x1 1 0 -1 -1 - inline f+0x0\n", "no helper");
+	bad_line("site enable 0x1 1 0 -1 -1 - inline f+0x0 h\n", "no call site");
+	bad_line("site enable 0x1 1 0 -1 -1 - inline f+0x0 h - x\n", "trailing field");
+	bad_line("site enable 0x1 1 0 -1 -1 - inline f+0x0 h  -\n", "two spaces");
+	bad_line("site enable 0x1 1 0 -1 -1 - inline f+0x0 h\t-\n", "tab in a name");
+	bad_line("site enable 0x1 1 0 -1 -1 inline f+0x0 h -\n", "no condition");
+	bad_line("site enable 0x1 1 0 -1 -1 none inline f+0x0 h -\n", "condition 'none'");
+	bad_line("site enable 0x1 1 0 -1 -1 PTE inline f+0x0 h -\n", "condition 'PTE'");
+	bad_line("site enable 0x1 1 0 -1 -1 0 inline f+0x0 h -\n", "condition '0'");
+	bad_line("site enable 0x1 1 0 -1 -1 pte f+0x0 h -\n", "no via");
+	bad_line("site enable 0x1 1 0 -1 -1 - - f+0x0 h -\n", "via '-'");
+	bad_line("site enable 0x1 1 0 -1 -1 - inlined f+0x0 h -\n", "via 'inlined'");
+	bad_line("site enable 0x1 1 0 -1 -1 - 1 f+0x0 h -\n", "via '1'");
+	bad_line("site enable 0x1 1 0 -1 -1 valid\n", "line ends after the condition");
+	bad_line("site enable 0x1 1 0 -1 -1 -1 -1 f+0x0 h -\n", "version 1 fields");
 	bad_line("refused enable 0x1 f+0x0 h\n", "refused without reason");
 	bad_line("refused enable 0x1 f+0x0 h \n", "refused with empty reason");
 	bad_line("refused copy 0x1 f+0x0 h why\n", "refused with unknown kind");
@@ -331,11 +356,11 @@ static void test_malformed(void)
 	/* Over-long fields and lines. */
 	memset(name, 'a', LT_SITE_NAME);
 	name[LT_SITE_NAME] = '\0';
-	snprintf(buf, sizeof(buf), "site enable 0x1 1 0 -1 -1 %s+0x0 h -\n", name);
+	snprintf(buf, sizeof(buf), "site enable 0x1 1 0 -1 -1 - inline %s+0x0 h -\n", name);
 	bad_line(buf, "function name of 96 characters");
-	snprintf(buf, sizeof(buf), "site enable 0x1 1 0 -1 -1 f+0x0 %s -\n", name);
+	snprintf(buf, sizeof(buf), "site enable 0x1 1 0 -1 -1 - inline f+0x0 %s -\n", name);
 	bad_line(buf, "helper of 96 characters");
-	snprintf(buf, sizeof(buf), "site enable 0x1 1 0 -1 -1 f+0x0 h %s\n", name);
+	snprintf(buf, sizeof(buf), "site enable 0x1 1 0 -1 -1 - inline f+0x0 h %s\n", name);
 	bad_line(buf, "call site of 96 characters");
 	snprintf(buf, sizeof(buf), "refused enable 0x1 f+0x0 h %s\n", name);
 	bad_line(buf, "reason of 96 characters");
@@ -355,13 +380,15 @@ static void test_malformed(void)
 		char err[512];
 
 		name[LT_SITE_NAME - 1] = '\0';
-		snprintf(ok, sizeof(ok), "%ssite enable 0x1 1 0 -1 -1 %s+0xffffffff %s %s\n"
-			 "refused enable 0x1 %s+0x0 %s %s\n", HEAD, name, name, name, name, name,
+		snprintf(ok, sizeof(ok), "%ssite enable 0x1 1 0 -1 -1 valid call %s+0xffffffff %s "
+			 "%s\nrefused enable 0x1 %s+0x0 %s %s\n", HEAD, name, name, name, name, name,
 			 name);
 		put(tpath("long.sites"), ok, strlen(ok));
 		CHECK_EQ(lt_sites_read(tpath("long.sites"), &t, err, sizeof(err)), 0);
 		CHECK_EQ(strlen(t.n ? t.sites[0].func : ""), LT_SITE_NAME - 1);
 		CHECK_EQ(t.n ? t.sites[0].func_off : 0, 0xffffffffu);
+		CHECK_EQ(t.n ? t.sites[0].cond : 0, LT_COND_VALID);
+		CHECK_EQ(t.n ? t.sites[0].via : 0, LT_VIA_CALL);
 		lt_sites_free(&t);
 	}
 
@@ -369,13 +396,36 @@ static void test_malformed(void)
 	snprintf(buf, sizeof(buf), "%s%s", HEAD, SITE);
 	bad_case(buf, strlen(buf) - 1, 5, "no newline at the end");
 	bad_case(buf, strlen(buf) - 20, 5, "cut in the middle of a line");
-	bad_case("lazytrace-sites 1", 17, 1, "first line cut");
+	bad_case("lazytrace-sites 2", 17, 1, "first line cut");
 	{
-		static const char nul[] = "lazytrace-sites 1\nbuild-id ab\0cd\n";
+		static const char nul[] = "lazytrace-sites 2\nbuild-id ab\0cd\n";
 
 		bad_case(nul, sizeof(nul) - 1, 2, "NUL byte");
 	}
-	bad_str("lazytrace-sites 1\r\n", 1, "CRLF");
+	bad_str("lazytrace-sites 2\r\n", 1, "CRLF");
+}
+
+/* A table of the first format (no <cond>, no <via>) is refused at its first line, saying
+ * what to do. */
+static void test_version1(void)
+{
+	static const char v1[] =
+		"lazytrace-sites 1\n"
+		"build-id 0123456789abcdef0123456789abcdef01234567\n"
+		"text 0xffff800080000000\n"
+		"state counters\n"
+		"site disable 0xffff8000802523f0 1 0 -1 -1 lazy_mmu_mode_disable+0x0 "
+		"lazy_mmu_mode_disable -\n";
+	struct lt_sitetab t;
+	char err[512], want[300];
+	const char *p = tpath("v1.sites");
+
+	put(p, v1, strlen(v1));
+	CHECK_EQ(lt_sites_read(p, &t, err, sizeof(err)), -EINVAL);
+	snprintf(want, sizeof(want), "%s:1: site table version 1; make it again with 'lazytrace "
+		 "sites'", p);
+	CHECK_STR(err, want);
+	CHECK(!t.sites && !t.n);
 }
 
 /* Every prefix of a valid file is an error naming a line or (cut at a line end after the
@@ -451,6 +501,12 @@ static void test_missing_and_writer(void)
 	t.sites[0].entry_reg = 31;
 	CHECK_EQ(lt_sites_write(&t, f), -EINVAL);
 	t.sites[0].entry_reg = -1;
+	t.sites[0].cond = LT_COND_VALID + 1;
+	CHECK_EQ(lt_sites_write(&t, f), -EINVAL);
+	t.sites[0].cond = LT_COND_NONE;
+	t.sites[0].via = LT_VIA_CALL + 1;
+	CHECK_EQ(lt_sites_write(&t, f), -EINVAL);
+	t.sites[0].via = LT_VIA_INLINE;
 	t.sites[0].kind = LT_SITE_KIND_MAX;
 	CHECK_EQ(lt_sites_write(&t, f), -EINVAL);
 	t.sites[0].kind = LT_SITE_ENABLE;
@@ -578,6 +634,7 @@ int main(void)
 	test_roundtrip();
 	test_empty();
 	test_malformed();
+	test_version1();
 	test_truncation_corruption();
 	test_missing_and_writer();
 	test_dwarf_errors();
