@@ -38,13 +38,15 @@ struct {
 	__uint(max_entries, 8 << 20);		/* resized by the loader */
 } events SEC(".maps");
 
-/* Records the ring buffer could not take, per CPU: read and reported by userspace. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} lost SEC(".maps");
+/*
+ * Records the ring buffer could not take, per CPU: read and reported by userspace. A global
+ * (the skeleton maps .bss into the reader's memory), not a per-CPU map: reading a per-CPU map
+ * is a syscall that keeps every kprobe program from running on that CPU meanwhile
+ * (bpf_disable_instrumentation), so a reader polling it would itself make the events of an
+ * interrupt taken then go missing.
+ */
+#define LT_MAX_CPUS 4096	/* a power of two */
+__u64 lost_per_cpu[LT_MAX_CPUS];
 
 /* Tasks whose name was already sent (LT_TASK). */
 struct {
@@ -123,11 +125,8 @@ static __always_inline bool filtered(__u64 pid_tgid)
 
 static __always_inline void count_lost(void)
 {
-	__u32 zero = 0;
-	__u64 *n = bpf_map_lookup_elem(&lost, &zero);
-
-	if (n)
-		__sync_fetch_and_add(n, 1);
+	/* folded beyond LT_MAX_CPUS: the total stays exact */
+	__sync_fetch_and_add(&lost_per_cpu[bpf_get_smp_processor_id() & (LT_MAX_CPUS - 1)], 1);
 }
 
 /* Fill the common part: time, ids, CPU and the task's lazy MMU state. */

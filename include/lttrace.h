@@ -40,6 +40,11 @@
  *             bytes at 40 as they are; then nr_frames (<= LT_MAX_FRAMES) u64 stack frames.
  *   LT_CHUNK_LOST     records: u64 timestamp (ns, the events' clock), u64 events lost.
  *             Its place among the events chunks is where the loss was noticed.
+ *   LT_CHUNK_MISSED   records as LT_CHUNK_LOST, for events the kernel did not run a program
+ *             for because another of lazytrace's programs was running on that CPU (a
+ *             recursion miss): only events of an interrupt taken meanwhile, which change no
+ *             task's lazy MMU state (the reconstruction keeps its state across them).
+ *             Readers before it stop at this chunk type.
  *   LT_CHUNK_END      one record: u64 events, u64 lost records, u64 chunks before this one.
  *             Written by a clean close; without it the file is truncated (a crash, a kill -9,
  *             a power-off): every complete chunk before the cut is still read.
@@ -76,6 +81,7 @@ enum lt_chunk_type {
 	LT_CHUNK_EVENTS = 2,
 	LT_CHUNK_LOST = 3,
 	LT_CHUNK_END = 4,
+	LT_CHUNK_MISSED = 5,
 };
 
 /* File header fields. */

@@ -210,6 +210,11 @@ static void live_lost(void *ctx, __u64 ts, __u64 count)
 	lt_recon_lost(((struct live_ctx *)ctx)->recon, ts, count);
 }
 
+static void live_missed(void *ctx, __u64 ts, __u64 count)
+{
+	lt_recon_missed(((struct live_ctx *)ctx)->recon, ts, count);
+}
+
 static void live_usage(FILE *f)
 {
 	fprintf(f,
@@ -524,7 +529,7 @@ static int cmd_trace(int argc, char **argv, bool recording)
 	{
 		struct live_ctx l = { .out = &out };
 		struct lt_consumer sink = { .ctx = &l, .start = live_start, .event = live_event,
-					    .lost = live_lost };
+					    .lost = live_lost, .missed = live_missed };
 		struct lt_session ses;
 
 		if (path)	/* --record FILE: the same records into a file */

@@ -66,21 +66,15 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static __u64 read_lost(int map_fd)
+/* Records the ring buffer could not take, summed over the CPUs: read from the mapped .bss
+ * (no syscall: see lost_per_cpu in bpf/lazytrace.bpf.c). */
+static __u64 read_lost(const struct lazytrace_bpf *s)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	__u64 total = 0, *vals;
-	__u32 zero = 0;
+	size_t n = sizeof(s->bss->lost_per_cpu) / sizeof(s->bss->lost_per_cpu[0]);
+	__u64 total = 0;
 
-	if (ncpu <= 0)
-		return 0;
-	vals = calloc(ncpu, sizeof(*vals));
-	if (!vals)
-		return 0;
-	if (bpf_map_lookup_elem(map_fd, &zero, vals) == 0)
-		for (int i = 0; i < ncpu; i++)
-			total += vals[i];
-	free(vals);
+	for (size_t i = 0; i < n; i++)
+		total += __atomic_load_n(&s->bss->lost_per_cpu[i], __ATOMIC_RELAXED);
 	return total;
 }
 
@@ -105,6 +99,22 @@ static __u64 read_misses(struct lazytrace_bpf *s)
 			total += info.recursion_misses;
 	}
 	return total;
+}
+
+static __u64 now_ns(void);
+
+/* New losses since the last call, by cause: the ring buffer full, recursion misses. */
+static void report_losses(struct lazytrace_bpf *s, const struct lt_consumer *sink,
+			  __u64 *full_seen, __u64 *missed_seen)
+{
+	__u64 full = read_lost(s), missed = read_misses(s);
+
+	if (full > *full_seen)
+		sink->lost(sink->ctx, now_ns(), full - *full_seen);
+	if (missed > *missed_seen)
+		(sink->missed ? sink->missed : sink->lost)(sink->ctx, now_ns(), missed - *missed_seen);
+	*full_seen = full > *full_seen ? full : *full_seen;
+	*missed_seen = missed > *missed_seen ? missed : *missed_seen;
 }
 
 static __u64 now_ns(void)
@@ -386,7 +396,7 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 	struct lt_sitetab sites = { 0 };
 	struct lt_sites_attached att = { 0 };
 	__s64 kaslr = 0;
-	__u64 lost_seen = 0, deadline;
+	__u64 full_seen = 0, missed_seen = 0, deadline;
 	bool access;
 	int err, ret = 1;
 
@@ -443,34 +453,23 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 	fprintf(log, "lazytrace: tracing%s; Ctrl-C to stop\n", o->duration_s ? " for the given duration" : "");
 	deadline = o->duration_s ? now_ns() + o->duration_s * 1000000000ULL : 0;
 	while (!stop && (!deadline || now_ns() < deadline)) {
-		__u64 lost;
-
 		err = ring_buffer__poll(rb, 100);
 		if (err < 0 && err != -EINTR) {
 			fprintf(stderr, "lazytrace: ring buffer poll: %s\n", strerror(-err));
 			goto out;
 		}
-		lost = read_lost(bpf_map__fd(s->maps.lost)) + read_misses(s);
-		if (lost > lost_seen) {
-			sink->lost(sink->ctx, now_ns(), lost - lost_seen);
-			lost_seen = lost;
-		}
+		report_losses(s, sink, &full_seen, &missed_seen);
 		if (sink->tick && sink->tick(sink->ctx) < 0)
 			goto out;
 	}
 	/* Drain what is left, then count what was lost up to here. */
 	ring_buffer__consume(rb);
-	{
-		__u64 full = read_lost(bpf_map__fd(s->maps.lost)), missed = read_misses(s);
-
-		if (full + missed > lost_seen)
-			sink->lost(sink->ctx, now_ns(), full + missed - lost_seen);
-		if (full + missed)
-			fprintf(log, "lazytrace: %llu events lost: %llu with the ring buffer full, %llu "
-				"while another BPF program ran on the CPU\n",
-				(unsigned long long)(full + missed), (unsigned long long)full,
-				(unsigned long long)missed);
-	}
+	report_losses(s, sink, &full_seen, &missed_seen);
+	if (full_seen + missed_seen)
+		fprintf(log, "lazytrace: %llu events lost: %llu with the ring buffer full, %llu "
+			"while another BPF program ran on the CPU\n",
+			(unsigned long long)(full_seen + missed_seen), (unsigned long long)full_seen,
+			(unsigned long long)missed_seen);
 	if (c.bad_records)
 		fprintf(log, "lazytrace: %llu malformed records skipped\n", (unsigned long long)c.bad_records);
 	ret = 0;

@@ -68,7 +68,8 @@ struct lt_consumer {
 	void *ctx;
 	int (*start)(void *ctx, const struct lt_session *ses);	/* probes attached; may be NULL */
 	int (*event)(void *ctx, const struct lt_event *ev, const __u64 *frames);
-	void (*lost)(void *ctx, __u64 ts, __u64 count);
+	void (*lost)(void *ctx, __u64 ts, __u64 count);	/* ring buffer full */
+	void (*missed)(void *ctx, __u64 ts, __u64 count);	/* recursion misses; NULL: lost */
 	int (*tick)(void *ctx);		/* about every 100 ms; may be NULL */
 };
 

@@ -1015,6 +1015,14 @@ void lt_recon_lost(struct lt_recon *r, __u64 ts, __u64 count)
 	}
 }
 
+void lt_recon_missed(struct lt_recon *r, __u64 ts, __u64 count)
+{
+	if (!r || !count)
+		return;
+	r->st.lost_events += count;
+	anomaly(r, NULL, LT_ANOM_LOST, ts, 0, count);
+}
+
 void lt_recon_finish(struct lt_recon *r)
 {
 	struct task *t;

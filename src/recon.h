@@ -148,6 +148,15 @@ void lt_recon_set_nesting(struct lt_recon *r, const char *name);
  * affected, and counted. */
 void lt_recon_lost(struct lt_recon *r, __u64 ts, __u64 count);
 
+/*
+ * Events the kernel skipped because another of lazytrace's BPF programs was running on that
+ * CPU (recursion misses). Those programs call no lazy MMU code, so only events of an
+ * interrupt taken while one ran can be skipped, and those change no task's lazy MMU state
+ * (7.x ignores the helpers in interrupt context): counted and reported as lost, but the
+ * tasks' state is kept.
+ */
+void lt_recon_missed(struct lt_recon *r, __u64 ts, __u64 count);
+
 /* End of stream: reports sections still open. */
 void lt_recon_finish(struct lt_recon *r);
 

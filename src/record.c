@@ -34,7 +34,7 @@ static void on_usr1(int sig)
 /* One buffered record in the flight recorder: an event (with frames) or a loss. */
 struct fr_rec {
 	__u32 len;		/* of the whole record, header included */
-	__u32 lost;		/* 1: a loss (ts, count follow) */
+	__u32 lost;		/* 1: a loss (ts, count follow), 2: recursion misses (the same) */
 };
 
 struct recorder {
@@ -143,7 +143,7 @@ static int ring_dump(struct recorder *r)
 			__u64 v[2];
 
 			memcpy(v, rec, sizeof(v));
-			check(r, lt_writer_lost(r->w, v[0], v[1]));
+			check(r, (h.lost == 2 ? lt_writer_missed : lt_writer_lost)(r->w, v[0], v[1]));
 		} else {
 			const struct lt_event *ev = (const void *)rec;
 
@@ -227,23 +227,35 @@ static int rec_event(void *ctx, const struct lt_event *ev, const __u64 *frames)
 	return check(r, lt_writer_event(r->w, ev, frames));
 }
 
-static void rec_lost(void *ctx, __u64 ts, __u64 count)
+/* Losses, by cause: miss = recursion misses (only interrupts' events), else ring full. */
+static void rec_loss(struct recorder *r, __u64 ts, __u64 count, bool miss)
 {
-	struct recorder *r = ctx;
-
 	if (r->also)
-		r->also->lost(r->also->ctx, ts, count);
+		(miss && r->also->missed ? r->also->missed : r->also->lost)(r->also->ctx, ts, count);
 	if (r->failed)
 		return;
 	if (r->ring) {
-		struct fr_rec h = { .len = sizeof(h) + 2 * sizeof(__u64), .lost = 1 };
+		struct fr_rec h = { .len = sizeof(h) + 2 * sizeof(__u64), .lost = miss ? 2 : 1 };
 		__u64 v[2] = { ts, count };
 
 		ring_push(r, &h, v, sizeof(v), NULL, 0);
-		lt_recon_lost(r->recon, ts, count);
+		if (miss)
+			lt_recon_missed(r->recon, ts, count);
+		else
+			lt_recon_lost(r->recon, ts, count);
 		return;
 	}
-	check(r, lt_writer_lost(r->w, ts, count));
+	check(r, (miss ? lt_writer_missed : lt_writer_lost)(r->w, ts, count));
+}
+
+static void rec_lost(void *ctx, __u64 ts, __u64 count)
+{
+	rec_loss(ctx, ts, count, false);
+}
+
+static void rec_missed(void *ctx, __u64 ts, __u64 count)
+{
+	rec_loss(ctx, ts, count, true);
 }
 
 /* Every ~100 ms: end the chunk, so that a crash loses at most this much. */
@@ -274,7 +286,7 @@ int lt_record(const struct lt_live_opts *o, const char *path, unsigned int wflag
 {
 	struct recorder r = { .path = path, .wflags = wflags, .opts = o, .also = also };
 	struct lt_consumer sink = { .ctx = &r, .start = rec_start, .event = rec_event,
-				    .lost = rec_lost, .tick = rec_tick };
+				    .lost = rec_lost, .missed = rec_missed, .tick = rec_tick };
 	struct lt_session ses;
 	struct stat st;
 	int ret;

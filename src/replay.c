@@ -225,7 +225,11 @@ static int replay_run(struct replay *rp, const struct lt_recon_ops *ops, FILE *e
 	lt_recon_set_nesting(recon, rp->info->nesting);
 	while ((k = lt_reader_next(rp->rd, &ev, &frames, &lts, &lcount)) > 0) {
 		if (k == LT_REC_LOST) {
-			if (!rp->f.has_to || !rp->have_base || lts <= rp->to_ns)
+			if (rp->f.has_to && rp->have_base && lts > rp->to_ns)
+				continue;
+			if (lt_reader_lost_is_miss(rp->rd))
+				lt_recon_missed(recon, lts, lcount);
+			else
 				lt_recon_lost(recon, lts, lcount);
 			continue;
 		}

@@ -550,7 +550,7 @@ int lt_writer_event(struct lt_writer *w, const struct lt_event *ev, const __u64 
 	return 0;
 }
 
-int lt_writer_lost(struct lt_writer *w, __u64 ts, __u64 count)
+static int write_lost(struct lt_writer *w, enum lt_chunk_type type, __u64 ts, __u64 count)
 {
 	__u8 rec[LOST_BYTES];
 	int err;
@@ -565,7 +565,17 @@ int lt_writer_lost(struct lt_writer *w, __u64 ts, __u64 count)
 	put64(rec, ts);
 	put64(rec + 8, count);
 	w->lost_records++;
-	return append_chunk(w, LT_CHUNK_LOST, rec, sizeof(rec), 1);
+	return append_chunk(w, type, rec, sizeof(rec), 1);
+}
+
+int lt_writer_lost(struct lt_writer *w, __u64 ts, __u64 count)
+{
+	return write_lost(w, LT_CHUNK_LOST, ts, count);
+}
+
+int lt_writer_missed(struct lt_writer *w, __u64 ts, __u64 count)
+{
+	return write_lost(w, LT_CHUNK_MISSED, ts, count);
 }
 
 static int do_sync(struct lt_writer *w)
@@ -831,6 +841,7 @@ struct lt_reader {
 	__u32 seq;			/* sequence number of the next chunk */
 	int state;			/* 1 while reading, then the final LT_REC_* */
 	__u16 type;			/* current chunk */
+	bool lost_is_miss;		/* the last LT_REC_LOST came from an LT_CHUNK_MISSED */
 	__u32 left;			/* records left in it */
 	size_t pos;
 	struct buf pay;
@@ -1025,7 +1036,7 @@ static int next_chunk(struct lt_reader *r)
 	if (len > LT_CHUNK_MAX_PAYLOAD)
 		return rfail(r, LT_REC_ERROR, "chunk %u at offset %llu: payload of %u bytes (at most %u)",
 			     r->seq, (unsigned long long)r->off, len, LT_CHUNK_MAX_PAYLOAD);
-	if (type < LT_CHUNK_SYMBOLS || type > LT_CHUNK_END)
+	if (type < LT_CHUNK_SYMBOLS || type > LT_CHUNK_MISSED)
 		return rfail(r, LT_REC_ERROR, "chunk %u at offset %llu: unknown chunk type %u",
 			     r->seq, (unsigned long long)r->off, type);
 	r->pay.len = 0;
@@ -1052,6 +1063,7 @@ static int next_chunk(struct lt_reader *r)
 		r->file_events += count;
 		break;
 	case LT_CHUNK_LOST:
+	case LT_CHUNK_MISSED:
 		if ((__u64)count * LOST_BYTES != len)
 			return rfail(r, LT_REC_ERROR, "chunk %u at offset %llu: malformed lost records",
 				     r->seq, (unsigned long long)r->off);
@@ -1076,7 +1088,8 @@ static int next_chunk(struct lt_reader *r)
 	r->chunks++;
 	r->type = type;
 	r->pos = 0;
-	r->left = type == LT_CHUNK_EVENTS || type == LT_CHUNK_LOST ? count : 0;
+	r->left = type == LT_CHUNK_EVENTS || type == LT_CHUNK_LOST || type == LT_CHUNK_MISSED ?
+		  count : 0;
 	if (type == LT_CHUNK_END) {
 		__u8 extra;
 
@@ -1153,9 +1166,10 @@ int lt_reader_next(struct lt_reader *r, const struct lt_event **ev, const __u64 
 			const __u64 *fr;
 
 			r->left--;
-			if (r->type == LT_CHUNK_LOST) {
+			if (r->type == LT_CHUNK_LOST || r->type == LT_CHUNK_MISSED) {
 				const __u8 *p = r->pay.p + r->pos;
 
+				r->lost_is_miss = r->type == LT_CHUNK_MISSED;
 				if (lost_ts)
 					*lost_ts = get64(p);
 				if (lost_count)
@@ -1341,6 +1355,11 @@ void lt_reader_close(struct lt_reader *r)
 	free(r->pay.p);
 	free(r->path);
 	free(r);
+}
+
+bool lt_reader_lost_is_miss(const struct lt_reader *r)
+{
+	return r && r->lost_is_miss;
 }
 
 const struct lt_file_info *lt_reader_info(const struct lt_reader *r)

@@ -64,6 +64,9 @@ int lt_writer_event(struct lt_writer *w, const struct lt_event *ev, const __u64 
 /* count events were lost at ts: ends the current chunk, then a LOST chunk. */
 int lt_writer_lost(struct lt_writer *w, __u64 ts, __u64 count);
 
+/* The same for recursion misses (a MISSED chunk: events of interrupts only, see lttrace.h). */
+int lt_writer_missed(struct lt_writer *w, __u64 ts, __u64 count);
+
 /* Ends the current chunk and writes what is buffered, then fdatasync() (unless
  * LT_W_NOSYNC). Call it periodically (every few thousand events or 100 ms). */
 int lt_writer_flush(struct lt_writer *w);
@@ -99,6 +102,9 @@ struct lt_reader *lt_reader_open(const char *path, char *err, size_t errlen);
 void lt_reader_close(struct lt_reader *r);
 
 const struct lt_file_info *lt_reader_info(const struct lt_reader *r);
+
+/* After LT_REC_LOST: true if those events were recursion misses (LT_CHUNK_MISSED). */
+bool lt_reader_lost_is_miss(const struct lt_reader *r);
 
 /* The symbols read so far (grows as chunks are read; the pointer stays the same). */
 const struct lt_ksyms *lt_reader_ksyms(const struct lt_reader *r);

@@ -66,12 +66,12 @@ scripts/guest-run -q --kernel patched --append debug_pagealloc=on --extra "$out/
 	lazytrace probe --sites $S >/out/probe.txt 2>/out/probe.err; echo $? >/out/probe.rc
 	for m in nested flat noflush; do
 		echo $m >$D/nesting
-		lazytrace-pair seed-$m $S -- sh -c "echo seed 8 5 >$D/scenario"
+		lazytrace-pair seed-$m $S --kprobes -- sh -c "echo seed 8 5 >$D/scenario"
 		cat $D/scenario >/out/seed-$m.scenario
 	done
 	echo nested >$D/nesting
-	lazytrace-pair munmap $S -- lazy-workload -m 4 -r 2
-	lazytrace-pair vmfork $S -- lazy-workload -r 0 -V 8 -v 1024 -f 20
+	lazytrace-pair munmap $S --kprobes -- lazy-workload -m 4 -r 2
+	lazytrace-pair vmfork $S --kprobes -- lazy-workload -r 0 -V 8 -v 1024 -f 20
 	lazytrace live --source dwarf --sites /etc/lazytrace/other-build --duration 1 >/dev/null 2>/out/other-build.err
 	echo $? >/out/other-build.rc
 	lazytrace live --source dwarf --debuginfo /etc/lazytrace/other-elf --duration 1 >/dev/null 2>/out/other-elf.err

@@ -1127,6 +1127,43 @@ static void test_crc_long(void)
 	CHECK_EQ(lt_crc32c(0x12345678u, big, 50000), lt_crc32c_sw(0x12345678u, big, 50000));
 }
 
+/* ------------------------------------------------------------ losses by cause */
+
+/* Ring-full losses and recursion misses come back as LT_REC_LOST, told apart by the reader,
+ * and the reconstruction keeps the tasks' state across misses only. */
+static void test_missed(void)
+{
+	const char *p = tpath("missed.lt");
+	char err[512];
+	struct lt_writer *w = lt_writer_open(p, &INFO, KS, LT_W_NOSYNC | LT_W_FORCE, err, sizeof(err));
+	struct lt_reader *r;
+	const struct lt_event *ev;
+	__u64 ts = 0, count = 0;
+	int k, n = 0;
+
+	CHECK(w != NULL);
+	if (!w)
+		return;
+	CHECK_EQ(lt_writer_missed(w, 100, 7), 0);
+	CHECK_EQ(lt_writer_lost(w, 200, 3), 0);
+	CHECK_EQ(lt_writer_missed(w, 300, 1), 0);
+	CHECK_EQ(lt_writer_close(w), 0);
+	r = lt_reader_open(p, err, sizeof(err));
+	CHECK(r != NULL);
+	if (!r)
+		return;
+	while ((k = lt_reader_next(r, &ev, NULL, &ts, &count)) > 0) {
+		CHECK_EQ(k, LT_REC_LOST);
+		n++;
+		CHECK_EQ(ts, n * 100);
+		CHECK_EQ(count, n == 1 ? 7 : n == 2 ? 3 : 1);
+		CHECK_EQ(lt_reader_lost_is_miss(r), n != 2);
+	}
+	CHECK_EQ(k, LT_REC_END);
+	CHECK_EQ(n, 3);
+	lt_reader_close(r);
+}
+
 int main(void)
 {
 	if (!mkdtemp(dir)) {
@@ -1145,6 +1182,7 @@ int main(void)
 	test_dump();
 	test_stats_compare();
 	test_cli();
+	test_missed();
 	lt_ksyms_free(KS);
 	{
 		char cmd[300];
