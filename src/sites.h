@@ -115,6 +115,14 @@ int lt_sites_write(const struct lt_sitetab *t, FILE *f);
 int lt_sites_read(const char *path, struct lt_sitetab *t, char *err, size_t errlen);
 
 void lt_sites_free(struct lt_sitetab *t);
+
+/* Append a site, or a site that cannot be probed with the reason: 0 or -ENOMEM. */
+int lt_sites_add(struct lt_sitetab *t, const struct lt_site *s);
+int lt_sites_add_refused(struct lt_sitetab *t, const struct lt_site *s, const char *reason);
+
+/* Room for element n of the array *v (of *cap elements of size bytes), doubling it: 0 or
+ * -ENOMEM (*v unchanged). */
+int lt_sites_grow(void **v, size_t *cap, size_t n, size_t size);
 const char *lt_site_kind_name(enum lt_site_kind k);	/* "enable", ..., "copy_page" */
 
 #endif /* LT_SITES_H */

@@ -82,33 +82,9 @@ static __u64 site_cookie(const struct lt_site *s, size_t index)
 
 static int push_link(struct lt_sites_attached *a, struct bpf_link *l)
 {
-	if (a->nlinks == a->cap) {
-		size_t cap = a->cap ? a->cap * 2 : 64;
-		struct bpf_link **v = realloc(a->links, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		a->links = v;
-		a->cap = cap;
-	}
+	if (lt_sites_grow((void **)&a->links, &a->cap, a->nlinks, sizeof(*a->links)))
+		return -ENOMEM;
 	a->links[a->nlinks++] = l;
-	return 0;
-}
-
-static int refuse(struct lt_sitetab *t, const struct lt_site *s, const char *reason)
-{
-	if (t->nrefused == t->refused_cap) {
-		size_t cap = t->refused_cap ? t->refused_cap * 2 : 16;
-		struct lt_site_refused *v = realloc(t->refused, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		t->refused = v;
-		t->refused_cap = cap;
-	}
-	t->refused[t->nrefused].site = *s;
-	snprintf(t->refused[t->nrefused].reason, sizeof(t->refused[0].reason), "%s", reason);
-	t->nrefused++;
 	return 0;
 }
 
@@ -162,7 +138,7 @@ int lt_sites_attach(struct lt_sitetab *t, __s64 kaslr, struct bpf_program *site_
 		char why[LT_SITE_NAME];
 
 		if (s->kind == LT_SITE_ARCH_ENTER || s->kind == LT_SITE_ARCH_LEAVE) {
-			if (refuse(t, s, "TIF_LAZY_MMU kernels (6.16-6.19) are not supported yet"))
+			if (lt_sites_add_refused(t, s, "TIF_LAZY_MMU kernels (6.16-6.19) are not supported yet"))
 				return -1;
 			continue;
 		}
@@ -187,7 +163,7 @@ int lt_sites_attach(struct lt_sitetab *t, __s64 kaslr, struct bpf_program *site_
 				return -1;
 			}
 			snprintf(why, sizeof(why), "kprobe refused: %s", strerror(err));
-			if (refuse(t, s, why))
+			if (lt_sites_add_refused(t, s, why))
 				return -1;
 			continue;
 		}

@@ -230,21 +230,6 @@ static int fail(struct ctx *c, int ret, const char *fmt, ...)
 	return ret;
 }
 
-static int grow(void **v, size_t *cap, size_t n, size_t size)
-{
-	size_t nc;
-	void *nv;
-
-	if (n < *cap)
-		return 0;
-	nc = *cap ? *cap * 2 : 64;
-	nv = realloc(*v, nc * size);
-	if (!nv)
-		return -ENOMEM;
-	*v = nv;
-	*cap = nc;
-	return 0;
-}
 
 /* ------------------------------------------------------------ ELF */
 
@@ -409,7 +394,7 @@ static const struct range *in_ranges(const struct range *r, size_t n, uint64_t a
 static int push_range(struct range **v, size_t *n, size_t *cap, uint64_t s, uint64_t e,
 		      const char *why)
 {
-	if (grow((void **)v, cap, *n, sizeof(**v)))
+	if (lt_sites_grow((void **)v, cap, *n, sizeof(**v)))
 		return -ENOMEM;
 	(*v)[(*n)++] = (struct range){ s, e, why };
 	return 0;
@@ -522,7 +507,7 @@ static int load_sections(struct ctx *c, bool *have_debug_info)
 		d = sh.sh_type == SHT_PROGBITS ? elf_rawdata(scn, NULL) : NULL;
 		if (sh.sh_type == SHT_PROGBITS && (!d || d->d_size != sh.sh_size))
 			return fail(c, -ENOEXEC, "truncated or corrupt section %s", name ? name : "?");
-		if (grow((void **)&c->secs, &c->seccap, c->nsecs, sizeof(*c->secs)))
+		if (lt_sites_grow((void **)&c->secs, &c->seccap, c->nsecs, sizeof(*c->secs)))
 			return fail(c, -ENOMEM, "out of memory");
 		c->secs[c->nsecs++] = (struct xsec){ sh.sh_addr, sh.sh_size, d ? d->d_buf : NULL };
 	}
@@ -668,7 +653,7 @@ static int load_symbols(struct ctx *c, struct lt_sitetab *t)
 			note_special(&sp, n, &s);
 			if (GELF_ST_TYPE(s.st_info) != STT_FUNC || s.st_shndx == SHN_UNDEF)
 				continue;
-			if (grow((void **)&c->syms, &cap, c->nsyms, sizeof(*c->syms)))
+			if (lt_sites_grow((void **)&c->syms, &cap, c->nsyms, sizeof(*c->syms)))
 				return fail(c, -ENOMEM, "out of memory");
 			c->syms[c->nsyms++] = (struct fsym){ s.st_value, s.st_size, n,
 							     GELF_ST_BIND(s.st_info) };
@@ -1189,7 +1174,7 @@ static int add_cand(struct ctx *c, struct frame *st, int sp)
 		return 0;	/* no code, or code the link discarded */
 	if (f->nc == NC_ARCH_ENTER)
 		c->has_arch_enter = true;
-	if (grow((void **)&c->cands, &c->candcap, c->ncands, sizeof(*c->cands)))
+	if (lt_sites_grow((void **)&c->cands, &c->candcap, c->ncands, sizeof(*c->cands)))
 		return fail(c, -ENOMEM, "out of memory");
 	k = &c->cands[c->ncands++];
 	memset(k, 0, sizeof(*k));
@@ -1327,26 +1312,6 @@ static int walk_dwarf(struct ctx *c)
 
 /* ------------------------------------------------------------ the table */
 
-static int push_site(struct lt_sitetab *t, const struct lt_site *s)
-{
-	if (grow((void **)&t->sites, &t->cap, t->n, sizeof(*s)))
-		return -ENOMEM;
-	t->sites[t->n++] = *s;
-	return 0;
-}
-
-static int push_refused(struct lt_sitetab *t, const struct lt_site *s, const char *why)
-{
-	struct lt_site_refused *v;
-
-	if (grow((void **)&t->refused, &t->refused_cap, t->nrefused, sizeof(*v)))
-		return -ENOMEM;
-	v = &t->refused[t->nrefused++];
-	v->site = *s;
-	snprintf(v->reason, sizeof(v->reason), "%s", why);
-	return 0;
-}
-
 /* Not init or exit code, nor the head before _stext. */
 static bool runtime_text(struct ctx *c, uint64_t addr)
 {
@@ -1416,14 +1381,14 @@ static int place(struct ctx *c, struct lt_sitetab *t, struct pend *p, const char
 			snprintf(p->chain, sizeof(p->chain), "%.60s <- %.30s", chain, f->name);
 		else
 			snprintf(p->chain, sizeof(p->chain), "%.90s", f->name);
-		if (grow((void **)&c->pend, &c->pendcap, c->npend, sizeof(*p)))
+		if (lt_sites_grow((void **)&c->pend, &c->pendcap, c->npend, sizeof(*p)))
 			return fail(c, -ENOMEM, "out of memory");
 		c->pend[c->npend++] = *p;
 		return 0;
 	}
 	if (!why)
 		why = insn_refusal(c, s);
-	if (why ? push_refused(t, s, why) : push_site(t, s))
+	if (why ? lt_sites_add_refused(t, s, why) : lt_sites_add(t, s))
 		return fail(c, -ENOMEM, "out of memory");
 	return 0;
 }
@@ -1679,7 +1644,7 @@ static int refuse_pend(struct ctx *c, struct lt_sitetab *t, const struct pend *p
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	if (push_refused(t, &p->s, why))
+	if (lt_sites_add_refused(t, &p->s, why))
 		return fail(c, -ENOMEM, "out of memory");
 	return 0;
 }

@@ -317,7 +317,7 @@ static int parse_func(struct reader *r, char *tok, struct lt_site *s)
 	return copy_name(r, s->func, tok, "function name");
 }
 
-static int grow(void **v, size_t *cap, size_t n, size_t size)
+int lt_sites_grow(void **v, size_t *cap, size_t n, size_t size)
 {
 	void *nv;
 	size_t nc;
@@ -330,6 +330,26 @@ static int grow(void **v, size_t *cap, size_t n, size_t size)
 		return -ENOMEM;
 	*v = nv;
 	*cap = nc;
+	return 0;
+}
+
+int lt_sites_add(struct lt_sitetab *t, const struct lt_site *s)
+{
+	if (lt_sites_grow((void **)&t->sites, &t->cap, t->n, sizeof(*s)))
+		return -ENOMEM;
+	t->sites[t->n++] = *s;
+	return 0;
+}
+
+int lt_sites_add_refused(struct lt_sitetab *t, const struct lt_site *s, const char *reason)
+{
+	struct lt_site_refused *v;
+
+	if (lt_sites_grow((void **)&t->refused, &t->refused_cap, t->nrefused, sizeof(*v)))
+		return -ENOMEM;
+	v = &t->refused[t->nrefused++];
+	v->site = *s;
+	snprintf(v->reason, sizeof(v->reason), "%s", reason);
 	return 0;
 }
 
@@ -374,9 +394,8 @@ static int parse_site(struct reader *r, char *p, struct lt_sitetab *t)
 	s.val_reg = vreg;
 	s.cond = cond;
 	s.via = via;
-	if (grow((void **)&t->sites, &t->cap, t->n, sizeof(s)))
+	if (lt_sites_add(t, &s))
 		return bad(r, "out of memory");
-	t->sites[t->n++] = s;
 	return 0;
 }
 
@@ -400,9 +419,8 @@ static int parse_refused(struct reader *r, char *p, struct lt_sitetab *t)
 	strcpy(v.reason, p);
 	v.site.tries = 1;
 	v.site.entry_reg = v.site.val_reg = -1;
-	if (grow((void **)&t->refused, &t->refused_cap, t->nrefused, sizeof(v)))
+	if (lt_sites_add_refused(t, &v.site, v.reason))
 		return bad(r, "out of memory");
-	t->refused[t->nrefused++] = v;
 	return 0;
 }
 

@@ -22,50 +22,43 @@ events of an interrupt taken while one of lazytrace's programs ran), and nothing
   first_diff=...            else the first difference (task, position, A's item, B's item)
   summary.KEY=A/B           each summary figure of A and B
 """
-import json
 import sys
 from collections import OrderedDict
 
+import ltjson
+
 FIGURES = ("sections", "nested_sections", "max_depth", "deferred_ptes", "flushes",
            "hazards_confirmed", "hazards_potential")
-# Printed, not compared: a BPF program skipped while another ran on its CPU (a recursion
-# miss) is counted before the --pid filter, so it may concern another task; what it did to
-# the traced tasks shows in their sequences, which are compared.
+# Printed, not compared: each recorder counts its own recursion misses, for the whole system
+# (before the --pid filter), and they skip only interrupts' events; what a loss did to the
+# traced tasks shows in their sequences, which are compared (see missed_only).
 REPORTED = ("lost_events", "anomalies")
 
 
 def load(path):
     seqs, summary = OrderedDict(), {}
-    with open(path) as f:
-        for n, line in enumerate(f, 1):
-            line = line.strip()
-            if not line:
-                continue
-            try:
-                o = json.loads(line)
-            except json.JSONDecodeError as e:
-                sys.exit(f"{path}:{n}: not JSON: {e}")
-            t = o.get("type")
-            if t == "summary":
-                summary = o
-                continue
-            if t in ("enable", "disable", "pause", "resume") and o.get("action") == "ignored_irq":
-                # interrupt context: its own stream (see IRQ below)
-                seqs.setdefault((o.get("tid"), "irq"), []).append(f"{t} ignored_irq")
-                continue
-            if t in ("enable", "disable", "pause", "resume"):
-                item = f"{t} {o.get('action')} depth={o.get('depth')} inferred={o.get('inferred')}"
-            elif t == "defer":
-                item = f"defer {o.get('level')} x{o.get('count', 1)}"
-            elif t == "flush":
-                item = f"flush {o.get('count')} inferred={o.get('inferred')} depth={o.get('depth')}"
-            elif t == "hazard":
-                item = f"hazard {o.get('kind')} {o.get('addr')}"
-            elif t == "anomaly" and o.get("kind") != "lost":
-                item = f"anomaly {o.get('kind')}"
-            else:
-                continue
-            seqs.setdefault((o.get("tid"), "task"), []).append(item)
+    for o in ltjson.load(path):
+        t = o.get("type")
+        if t == "summary":
+            summary = o
+            continue
+        if t in ("enable", "disable", "pause", "resume") and o.get("action") == "ignored_irq":
+            # interrupt context: its own stream (see IRQ below)
+            seqs.setdefault((o.get("tid"), "irq"), []).append(f"{t} ignored_irq")
+            continue
+        if t in ("enable", "disable", "pause", "resume"):
+            item = f"{t} {o.get('action')} depth={o.get('depth')} inferred={o.get('inferred')}"
+        elif t == "defer":
+            item = f"defer {o.get('level')} x{o.get('count', 1)}"
+        elif t == "flush":
+            item = f"flush {o.get('count')} inferred={o.get('inferred')} depth={o.get('depth')}"
+        elif t == "hazard":
+            item = f"hazard {o.get('kind')} {o.get('addr')}"
+        elif t == "anomaly" and o.get("kind") != "lost":
+            item = f"anomaly {o.get('kind')}"
+        else:
+            continue
+        seqs.setdefault((o.get("tid"), "task"), []).append(item)
     return seqs, summary
 
 
