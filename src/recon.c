@@ -788,7 +788,9 @@ static int feed(struct lt_recon *r, struct task *t, const struct lt_event *ev,
 
 /* The held transition happens now: at ts if interrupt items came out meanwhile (they went
  * first, as the tracepoint's event also comes after them), or with its flush. */
-static void release_held(struct lt_recon *r, struct task *t, __u64 ts)
+/* cold: only with DWARF sites; keeps feed() inlined in the per-event path */
+static __attribute__((noinline, cold)) void release_held(struct lt_recon *r, struct task *t,
+							 __u64 ts)
 {
 	struct lt_event held;
 
@@ -830,7 +832,8 @@ static bool in_irq(const struct lt_event *ev)
  * that caused it; any other event releases the held transition first (if its flush site was
  * not probed, the reconstruction infers the flush when the transition goes through).
  */
-static int site_event(struct lt_recon *r, struct task *t, const struct lt_event *ev)
+static __attribute__((noinline, cold)) int site_event(struct lt_recon *r, struct task *t,
+						      const struct lt_event *ev)
 {
 	struct lt_event d;
 
@@ -897,6 +900,9 @@ void lt_recon_set_nesting(struct lt_recon *r, const char *name)
 		     name && !strcmp(name, "noflush") ? LT_NESTING_NOFLUSH : LT_NESTING_NESTED;
 }
 
+/* flatten: the per-event path in one piece, as `stats` measures it (the DWARF sites' paths
+ * are noinline and call feed() on their own) */
+__attribute__((flatten))
 int lt_recon_feed(struct lt_recon *r, const struct lt_event *ev, const __u64 *frames)
 {
 	struct task *t;
@@ -919,12 +925,14 @@ int lt_recon_feed(struct lt_recon *r, const struct lt_event *ev, const __u64 *fr
 		t->comm[LT_COMM_LEN] = '\0';
 		return 0;
 	}
-	if ((ev->flags & LT_F_SITE) && ev->type >= LT_ENABLE && ev->type <= LT_FLUSH)
+	if (__builtin_expect(ev->flags & LT_F_SITE, 0) && ev->type >= LT_ENABLE && ev->type <= LT_FLUSH)
 		return site_event(r, t, ev);
-	if (!in_irq(ev))
-		release_held(r, t, t->held_ts);
-	else if (t->has_held && ev->ts > t->held_ts)
-		t->held_ts = ev->ts;
+	if (__builtin_expect(t->has_held, 0)) {
+		if (!in_irq(ev))
+			release_held(r, t, t->held_ts);
+		else if (ev->ts > t->held_ts)
+			t->held_ts = ev->ts;
+	}
 	return feed(r, t, ev, frames);
 }
 
