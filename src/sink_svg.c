@@ -699,8 +699,16 @@ static void axis(struct lt_sink_svg *s, int y0, int y)
 	for (unsigned int i = 0; i < s->nsegs; i++) {
 		const struct seg *g = &s->segs[i];
 		__u64 r0 = g->t0 - s->base, r1 = g->t1 - s->base;
+		__u64 first = r0 / step + (r0 % step != 0), last = r1 / step;
 
-		for (__u64 k = r0 / step + (r0 % step != 0); k <= r1 / step; k++) {
+		/*
+		 * Counted, not `k <= last`: last may be UINT64_MAX (a segment ending 2^64 - 1 ns
+		 * after the first event, with a 1 ns step), and k would wrap for ever. More ticks
+		 * than the plot has pixels only comes of hostile timestamps: none drawn.
+		 */
+		if (first > last || last - first >= PLOT_W)
+			continue;
+		for (__u64 n = 0, k = first; n <= last - first; n++, k++) {
 			double x = xof(s, s->base + k * step);
 
 			fprintf(out, "<line class=\"grid\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" "

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "ksyms.h"
@@ -1166,6 +1167,48 @@ static void test_checkers(void)
 	quiet = false;
 }
 
+/*
+ * Timestamps at both ends of the u64 range: two sections 1 ns long, 2^64 - 2 ns apart (the
+ * gap is compressed, a tick every ns). The axis's tick loop ran `k <= last` with last =
+ * UINT64_MAX and never ended (found by `make fuzz`). SIGALRM fails the test instead of
+ * hanging it.
+ */
+static void test_svg_extreme_times(void)
+{
+	const __u64 ts[] = { 0, 1, ~0ULL - 1, ~0ULL };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *o = open_memstream(&buf, &len);
+	struct lt_sink_svg *v = lt_sink_svg_new(o, NULL);
+	struct lt_recon_ops ops;
+	struct lt_recon *lr;
+
+	alarm(20);
+	lt_sink_svg_ops(v, &ops);
+	lr = lt_recon_new(LT_DEFER_FROM_TRACEPOINT, &ops);
+	for (unsigned int i = 0; i < 4; i++) {
+		struct lt_event e;
+
+		memset(&e, 0, sizeof(e));
+		e.ts = ts[i];
+		e.pid = e.tid = 5;
+		e.flags = LT_F_STATE;
+		e.type = i % 2 ? LT_DISABLE : LT_ENABLE;
+		e.action = i % 2 ? LT_ACT_LEAVE : LT_ACT_ENTER;
+		e.enable_count = !(i % 2);
+		CHECK_EQ(lt_recon_feed(lr, &e, NULL), 0);
+	}
+	lt_recon_finish(lr);
+	lt_sink_svg_summary(v, lt_recon_stats(lr));
+	fclose(o);
+	alarm(0);
+	CHECK(xml_check(buf) > 0);
+	CHECK_EQ(count(buf, "<rect class=\"sec\""), 2);
+	lt_sink_svg_free(v);
+	lt_recon_free(lr);
+	free(buf);
+}
+
 int main(void)
 {
 	test_checkers();
@@ -1174,6 +1217,7 @@ int main(void)
 	test_fuzz();
 	test_svg();
 	test_svg_bounds();
+	test_svg_extreme_times();
 	test_chart();
 	return check_finish("test_render");
 }
