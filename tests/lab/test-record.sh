@@ -12,7 +12,7 @@ cd "$(dirname "$0")/../.."
 . tests/lab/assert.sh
 lt=build/host/lazytrace
 out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+trap '[ -n "${LT_KEEP:-}" ] && cp -r "$out" "$LT_KEEP"; rm -rf "$out"' EXIT
 g=$out/g
 
 scripts/guest-run -q --kernel patched --append debug_pagealloc=on --out "$g" --timeout 240 -- sh -c '
