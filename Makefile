@@ -5,7 +5,7 @@
 
 SHELL := /bin/bash
 .DELETE_ON_ERROR:
-.DEFAULT_GOAL := help
+.DEFAULT_GOAL := all
 
 # Stock Debian arm64 kernel for `make kernel-stock`: a version or a prefix (newest match).
 KVER ?= 7.2
@@ -26,7 +26,7 @@ HOST := build/host
 
 # The reconstruction library and output sinks: no BPF, shared by live, replay and tests.
 LIB_SRCS := $(sort $(wildcard src/recon.c src/tidtab.c src/sink_*.c src/ksyms.c src/svg_chart.c \
-	src/tracefile.c src/replay.c src/output.c src/a64.c src/sites_dwarf.c src/sites_file.c src/sites_find.c))
+	src/tracefile.c src/replay.c src/output.c src/a64.c src/sites_dwarf.c src/sites_file.c src/sites_find.c src/kmodel.c))
 # libdw walks the kernel's DWARF (probes+dwarf); libelf reads ELF notes and symbols.
 LIB_LIBS := -ldw -lelf -lz
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -108,20 +108,16 @@ fuzz-corpus: $(HOST)/mkcorpus
 	done
 
 # --- BPF object and skeleton ------------------------------------------------------------
-# vmlinux.h comes from the patched kernel's BTF (`make kernel`): public copies predate 7.0
-# and lack lazy_mmu_state. bpftool 7.1 emits anonymous members of named type, hence
-# -fms-extensions.
+# No kernel needed: the kernel types come from bpf/kernel_types.h, written by hand (only
+# the names and fields used; CO-RE relocates them against the running kernel's BTF).
+# `make check-types` checks them against the lab kernel's BTF (KERNEL_BTF=FILE: another
+# vmlinux or BTF file, e.g. /sys/kernel/btf/vmlinux).
 BPF_CLANG ?= clang
-BPF_CFLAGS := -g -O2 -target bpfel -D__TARGET_ARCH_arm64 -fms-extensions \
-	-Wno-microsoft-anon-tag -Wall -Werror -Ibuild/bpf -Iinclude
+BPF_CFLAGS := -g -O2 -target bpfel -D__TARGET_ARCH_arm64 -Wall -Werror -Ibpf -Iinclude
 BPF_OBJ := build/bpf/lazytrace.bpf.o
 SKEL := build/bpf/lazytrace.skel.h
 
-build/bpf/vmlinux.h: kernel | build/bpf
-	$(call msg,GEN,$@)
-	$(Q)cmp -s "$$(scripts/build-kernel --print)/vmlinux.h" $@ || cp "$$(scripts/build-kernel --print)/vmlinux.h" $@
-
-$(BPF_OBJ): bpf/lazytrace.bpf.c include/lazytrace.h build/bpf/vmlinux.h
+$(BPF_OBJ): bpf/lazytrace.bpf.c bpf/kernel_types.h include/lazytrace.h | build/bpf
 	$(call msg,BPF,$@)
 	$(Q)$(BPF_CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp
 	$(Q)llvm-strip -g $@.tmp -o $@ && rm -f $@.tmp
@@ -133,8 +129,12 @@ $(SKEL): $(BPF_OBJ)
 build/bpf:
 	$(Q)mkdir -p $@
 
+.PHONY: check-types
+check-types:
+	$(Q)BPF_CLANG=$(BPF_CLANG) scripts/check-kernel-types $(KERNEL_BTF)
+
 # --- the lazytrace binary: x86-64 host build and static arm64 build --------------------
-APP_SRCS := src/lazytrace.c src/live.c src/probe.c src/record.c src/sites_attach.c
+APP_SRCS := src/lazytrace.c src/live.c src/probe.c src/record.c src/sites_attach.c src/kmodel_bpf.c src/caps.c
 ALL_SRCS := $(APP_SRCS) $(LIB_SRCS)
 HDRS := $(wildcard include/*.h src/*.h)
 
@@ -142,13 +142,20 @@ $(HOST)/lazytrace: $(ALL_SRCS) $(HDRS) $(SKEL) | $(HOST)
 	$(call msg,CCLD,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ibuild/bpf $(ALL_SRCS) -o $@ -lbpf -ldw -lelf -lz
 
+# Natively on an arm64 host, cross-compiled elsewhere.
+ifneq ($(filter aarch64 arm64,$(shell uname -m)),)
+ARM64_CC ?= gcc
+ARM64_STRIP ?= strip
+else
 ARM64_CC ?= aarch64-linux-gnu-gcc
+ARM64_STRIP ?= aarch64-linux-gnu-strip
+endif
 ARM64_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Iinclude -Isrc -Ibuild/bpf
 
 build/arm64/lazytrace: $(ALL_SRCS) $(HDRS) $(SKEL) | build/arm64
 	$(call msg,CCLD,$@)
 	$(Q)$(ARM64_CC) $(ARM64_CFLAGS) -static $(ALL_SRCS) -o $@ -lbpf -ldw -lelf -lz -llzma -lbz2 -lzstd
-	$(Q)aarch64-linux-gnu-strip $@
+	$(Q)$(ARM64_STRIP) $@
 
 # Static arm64 programs run in the guest (workloads for the end-to-end tests).
 GUEST_PROGS := $(patsubst tests/guest-src/%.c,build/arm64/%,$(wildcard tests/guest-src/*.c))
@@ -173,7 +180,9 @@ $(HOST)/ltgen: bench/ltgen.c $(patsubst src/%.c,$(HOST)/lib/%.o,$(LIB_SRCS)) $(H
 bench: kernel all $(HOST)/ltgen
 	@bench/run
 
-.PHONY: help deps kernel kernel-stock demo check check-patches clean
+include mk/install.mk
+
+.PHONY: help deps kernel kernel-64k kernel-stock demo check check-patches clean
 
 help:
 	@echo "lazytrace targets:"
@@ -184,10 +193,16 @@ help:
 	@echo "  make fuzz          libFuzzer targets, FUZZ_SECONDS each (default 60); fuzz-short: 15 s"
 	@echo "  make check         all tests, QEMU end-to-end included"
 	@echo "  make bench         live overhead and replay speed benchmarks -> bench/RESULTS.md"
-	@echo "  make kernel        build the patched arm64 7.2 kernel (cached; KSRC=/path for your tree)"
-	@echo "  make kernel-stock  download a stock Debian arm64 kernel (KVER=$(KVER))"
+	@echo "  make kernel        build the patched arm64 7.2 kernel (cached; KSRC=/path for your tree;"
+	@echo "                     PAGES=16k|64k for another page size; make kernel-64k = PAGES=64k)"
+	@echo "  make kernel-stock  download a stock Debian arm64 kernel (KVER=$(KVER); FLAVOUR=16k)"
 	@echo "  make check-patches apply the series to the source and run checkpatch.pl"
+	@echo "  make check-types   check bpf/kernel_types.h against the lab kernel's BTF"
+	@echo "                     (skipped without one; KERNEL_BTF=FILE for another vmlinux)"
 	@echo "  make deps          install the Debian packages needed (as root)"
+	@echo "  make install       install lazytrace, its man page and bash completion"
+	@echo "                     (PREFIX=/usr/local, DESTDIR=, LAZYTRACE_BIN=FILE)"
+	@echo "  make uninstall     remove what make install installed (same PREFIX, DESTDIR)"
 
 deps:
 	@scripts/install-deps
@@ -197,6 +212,10 @@ clean:
 
 kernel: deps
 	@scripts/build-kernel >/dev/null
+
+# The same kernel with 64K pages, for the page-size tests (tests/lab/test-pagesizes.sh).
+kernel-64k: deps
+	@PAGES=64k scripts/build-kernel >/dev/null
 
 kernel-stock: deps
 	@scripts/fetch-stock-kernel $(KVER)
@@ -208,5 +227,5 @@ demo: kernel all
 	@scripts/demo
 
 # Stock kernels (7.2, 6.19, 6.16) are fetched by the tests that boot them.
-check: kernel all $(HOST)/ltgen $(UNIT_BINS) asan-bins fuzz-bins
+check: kernel kernel-64k check-types all $(HOST)/ltgen $(UNIT_BINS) asan-bins fuzz-bins
 	@tests/run-all $(UNIT_BINS) $(ASAN_BINS) tests/lab/test-*.sh

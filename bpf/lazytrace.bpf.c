@@ -11,7 +11,7 @@
  * Every event carries the task's nesting state, read through CO-RE from
  * task_struct.lazy_mmu_state (7.0+) or the TIF_LAZY_MMU flag (6.16-6.19).
  */
-#include "vmlinux.h"
+#include "kernel_types.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
@@ -27,11 +27,13 @@ const volatile char filter_comm[LT_COMM_LEN];	/* "" = all */
 const volatile __u32 pending_bit = 31;		/* TIF_LAZY_MMU_PENDING: 31 (7.0+), 32 (6.16-6.19) */
 const volatile __s32 lazy_bit = -1;		/* TIF_LAZY_MMU (6.16-6.19), -1 if none */
 const volatile bool access_all;		/* report accesses even without pending barriers */
-/* struct page -> linear-map address (page_to_virt), for the two arm64 layouts with 4K pages:
- * VA_BITS 48 and 52 (VA_BITS_MIN 48). The loader computes them; 0 = no conversion. */
+/* struct page -> linear-map address (page_to_virt), from the kernel model (src/kmodel.h):
+ * read from the kernel's VMCOREINFO by the loader. page_struct_size 0: no conversion. */
 const volatile __u64 page_struct_size;
-const volatile __u64 vmemmap_start_48;
-const volatile __u64 vmemmap_start_52;
+const volatile __u64 page_offset;
+const volatile __u64 vmemmap_start;
+const volatile __u64 vmemmap_end;
+const volatile __u32 page_shift = 12;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -81,12 +83,13 @@ struct task_struct___lt {
 } __attribute__((preserve_access_index));
 
 #define HARDIRQ_SOFTIRQ_NMI_MASK 0x00ffff00	/* in_interrupt() of preempt_count */
-#define VMEMMAP_END (-(1ULL << 30))
 
 /*
- * A struct page lies in one vmemmap or the other: its place says which layout is in use.
- * In fentry programs the argument is a trusted struct page pointer, on which the verifier
- * allows no arithmetic: read it back through the stack to get a plain number.
+ * page_to_virt() of arch/arm64/include/asm/memory.h with the model's layout (any page size,
+ * VA_BITS, and the 52-bit kernels that run with 48 bits: their pages sit higher in the
+ * vmemmap, the formula is the same). In fentry programs the argument is a trusted struct
+ * page pointer, on which the verifier allows no arithmetic: read it back through the stack
+ * to get a plain number.
  */
 static __always_inline __u64 page_to_va(const void *page_ptr)
 {
@@ -94,13 +97,9 @@ static __always_inline __u64 page_to_va(const void *page_ptr)
 
 	bpf_probe_read_kernel(&page, sizeof(page), &page_ptr);
 
-	if (!size || page >= VMEMMAP_END)
+	if (!size || page < vmemmap_start || page >= vmemmap_end)
 		return 0;
-	if (page >= vmemmap_start_48)
-		return -(1ULL << 48) + ((page - vmemmap_start_48) / size << 12);
-	if (page >= vmemmap_start_52)
-		return -(1ULL << 52) + ((page - vmemmap_start_52) / size << 12);
-	return 0;
+	return page_offset + ((page - vmemmap_start) / size << (page_shift & 63));
 }
 
 static __always_inline bool filtered(__u64 pid_tgid)
@@ -566,5 +565,29 @@ int kprobe_access(struct pt_regs *ctx)
 	}
 	r->ev.nr_frames = n > 0 ? n / sizeof(__u64) : 0;
 	bpf_ringbuf_submit(r, 0);
+	return 0;
+}
+
+/* --- the kernel model's source where /proc/kcore cannot be read ------------------------- */
+
+/*
+ * Copies kmem_len bytes of kernel memory at kmem_addr into kmem_buf, run once by the loader
+ * with BPF_PROG_TEST_RUN (src/kmodel_bpf.c) to read the kernel's VMCOREINFO note: without
+ * CAP_SYS_RAWIO /proc/kcore is closed, while CAP_BPF + CAP_PERFMON, which lazytrace needs
+ * anyway, allow this. Loaded only for that (SEC "?": no autoload), in an object of its own.
+ */
+__u64 kmem_addr;
+__u32 kmem_len;
+__s64 kmem_err;
+char kmem_buf[LT_KMEM_MAX];
+
+SEC("?raw_tp")
+int read_kmem(void *ctx)
+{
+	__u32 len = kmem_len;
+
+	if (len > LT_KMEM_MAX)
+		len = LT_KMEM_MAX;
+	kmem_err = bpf_probe_read_kernel(kmem_buf, len, (const void *)kmem_addr);
 	return 0;
 }

@@ -6,18 +6,20 @@
  * judged hazardous is followed by lt_event.nr_frames kernel return addresses (__u64 each).
  * Fields have fixed sizes and are little-endian on every machine lazytrace runs on (arm64 and
  * x86-64), so the same struct also serves the trace file format. Only __u8.. __u64 here: the
- * header is compiled by clang -target bpf against vmlinux.h and by gcc against linux/types.h.
+ * header is compiled by clang -target bpf against bpf/kernel_types.h and by gcc against
+ * linux/types.h.
  */
 #ifndef LAZYTRACE_H
 #define LAZYTRACE_H
 
-#ifndef __VMLINUX_H__	/* BPF side: vmlinux.h has the types */
+#ifndef __VMLINUX_H__	/* BPF side: bpf/kernel_types.h has the types (vmlinux.h's guard) */
 #include <linux/types.h>
 #endif
 
 #define LT_ABI_VERSION 1
 #define LT_COMM_LEN 16
 #define LT_MAX_FRAMES 16
+#define LT_KMEM_MAX 8192	/* read_kmem's buffer: the kernel's VMCOREINFO note fits */
 
 /* Record types. */
 enum lt_type {

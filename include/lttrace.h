@@ -60,7 +60,7 @@
  * LT_REDACT_SYM_STRIDE, offsets into it are kept; an address without symbol becomes
  * LT_REDACT_NOSYM_BASE + 4096 * j for the j-th such address), data addresses (.addr, and
  * .arg0 = the table entry of LT_DEFER and LT_PTE_UPDATE) are shifted by one random
- * page-aligned amount per file (equal pages stay equal, page offsets and adjacent pages
+ * 64K-aligned amount per file (equal pages stay equal, page offsets and adjacent pages
  * stay so: hazards still match), and the output address bits (47:12) of a new PTE value
  * (.arg1 of LT_DEFER and LT_PTE_UPDATE) are cleared. 0 stays 0 ("unknown").
  */
@@ -98,6 +98,9 @@ enum lt_file_tag {
 	LT_TAG_START_REAL = 10,	/* u64: wall clock at the start, ns since the epoch */
 	LT_TAG_START_MONO = 11,	/* u64: CLOCK_MONOTONIC at the start (the events' clock), ns */
 	LT_TAG_FILTERS = 12,	/* string: the recording's filters ("pid=71 cpu=1"), may be empty */
+	LT_TAG_PAGE_SHIFT = 13,	/* u32: the kernel's PAGE_SHIFT (12, 14, 16); absent in files
+				 * written before it, all of them from 4K kernels */
+	LT_TAG_LAYOUT = 14,	/* string: the kernel model, src/kmodel.h ("page=16K va_bits=...") */
 };
 
 /* What the traced kernel offered (LT_TAG_CAPS). */

@@ -17,7 +17,12 @@ struct ksym {
 	size_t mod;		/* 0: built in (pool[0] is "") */
 };
 
+/* Data symbols kept beside the text ones: the kernel model's sources (src/kmodel_bpf.c). */
+static const char *const data_names[] = { "vmcoreinfo_data", "vmcoreinfo_size" };
+#define NDATA (sizeof(data_names) / sizeof(data_names[0]))
+
 struct lt_ksyms {
+	__u64 data[NDATA];	/* addresses of data_names[], 0 if absent */
 	struct ksym *syms;
 	size_t nr;
 	char *pool;
@@ -77,8 +82,6 @@ struct lt_ksyms *lt_ksyms_from_buffer(const char *buf, size_t len)
 		type = buf[p + 1];
 		if (buf[p + 2] != ' ' && buf[p + 2] != '\t')
 			continue;
-		if (type != 't' && type != 'T' && type != 'w' && type != 'W')
-			continue;
 		if (!addr)
 			continue;
 		ns = p + 3;
@@ -87,6 +90,13 @@ struct lt_ksyms *lt_ksyms_from_buffer(const char *buf, size_t len)
 			ne++;
 		if (ne == ns)
 			continue;
+		if (type != 't' && type != 'T' && type != 'w' && type != 'W') {
+			for (size_t k = 0; k < NDATA; k++)
+				if (ne - ns == strlen(data_names[k]) &&
+				    !memcmp(buf + ns, data_names[k], ne - ns) && eol - ne <= 1)
+					ks->data[k] = addr;
+			continue;
+		}
 		p = ne;
 		while (p < eol && (buf[p] == ' ' || buf[p] == '\t'))
 			p++;
@@ -240,6 +250,14 @@ __u64 lt_ksyms_addr(const struct lt_ksyms *ks, const char *name)
 	for (size_t i = 0; i < ks->nr; i++)
 		if (!strcmp(ks->pool + ks->syms[i].name, name))
 			return ks->syms[i].addr;
+	return 0;
+}
+
+__u64 lt_ksyms_data_addr(const struct lt_ksyms *ks, const char *name)
+{
+	for (size_t k = 0; ks && name && k < NDATA; k++)
+		if (!strcmp(data_names[k], name))
+			return ks->data[k];
 	return 0;
 }
 

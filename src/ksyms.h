@@ -31,6 +31,10 @@ const char *lt_ksyms_lookup(const struct lt_ksyms *ks, __u64 addr, __u64 *offset
 /* Address of a text symbol by exact name, 0 if absent. Linear: for a few names at start. */
 __u64 lt_ksyms_addr(const struct lt_ksyms *ks, const char *name);
 
+/* Address of one of the few data symbols the snapshot keeps (vmcoreinfo_data,
+ * vmcoreinfo_size: built-in only), 0 if absent or not one of those. */
+__u64 lt_ksyms_data_addr(const struct lt_ksyms *ks, const char *name);
+
 /* "sym+0x1c4" ("sym+0x1c4 [module]" for a module), or "0x<hex>" if no symbol; returns buf. */
 const char *lt_ksyms_format(const struct lt_ksyms *ks, __u64 addr, char *buf, size_t len);
 

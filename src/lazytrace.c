@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 
+#include "kmodel_bpf.h"
 #include "ksyms.h"
 #include "live.h"
 #include "output.h"
@@ -159,6 +160,9 @@ static int cmd_probe(int argc, char **argv)
 	}
 	ks = load_ksyms();
 	lt_kernel_probe(&k, ks, btf);
+	/* the memory layout as live and record will read it: /proc/kcore, else through BPF */
+	if (!lt_kernel_read_layout(&k, NULL) && ks && !strcmp(k.machine, "aarch64"))
+		lt_kernel_read_layout_bpf(&k, ks);
 	q.release = k.release;
 	q.build_id = k.build_id;
 	memset(&t, 0, sizeof(t));
@@ -197,6 +201,7 @@ static int live_start(void *ctx, const struct lt_session *ses)
 		return -1;
 	}
 	lt_recon_set_nesting(l->recon, ses->nesting);
+	lt_recon_set_page_shift(l->recon, ses->model.page_shift);
 	return 0;
 }
 
@@ -248,7 +253,8 @@ static void live_usage(FILE *f)
 		"                          vmlinux-$(uname -r)); its build id must match\n"
 		"      --sites FILE        a site table made by 'lazytrace sites' (no debug info\n"
 		"                          needed on this host)\n"
-		"      --ringbuf-kb N      ring buffer size in KiB (power of two, default 8192)\n"
+		"      --ringbuf-kb N      ring buffer size in KiB (power of two, a multiple of the\n"
+		"                          kernel's page size; default 8192)\n"
 		"      --ready-fd FD       write \"ready\" to FD once probes are attached\n"
 		"      --record FILE       also record what is shown into FILE (see 'record';\n"
 		"                          --force and --redact apply)\n"

@@ -16,6 +16,8 @@
 
 #include "lazytrace.h"
 #include "lazytrace.skel.h"
+#include "caps.h"
+#include "kmodel_bpf.h"
 #include "ksyms.h"
 #include "live.h"
 #include "probe.h"
@@ -185,10 +187,12 @@ static int open_and_load(struct lazytrace_bpf **out, const struct lt_kernel *k,
 	s->rodata->pending_bit = k->pending_bit;
 	s->rodata->lazy_bit = k->lazy_bit;
 	s->rodata->access_all = o->all_accesses;
-	if (k->page_struct_size) {
-		s->rodata->page_struct_size = k->page_struct_size;
-		s->rodata->vmemmap_start_48 = lt_vmemmap_start(48, k->page_struct_size);
-		s->rodata->vmemmap_start_52 = lt_vmemmap_start(52, k->page_struct_size);
+	if (k->model.layout) {
+		s->rodata->page_struct_size = k->model.page_struct_size;
+		s->rodata->page_offset = k->model.page_offset;
+		s->rodata->vmemmap_start = k->model.vmemmap_start;
+		s->rodata->vmemmap_end = k->model.vmemmap_end;
+		s->rodata->page_shift = k->model.page_shift;
 	}
 	bpf_map__set_max_entries(s->maps.events, o->ringbuf_kb * 1024);
 	set_autoload(s, k, p, access);
@@ -285,6 +289,7 @@ static void describe(const struct lt_kernel *k, const struct plan *p, const stru
 
 	snprintf(ses->release, sizeof(ses->release), "%s", k->release);
 	snprintf(ses->nesting, sizeof(ses->nesting), "%s", k->nesting);
+	ses->model = k->model;
 	ses->mode = k->mode;
 	ses->defer_source = k->barrier_events || k->mode == LT_MODE_DWARF ? LT_DEFER_FROM_TRACEPOINT
 									  : LT_DEFER_FROM_PTE_UPDATE;
@@ -405,6 +410,26 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 		fprintf(stderr, "lazytrace: %s\n", k.why);
 		return 1;
 	}
+	if (lt_caps_check())
+		return 1;
+	/* A BPF ring buffer is a power of two and a whole number of pages. */
+	if (k.model.page_shift && ((__u64)o->ringbuf_kb << 10) % lt_kmodel_page_size(&k.model)) {
+		fprintf(stderr, "lazytrace: a ring buffer of %u KiB is not a multiple of this kernel's "
+			"%llu KiB pages (--ringbuf-kb)\n", o->ringbuf_kb,
+			lt_kmodel_page_size(&k.model) >> 10);
+		return 1;
+	}
+	if (!lt_kernel_read_layout(&k, NULL) && o->ksyms && !strcmp(k.machine, "aarch64"))
+		lt_kernel_read_layout_bpf(&k, o->ksyms);
+	if (k.model.layout) {
+		char lay[256];
+
+		fprintf(log, "lazytrace: layout %s\n", lt_kmodel_format(&k.model, lay, sizeof(lay)));
+	} else {
+		fprintf(log, "lazytrace: memory layout unknown (%s): struct page arguments "
+			"(__kernel_map_pages, :page access probes) are not converted to addresses\n",
+			k.model.missing);
+	}
 	err = choose_source(&k, o, &sites, &kaslr, log);
 	if (err)
 		return err;
@@ -442,6 +467,8 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 		fprintf(stderr, "lazytrace: cannot open the ring buffer: %s\n", strerror(errno));
 		goto out;
 	}
+	/* Attached, ring buffer mapped, files open: nothing from here on needs a capability. */
+	lt_caps_drop_all(log);
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	if (o->ready_fd >= 0) {

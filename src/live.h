@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "lazytrace.h"
+#include "kmodel.h"
 #include "recon.h"
 
 struct lt_ksyms;
@@ -61,6 +62,7 @@ struct lt_session {
 	enum lt_defer_source defer_source;
 	char nesting[16];		/* the kernel's nesting emulation, "" if none (nested) */
 	char attach[1024];		/* e.g. "tp_btf:lazy_mmu+barriers fentry:set_memory_valid" */
+	struct lt_kmodel model;		/* the kernel's memory layout */
 };
 
 /* Where the records go: the reconstruction (live) or a trace file (record). */

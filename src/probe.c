@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <strings.h>
 #include <unistd.h>
 #include <bpf/btf.h>
 
@@ -32,13 +33,26 @@ const char *lt_mode_name(enum lt_mode m)
 	}
 }
 
-unsigned long long lt_vmemmap_start(unsigned int va_bits, unsigned long long page_struct_size)
+bool lt_kernel_read_layout(struct lt_kernel *k, const char *kcore_path)
 {
-	/* arch/arm64/include/asm/memory.h: VMEMMAP_END - VMEMMAP_SIZE, where VMEMMAP_SIZE covers
-	 * the linear map from PAGE_OFFSET to _PAGE_END(VA_BITS_MIN), one struct page per page. */
-	unsigned long long page_offset = -(1ULL << va_bits), page_end = -(1ULL << 47);
+	char text[8192], src[64];
+	long n;
 
-	return -(1ULL << 30) - ((page_end - page_offset) >> 12) * page_struct_size;
+	if (strcmp(k->machine, "aarch64") != 0) {
+		snprintf(k->model.missing, sizeof(k->model.missing), "not an arm64 kernel");
+		return false;
+	}
+	if (!kcore_path)
+		kcore_path = "/proc/kcore";
+	n = lt_kmodel_read_kcore(kcore_path, text, sizeof(text));
+	if (n < 0) {
+		snprintf(k->model.missing, sizeof(k->model.missing), "%s: %s%s", kcore_path,
+			 strerror((int)-n), n == -EACCES || n == -EPERM ?
+			 " (needs CAP_SYS_RAWIO)" : n == -ENOENT ? " (no CONFIG_PROC_KCORE)" : "");
+		return false;
+	}
+	snprintf(src, sizeof(src), "VMCOREINFO (%s)", kcore_path);
+	return lt_kmodel_parse_vmcoreinfo(&k->model, text, (size_t)n, src);
 }
 
 /* The running kernel's GNU build id, from the ELF notes in /sys/kernel/notes. */
@@ -106,6 +120,9 @@ void lt_kernel_probe(struct lt_kernel *k, const struct lt_ksyms *ks, const char 
 		sscanf(u.release, "%d.%d", &k->major, &k->minor);
 	}
 	read_build_id(k->build_id, sizeof(k->build_id));
+	/* arm64 has one page size for the kernel and user space; VMCOREINFO confirms it */
+	if (sysconf(_SC_PAGESIZE) > 0)
+		k->model.page_shift = (unsigned int)ffsl(sysconf(_SC_PAGESIZE)) - 1;
 	read_nesting(k->nesting, sizeof(k->nesting));
 	if (!btf_path)
 		btf_path = "/sys/kernel/btf/vmlinux";
@@ -127,6 +144,10 @@ void lt_kernel_probe(struct lt_kernel *k, const struct lt_ksyms *ks, const char 
 		id = btf__find_by_name_kind(btf, "page", BTF_KIND_STRUCT);
 		if (id >= 0 && btf__resolve_size(btf, id) > 0)
 			k->page_struct_size = btf__resolve_size(btf, id);
+		k->model.page_struct_size = k->page_struct_size;
+		/* the emulation exists but its debugfs switch is closed to us (not root) */
+		if (k->lazy_ended && !k->nesting[0])
+			snprintf(k->nesting, sizeof(k->nesting), "unknown");
 		k->tracepoints = btf_has(btf, "btf_trace_lazy_mmu_enable", BTF_KIND_TYPEDEF);
 		k->barrier_events = btf_has(btf, "btf_trace_lazy_mmu_defer", BTF_KIND_TYPEDEF);
 		for (int f = 0; f < LT_FN_MAX; f++)
@@ -177,8 +198,8 @@ void lt_kernel_print(const struct lt_kernel *k, FILE *out)
 			k->fn_sym[f] ? "kprobe" : "absent");
 	}
 	fprintf(out, "pending flag:  TIF_LAZY_MMU_PENDING = bit %u\n", k->pending_bit);
-	fprintf(out, "struct page:   %llu bytes%s\n", k->page_struct_size,
-		k->page_struct_size ? " (struct page arguments are converted to addresses)" : "");
+	fprintf(out, "struct page:   %llu bytes\n", k->model.page_struct_size);
+	lt_kmodel_print(&k->model, out);
 	fprintf(out, "mode:          %s\n", lt_mode_name(k->mode));
 	if (k->mode == LT_MODE_NONE)
 		fprintf(out, "reason:        %s\n", k->why);

@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "kmodel.h"
+
 struct lt_ksyms;
 
 /* Functions lazytrace probes, beyond the tracepoints. */
@@ -45,6 +47,7 @@ struct lt_kernel {
 	bool fn_btf[LT_FN_MAX];		/* in BTF: fentry/fexit possible */
 	bool fn_sym[LT_FN_MAX];		/* in kallsyms: kprobe possible */
 	unsigned long long page_struct_size;	/* sizeof(struct page), from BTF */
+	struct lt_kmodel model;		/* memory layout (src/kmodel.h) */
 	unsigned int pending_bit;	/* TIF_LAZY_MMU_PENDING */
 	int lazy_bit;			/* TIF_LAZY_MMU, -1 if none */
 	enum lt_mode mode;
@@ -56,7 +59,9 @@ void lt_kernel_probe(struct lt_kernel *k, const struct lt_ksyms *ks, const char 
 void lt_kernel_print(const struct lt_kernel *k, FILE *out);
 const char *lt_mode_name(enum lt_mode m);
 
-/* arm64, 4K pages: start of the vmemmap for VA_BITS (48 or 52), VA_BITS_MIN 48. */
-unsigned long long lt_vmemmap_start(unsigned int va_bits, unsigned long long page_struct_size);
+/* After lt_kernel_probe(), once per run: reads the memory layout from /proc/kcore (or
+ * kcore_path) into k->model; false and
+ * k->model.missing set if it cannot (then src/live.c asks BPF for the note). */
+bool lt_kernel_read_layout(struct lt_kernel *k, const char *kcore_path);
 
 #endif /* LT_PROBE_H */

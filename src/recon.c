@@ -12,11 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kmodel.h"
 #include "recon.h"
 #include "tidtab.h"
 
-#define PAGE_SHIFT_4K	12
-#define PAGE_MASK_4K	(~(__u64)0xfff)
 
 struct section {
 	__u64 id, ts, ip;
@@ -77,8 +76,15 @@ struct lt_recon {
 	__u64 next_section;
 	bool saw_transition, saw_flush, finished;
 	bool pending_bit_seen, pending_bit_warned;	/* the pending flag checked (sites) */
+	unsigned int page_shift;	/* the traced kernel's (src/kmodel.h), 12 by default */
 	struct lt_stats st;
 };
+
+/* The page an address is in, tags set back (kmodel.h): what hazards match on. */
+static inline __u64 page_of(const struct lt_recon *r, __u64 addr)
+{
+	return lt_untag(addr) & ~((1ULL << r->page_shift) - 1);
+}
 
 /* ---------------------------------------------------------------- names */
 
@@ -266,7 +272,7 @@ static void hazard(struct lt_recon *r, const struct task *t, enum lt_hazard_kind
 {
 	struct lt_hazard hz = {
 		.kind = kind, .pid = t->pid, .tid = t->tid, .comm = t->comm,
-		.addr = d->addr & PAGE_MASK_4K, .section = d->section, .section_ip = d->section_ip,
+		.addr = page_of(r, d->addr), .section = d->section, .section_ip = d->section_ip,
 		.defer_ip = d->ip, .defer_ts = d->ts, .ts = ev->ts, .ip = ev->ip, .cpu = ev->cpu,
 		.age_ns = ev->ts > d->ts ? ev->ts - d->ts : 0,
 	};
@@ -617,11 +623,11 @@ static void on_map(struct lt_recon *r, struct task *t, const struct lt_event *ev
 	emit(r, t, &it);
 }
 
-static bool in_range(__u64 page, const struct call *c)
+static bool in_range(const struct lt_recon *r, __u64 page, const struct call *c)
 {
-	__u64 start = c->addr & PAGE_MASK_4K;
+	__u64 start = page_of(r, c->addr);
 
-	return page >= start && ((page - start) >> PAGE_SHIFT_4K) < c->numpages;
+	return page >= start && ((page - start) >> r->page_shift) < c->numpages;
 }
 
 static void on_map_ret(struct lt_recon *r, struct task *t, const struct lt_event *ev)
@@ -663,7 +669,7 @@ static void on_map_ret(struct lt_recon *r, struct task *t, const struct lt_event
 	for (size_t k = 0; k < t->ndefs; k++) {
 		struct deferral *d = &t->defs[k];
 
-		if (d->has_addr && !d->potential && in_range(d->addr & PAGE_MASK_4K, &c)) {
+		if (d->has_addr && !d->potential && in_range(r, page_of(r, d->addr), &c)) {
 			d->potential = true;
 			hazard(r, t, LT_HAZARD_POTENTIAL, d, ev, NULL);
 		}
@@ -673,7 +679,7 @@ static void on_map_ret(struct lt_recon *r, struct task *t, const struct lt_event
 static void on_access(struct lt_recon *r, struct task *t, const struct lt_event *ev,
 		      const __u64 *frames)
 {
-	__u64 page = ev->addr & PAGE_MASK_4K;
+	__u64 page = page_of(r, ev->addr);
 	struct lt_item it;
 
 	item_init(&it, t, ev, LT_ITEM_ACCESS, ev->ts);
@@ -682,7 +688,7 @@ static void on_access(struct lt_recon *r, struct task *t, const struct lt_event 
 	for (size_t k = 0; k < t->ndefs; k++) {
 		struct deferral *d = &t->defs[k];
 
-		if (d->has_addr && !d->confirmed && (d->addr & PAGE_MASK_4K) == page) {
+		if (d->has_addr && !d->confirmed && page_of(r, d->addr) == page) {
 			d->confirmed = true;
 			hazard(r, t, LT_HAZARD_CONFIRMED, d, ev, frames);
 		}
@@ -900,6 +906,12 @@ void lt_recon_set_nesting(struct lt_recon *r, const char *name)
 		     name && !strcmp(name, "noflush") ? LT_NESTING_NOFLUSH : LT_NESTING_NESTED;
 }
 
+void lt_recon_set_page_shift(struct lt_recon *r, unsigned int shift)
+{
+	if (r && (shift == 12 || shift == 14 || shift == 16))
+		r->page_shift = shift;
+}
+
 /* flatten: the per-event path in one piece, as `stats` measures it (the DWARF sites' paths
  * are noinline and call feed() on their own) */
 __attribute__((flatten))
@@ -1056,6 +1068,7 @@ struct lt_recon *lt_recon_new(enum lt_defer_source src, const struct lt_recon_op
 	if (ops)
 		r->ops = *ops;
 	r->next_section = 1;
+	r->page_shift = 12;
 	return r;
 }
 

@@ -144,6 +144,10 @@ int lt_recon_feed(struct lt_recon *r, const struct lt_event *ev, const __u64 *fr
  * else: nested). Call before the first event. */
 void lt_recon_set_nesting(struct lt_recon *r, const char *name);
 
+/* The traced kernel's page size (PAGE_SHIFT 12, 14 or 16; others are ignored): hazards match
+ * addresses by page. 12 until set (recordings made before the header carried it). */
+void lt_recon_set_page_shift(struct lt_recon *r, unsigned int shift);
+
 /* Events lost (ring buffer full) on a CPU: noted in every task's timeline that may be
  * affected, and counted. */
 void lt_recon_lost(struct lt_recon *r, __u64 ts, __u64 count);

@@ -177,6 +177,8 @@ static int rec_start(void *ctx, const struct lt_session *ses)
 	snprintf(r->info.attach, sizeof(r->info.attach), "%s", ses->attach);
 	snprintf(r->info.nesting, sizeof(r->info.nesting), "%s", k.nesting);
 	snprintf(r->info.build_id, sizeof(r->info.build_id), "%s", k.build_id);
+	r->info.page_shift = ses->model.page_shift;
+	lt_kmodel_format(&ses->model, r->info.layout, sizeof(r->info.layout));
 	r->info.caps = (k.tracepoints ? LT_CAP_TRACEPOINTS : 0) |
 		       (ses->defer_source == LT_DEFER_FROM_TRACEPOINT ? LT_CAP_BARRIER_EVENTS : 0) |
 		       (k.lazy_state ? LT_CAP_LAZY_STATE : 0) | (ses->mode == LT_MODE_FLAG ? LT_CAP_LAZY_FLAG : 0) |
@@ -196,6 +198,7 @@ static int rec_start(void *ctx, const struct lt_session *ses)
 			return -1;
 		}
 		lt_recon_set_nesting(r->recon, ses->nesting);
+		lt_recon_set_page_shift(r->recon, ses->model.page_shift);
 		return 0;
 	}
 	return open_writer(r);

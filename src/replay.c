@@ -223,6 +223,7 @@ static int replay_run(struct replay *rp, const struct lt_recon_ops *ops, FILE *e
 		return -1;
 	}
 	lt_recon_set_nesting(recon, rp->info->nesting);
+	lt_recon_set_page_shift(recon, rp->info->page_shift ? rp->info->page_shift : 12);
 	while ((k = lt_reader_next(rp->rd, &ev, &frames, &lts, &lcount)) > 0) {
 		if (k == LT_REC_LOST) {
 			if (rp->f.has_to && rp->have_base && lts > rp->to_ns)
@@ -667,6 +668,8 @@ static void json_file(FILE *out, const struct file_stats *fs)
 	json_kv_str(out, "mode", fs->info.mode);
 	fprintf(out, ",");
 	json_kv_str(out, "nesting", fs->info.nesting);
+	fprintf(out, ",\"page_size\":%llu,", 1ULL << (fs->info.page_shift ? fs->info.page_shift : 12));
+	json_kv_str(out, "layout", fs->info.layout);
 	fprintf(out, ",\"redacted\":%s}", fs->info.flags & LT_FILE_REDACTED ? "true" : "false");
 }
 
@@ -710,6 +713,8 @@ int lt_replay_stats(const char *path, bool json, FILE *out, FILE *err)
 			fs.info.machine, fs.info.build_id[0] ? ", build id " : "", fs.info.build_id);
 		fprintf(out, "mode     %s, nesting %s\n", fs.info.mode[0] ? fs.info.mode : "?",
 			fs.info.nesting[0] ? fs.info.nesting : "unknown");
+		fprintf(out, "layout   %s\n", fs.info.layout[0] ? fs.info.layout :
+			"not recorded (4K pages)");
 		fprintf(out, "\n");
 		for (size_t i = 0; i < NTOTALS; i++)
 			fprintf(out, "%-18s %llu\n", TOTALS[i].key, total_of(&fs.st, i));

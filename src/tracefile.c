@@ -735,6 +735,10 @@ static int header(struct lt_writer *w, const struct lt_file_info *in)
 	err = err ?: put_u32(b, LT_TAG_FLAGS, info.flags);
 	err = err ?: put_u64(b, LT_TAG_START_REAL, info.start_realtime_ns);
 	err = err ?: put_u64(b, LT_TAG_START_MONO, info.start_mono_ns);
+	if (info.page_shift)
+		err = err ?: put_u32(b, LT_TAG_PAGE_SHIFT, info.page_shift);
+	if (info.layout[0])
+		err = err ?: put_str(b, LT_TAG_LAYOUT, info.layout, sizeof(info.layout));
 	if (err || !buf_grow(b, 4))
 		return -ENOMEM;
 	put32(b->p + 12, (__u32)b->len);
@@ -748,8 +752,9 @@ static __u64 random_key(void)
 
 	if (getrandom(&k, sizeof(k), 0) != sizeof(k))
 		k = clock_ns(CLOCK_MONOTONIC) * 0x9e3779b97f4a7c15ULL ^ (__u64)getpid() << 32;
-	k &= ~0xfffULL;
-	return k ? k : 0x5a5a5000ULL;
+	/* a multiple of the largest arm64 page (64K): equal pages stay equal on any kernel */
+	k &= ~0xffffULL;
+	return k ? k : 0x5a5a0000ULL;
 }
 
 struct lt_writer *lt_writer_open(const char *path, const struct lt_file_info *info,
@@ -1217,6 +1222,13 @@ static int parse_header(struct lt_reader *r, const __u8 *h, size_t hlen)
 		case LT_TAG_ATTACH: str = in->attach; max = sizeof(in->attach); break;
 		case LT_TAG_NESTING: str = in->nesting; max = sizeof(in->nesting); break;
 		case LT_TAG_FILTERS: str = in->filters; max = sizeof(in->filters); break;
+		case LT_TAG_LAYOUT: str = in->layout; max = sizeof(in->layout); break;
+		case LT_TAG_PAGE_SHIFT:
+			/* arm64 pages: 4K, 16K, 64K */
+			if (len != 4 || (get32(v) != 12 && get32(v) != 14 && get32(v) != 16))
+				return -1;
+			in->page_shift = get32(v);
+			break;
 		case LT_TAG_CAPS:
 		case LT_TAG_ABI:
 		case LT_TAG_FLAGS:

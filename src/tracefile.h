@@ -32,6 +32,9 @@ struct lt_file_info {
 	char nesting[16];		/* "" is written as "unknown" */
 	char filters[128];
 	char attach[1024];
+	__u32 page_shift;		/* the traced kernel's PAGE_SHIFT; 0: not recorded (files
+					 * before it: every one of them came from a 4K kernel) */
+	char layout[256];		/* the kernel model (lt_kmodel_format()), "" if none */
 };
 
 /* ------------------------------------------------------------------ writer */

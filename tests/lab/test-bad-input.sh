@@ -89,7 +89,7 @@ scripts/guest-run -q --kernel patched --out "$g" --timeout 60 -- sh -c '
 expect_eq "guest run exits 0" 0 $?
 gcase() {	# gcase NAME FILE CODE REGEX: the guest's exit code and the last stderr line
 	local last
-	last=$(grep -v '^lazytrace: \(kernel\|tp_btf\|fentry\|kprobe\|tracing\)' "$g/$2.err" 2>/dev/null)
+	last=$(grep -v '^lazytrace: \(kernel\|layout\|tp_btf\|fentry\|kprobe\|tracing\)' "$g/$2.err" 2>/dev/null)
 	if [ "$(cat "$g/$2.rc" 2>/dev/null)" = "$3" ] && [ "$(grep -c '' <<<"$last")" -eq 1 ] &&
 	   grep -Eq -- "$4" <<<"$last"; then
 		pass "$1: exit $3, \"$last\""
@@ -97,7 +97,7 @@ gcase() {	# gcase NAME FILE CODE REGEX: the guest's exit code and the last stder
 		fail "$1" "exit $(cat "$g/$2.rc" 2>/dev/null) (want $3), stderr: $(tr '\n' '|' <<<"$last")"
 	fi
 }
-gcase "unprivileged run" nopriv 1 "^lazytrace: cannot load BPF programs: Operation not permitted \(run as root, or with CAP_BPF and CAP_PERFMON\)$"
+gcase "unprivileged run" nopriv 1 "^lazytrace: missing CAP_BPF and CAP_PERFMON: run as root, or with CAP_BPF and CAP_PERFMON \(\+ CAP_SYSLOG for symbols\); see CAPABILITIES in lazytrace\(8\)$"
 gcase "a requested probe that does not exist" noprobe 1 "^lazytrace: cannot attach access probe no_such_function_xyz: No such file or directory$"
 gcase "kernel without BTF (probe --btf /nonexistent)" nobtf 1 "^$"
 expect_match "... probe says why" "^reason: +no kernel BTF \(/nonexistent\): CONFIG_DEBUG_INFO_BTF=y is needed$" "$(grep '^reason:' "$g/nobtf.out" 2>/dev/null)"

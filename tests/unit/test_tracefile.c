@@ -492,6 +492,58 @@ static void rechecksum_chunk(unsigned char *h)
 	put32le(h + 24, lt_crc32c(0, h, 24));
 }
 
+/* The kernel model travels in the header: page size and layout, as the recorder read them. */
+static void test_layout(void)
+{
+	const char *p = tpath("layout.lt"), *q = tpath("layout-bad.lt");
+	struct lt_file_info info = INFO;
+	struct lt_reader *r;
+	char err[256], want[512];
+	size_t len, hlen, pos;
+	struct chunk_end ce[64];
+
+	info.page_shift = 16;
+	snprintf(info.layout, sizeof(info.layout), "page=64K va_bits=52/52 from test");
+	make_seed(&S, NOFLUSH, false);
+	CHECK_EQ(write_stream(p, &S, &info, 0, 10, -1, true), 0);
+	r = lt_reader_open(p, err, sizeof(err));
+	CHECK(r != NULL);
+	if (r) {
+		CHECK_EQ(lt_reader_info(r)->page_shift, 16);
+		CHECK_STR(lt_reader_info(r)->layout, "page=64K va_bits=52/52 from test");
+		lt_reader_close(r);
+	}
+	/* a file without them (recorded before they existed) reads with page_shift 0 */
+	CHECK_EQ(write_stream(q, &S, &INFO, 0, 10, -1, true), 0);
+	r = lt_reader_open(q, err, sizeof(err));
+	CHECK(r != NULL);
+	if (r) {
+		CHECK_EQ(lt_reader_info(r)->page_shift, 0);
+		CHECK_STR(lt_reader_info(r)->layout, "");
+		lt_reader_close(r);
+	}
+	/* an impossible page size, checksum valid: the header is malformed */
+	len = file_read(p, FB, sizeof(FB));
+	chunk_ends(FB, len, ce, 64, &hlen);
+	memcpy(FB2, FB, len);
+	for (pos = LT_FILE_HDR_FIXED; pos + 4 < hlen - 4;) {
+		unsigned int tag = FB2[pos] | FB2[pos + 1] << 8, l = FB2[pos + 2] | FB2[pos + 3] << 8;
+
+		if (tag == LT_TAG_PAGE_SHIFT) {
+			CHECK_EQ(l, 4);
+			put32le(FB2 + pos + 4, 13);
+			break;
+		}
+		pos += 4 + l;
+	}
+	put32le(FB2 + hlen - 4, lt_crc32c(0, FB2, hlen - 4));
+	file_write(q, FB2, len);
+	read_all(q, &G);
+	CHECK(!G.opened);
+	snprintf(want, sizeof(want), "%s: malformed header", q);
+	CHECK_STR(G.msg, want);
+}
+
 static void test_bad_files(void)
 {
 	const char *p = tpath("good.lt"), *q = tpath("bad.lt");
@@ -1176,6 +1228,7 @@ int main(void)
 	test_roundtrip();
 	test_truncation();
 	test_bitflips();
+	test_layout();
 	test_bad_files();
 	test_mode_force();
 	test_redact();
