@@ -93,3 +93,50 @@ bool a64_is_bti(uint32_t i)
 {
 	return (i & 0xffffff3f) == 0xd503241f;		/* HINT #32, #34, #36, #38 */
 }
+
+int a64_thread_flag_bit(const uint32_t *insn, size_t n)
+{
+	uint32_t task = 0, flags = 0;	/* bit r: x<r> holds current / its flags word */
+	int bit = -1;
+
+	for (size_t i = 0; i < n; i++) {
+		uint32_t w = insn[i], rt = w & 31, rn = (w >> 5) & 31;
+
+		if ((w & ~31u) == 0xd5384100) {			/* MRS Xt, SP_EL0 */
+			task |= 1u << rt;
+			flags &= ~(1u << rt);
+			continue;
+		}
+		if ((w & 0xfffffc00) == 0xf9400000 && (task >> rn & 1)) {	/* LDR Xt, [Xn] */
+			flags |= 1u << rt;
+			task &= ~(1u << rt);
+			continue;
+		}
+		if ((w & 0x7e000000) == 0x36000000 && (flags >> rt & 1)) {	/* TBZ/TBNZ */
+			int b = (int)((w >> 31) << 5 | ((w >> 19) & 31));
+
+			if (bit >= 0 && bit != b)
+				return -2;
+			bit = b;
+			continue;
+		}
+		/* branches write no register; a call clobbers the caller-saved ones */
+		if ((w & 0xff000010) == 0x54000000 || (w & 0x7e000000) == 0x34000000 ||
+		    (w & 0xfc000000) == 0x14000000)		/* B.cond, CBZ/CBNZ, B */
+			continue;
+		if ((w & 0xfc000000) == 0x94000000 || (w & 0xfffffc1f) == 0xd63f0000) {	/* BL, BLR */
+			task &= ~0x7ffffu;
+			flags &= ~0x7ffffu;
+			continue;
+		}
+		if ((w & 0x3b000000) == 0x39000000 && ((w >> 22) & 3) == 0)	/* STR* [Xn, #imm] */
+			continue;
+		/* any other write of a tracked register ends what it held */
+		for (int r = 0; r < 31; r++)
+			if (((task | flags) >> r & 1) && a64_writes(w, r)) {
+				task &= ~(1u << r);
+				flags &= ~(1u << r);
+			}
+	}
+	return bit;
+}

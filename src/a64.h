@@ -8,6 +8,7 @@
 #define LT_A64_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum a64_class {
@@ -30,6 +31,14 @@ bool a64_bl_or_b(uint32_t insn, uint64_t pc, uint64_t *to);
 
 /* BTI (any of c, j, jc). */
 bool a64_is_bti(uint32_t insn);
+
+/*
+ * The thread flag a function tests: current's thread_info.flags is loaded from the task
+ * pointer in SP_EL0 (MRS Xa, SP_EL0; LDR Xb, [Xa] -- flags is the first word of task_struct)
+ * and a bit of it tested with TBZ/TBNZ. Returns that bit, -1 if no such test, -2 if two
+ * different bits are tested (the caller cannot tell which is which).
+ */
+int a64_thread_flag_bit(const uint32_t *insn, size_t n);
 
 #define A64_LOAD_EX(i)		(((i) & 0x3fc00000) == 0x08400000)	/* LDXR, LDAXR, ... */
 #define A64_STORE_EX(i)		(((i) & 0x3fc00000) == 0x08000000)	/* STXR, STLXR, ... */

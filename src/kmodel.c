@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "a64.h"
 #include "kmodel.h"
 
 /* The value of KEY in VMCOREINFO text ("KEY=VALUE\n"); false if absent or not a number. */
@@ -169,6 +170,58 @@ long lt_kmodel_read_kcore(const char *path, char *buf, size_t cap)
 	return ret;
 }
 
+int lt_kmodel_kcore_mem(const char *path, __u64 vaddr, void *buf, size_t len)
+{
+	Elf64_Ehdr eh;
+	int ret = -EFAULT, fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum > 4096) {
+		close(fd);
+		return -EINVAL;
+	}
+	for (unsigned int i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+
+		if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + (__u64)i * sizeof(ph))) !=
+		    (ssize_t)sizeof(ph)) {
+			ret = -EINVAL;
+			break;
+		}
+		if (ph.p_type != PT_LOAD || vaddr < ph.p_vaddr || vaddr - ph.p_vaddr >= ph.p_filesz ||
+		    ph.p_filesz - (vaddr - ph.p_vaddr) < len)
+			continue;
+		errno = 0;
+		ret = pread(fd, buf, len, (off_t)(ph.p_offset + (vaddr - ph.p_vaddr))) == (ssize_t)len ?
+		      0 : errno ? -errno : -EFAULT;
+		break;
+	}
+	close(fd);
+	return ret;
+}
+
+void lt_kmodel_tif_from_code(struct lt_kmodel *m, const void *code, size_t len,
+			     const char *source)
+{
+	uint32_t insn[256];
+	size_t n = len / 4 < 256 ? len / 4 : 256;
+	int bit;
+
+	memcpy(insn, code, n * 4);
+	bit = a64_thread_flag_bit(insn, n);
+	if (bit >= 0) {
+		m->tif_pending = bit;
+		snprintf(m->tif_source, sizeof(m->tif_source), "%s", source);
+	} else {
+		m->tif_pending = -1;
+		snprintf(m->tif_source, sizeof(m->tif_source), "%s: %s", source,
+			 bit == -2 ? "tests two thread flags" : "tests no thread flag");
+	}
+}
+
 __u64 lt_kmodel_page_to_va(const struct lt_kmodel *m, __u64 page)
 {
 	if (!m->layout || page < m->vmemmap_start || page >= m->vmemmap_end)
@@ -208,15 +261,18 @@ void lt_kmodel_print(const struct lt_kmodel *m, FILE *out)
 
 const char *lt_kmodel_format(const struct lt_kmodel *m, char *buf, size_t len)
 {
-	char ps[32];
+	char ps[32], tif[32] = "";
 
+	if (m->tif_pending >= 0)
+		snprintf(tif, sizeof(tif), " tif_pending=%d", m->tif_pending);
 	if (!m->layout)
-		snprintf(buf, len, "page=%s layout=unknown", size_name(m->page_shift, ps, sizeof(ps)));
+		snprintf(buf, len, "page=%s layout=unknown%s", size_name(m->page_shift, ps, sizeof(ps)),
+			 tif);
 	else
 		snprintf(buf, len, "page=%s va_bits=%u/%u page_offset=0x%" PRIx64 " vmemmap=0x%" PRIx64
-			 "-0x%" PRIx64 " struct_page=%" PRIu64 " from %s",
+			 "-0x%" PRIx64 " struct_page=%" PRIu64 "%s from %s",
 			 size_name(m->page_shift, ps, sizeof(ps)), m->va_bits, m->va_bits_actual,
 			 (uint64_t)m->page_offset, (uint64_t)m->vmemmap_start,
-			 (uint64_t)m->vmemmap_end, (uint64_t)m->page_struct_size, m->source);
+			 (uint64_t)m->vmemmap_end, (uint64_t)m->page_struct_size, tif, m->source);
 	return buf;
 }

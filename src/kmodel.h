@@ -29,6 +29,9 @@ struct lt_kmodel {
 	__u64 vmemmap_end;
 	__u64 page_struct_size;		/* sizeof(struct page): SIZE(page), else BTF */
 	bool layout;			/* page_offset .. page_struct_size all known */
+	int tif_pending;		/* TIF_LAZY_MMU_PENDING as the kernel's code tests it;
+					 * -1: not read (tif_source says why) */
+	char tif_source[96];
 	char source[64];		/* where the layout came from, "" if nowhere */
 	char missing[200];		/* why not, when !layout */
 };
@@ -64,6 +67,19 @@ bool lt_kmodel_parse_vmcoreinfo(struct lt_kmodel *m, const char *text, size_t le
  * no VMCOREINFO note, EINVAL: not a 64-bit little-endian ELF core).
  */
 long lt_kmodel_read_kcore(const char *path, char *buf, size_t cap);
+
+/* Reads len bytes of kernel memory at vaddr from an ELF core file (/proc/kcore) through its
+ * PT_LOAD segments. Returns 0 or -errno (EFAULT: no segment holds the range). */
+int lt_kmodel_kcore_mem(const char *path, __u64 vaddr, void *buf, size_t len);
+
+/* The code the pending bit is read from: pageattr_pte_entry() sets a kernel PTE through
+ * __set_pte() -> queue_pte_barriers(), whose test_thread_flag(TIF_LAZY_MMU_PENDING) is the
+ * only thread flag it tests (7.0+). */
+#define LT_KMODEL_TIF_FUNC "pageattr_pte_entry"
+
+/* Sets tif_pending/tif_source from that function's code (len bytes, little-endian A64). */
+void lt_kmodel_tif_from_code(struct lt_kmodel *m, const void *code, size_t len,
+			     const char *source);
 
 /* struct page pointer -> linear-map address, as page_to_virt(); 0 if outside the vmemmap
  * or the layout is unknown. The BPF program computes the same (bpf/lazytrace.bpf.c). */

@@ -30,6 +30,26 @@ static int read_kmem(struct lazytrace_bpf *s, __u64 addr, __u32 len)
 	return s->bss->kmem_err < 0 ? (int)s->bss->kmem_err : 0;
 }
 
+/* The pending bit from LT_KMODEL_TIF_FUNC's code, when /proc/kcore could not give it. */
+static void read_code(struct lazytrace_bpf *s, struct lt_kernel *k, const struct lt_ksyms *ks)
+{
+	__u64 addr = lt_ksyms_addr(ks, LT_KMODEL_TIF_FUNC);
+	size_t len;
+	int err;
+
+	if (k->model.tif_pending >= 0 || !addr)
+		return;
+	len = lt_kernel_code_len(ks, addr, LT_KMODEL_CODE_MAX);
+	err = read_kmem(s, addr, (__u32)len);
+	if (err) {
+		snprintf(k->model.tif_source, sizeof(k->model.tif_source), "%s's code via BPF: %s",
+			 LT_KMODEL_TIF_FUNC, strerror(-err));
+		return;
+	}
+	lt_kmodel_tif_from_code(&k->model, s->bss->kmem_buf, len,
+				LT_KMODEL_TIF_FUNC "'s code (kernel memory, via BPF)");
+}
+
 bool lt_kernel_read_layout_bpf(struct lt_kernel *k, const struct lt_ksyms *ks)
 {
 	__u64 data = lt_ksyms_data_addr(ks, "vmcoreinfo_data");
@@ -85,6 +105,7 @@ bool lt_kernel_read_layout_bpf(struct lt_kernel *k, const struct lt_ksyms *ks)
 		buf[size] = '\0';
 		ok = lt_kmodel_parse_vmcoreinfo(m, buf, strnlen(buf, size),
 						"VMCOREINFO (kernel memory, via BPF)");
+		read_code(s, k, ks);
 		lazytrace_bpf__destroy(s);
 		return ok;
 	}

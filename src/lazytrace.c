@@ -161,8 +161,10 @@ static int cmd_probe(int argc, char **argv)
 	ks = load_ksyms();
 	lt_kernel_probe(&k, ks, btf);
 	/* the memory layout as live and record will read it: /proc/kcore, else through BPF */
+	lt_kernel_read_code(&k, ks, NULL);
 	if (!lt_kernel_read_layout(&k, NULL) && ks && !strcmp(k.machine, "aarch64"))
 		lt_kernel_read_layout_bpf(&k, ks);
+	lt_kernel_apply_model(&k);
 	q.release = k.release;
 	q.build_id = k.build_id;
 	memset(&t, 0, sizeof(t));

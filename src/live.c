@@ -419,8 +419,11 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 			lt_kmodel_page_size(&k.model) >> 10);
 		return 1;
 	}
+	/* the model: /proc/kcore where it opens, else kernel memory through BPF */
+	lt_kernel_read_code(&k, o->ksyms, NULL);
 	if (!lt_kernel_read_layout(&k, NULL) && o->ksyms && !strcmp(k.machine, "aarch64"))
 		lt_kernel_read_layout_bpf(&k, o->ksyms);
+	lt_kernel_apply_model(&k);
 	if (k.model.layout) {
 		char lay[256];
 

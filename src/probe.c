@@ -55,6 +55,52 @@ bool lt_kernel_read_layout(struct lt_kernel *k, const char *kcore_path)
 	return lt_kmodel_parse_vmcoreinfo(&k->model, text, (size_t)n, src);
 }
 
+size_t lt_kernel_code_len(const struct lt_ksyms *ks, __u64 addr, size_t max)
+{
+	size_t len = 4;
+
+	/* up to the next symbol: kallsyms has no sizes */
+	while (len < max) {
+		__u64 off;
+
+		if (lt_ksyms_lookup(ks, addr + len, &off) && off == 0)
+			break;
+		len += 4;
+	}
+	return len;
+}
+
+void lt_kernel_read_code(struct lt_kernel *k, const struct lt_ksyms *ks, const char *kcore_path)
+{
+	__u64 addr = lt_ksyms_addr(ks, LT_KMODEL_TIF_FUNC);
+	unsigned char code[LT_KMODEL_CODE_MAX];
+	size_t len;
+	int err;
+
+	if (strcmp(k->machine, "aarch64") != 0)
+		return;
+	if (!addr) {
+		snprintf(k->model.tif_source, sizeof(k->model.tif_source),
+			 "no %s in kallsyms", LT_KMODEL_TIF_FUNC);
+		return;
+	}
+	len = lt_kernel_code_len(ks, addr, sizeof(code));
+	err = lt_kmodel_kcore_mem(kcore_path ? kcore_path : "/proc/kcore", addr, code, len);
+	if (err) {
+		snprintf(k->model.tif_source, sizeof(k->model.tif_source), "%s's code: /proc/kcore: %s",
+			 LT_KMODEL_TIF_FUNC, strerror(-err));
+		return;
+	}
+	lt_kmodel_tif_from_code(&k->model, code, len, LT_KMODEL_TIF_FUNC "'s code (/proc/kcore)");
+}
+
+void lt_kernel_apply_model(struct lt_kernel *k)
+{
+	/* 7.0+: the pending bit is the one queue_pte_barriers() tests */
+	if (k->lazy_state && k->model.tif_pending >= 0)
+		k->pending_bit = (unsigned int)k->model.tif_pending;
+}
+
 /* The running kernel's GNU build id, from the ELF notes in /sys/kernel/notes. */
 static void read_build_id(char *out, size_t len)
 {
@@ -112,6 +158,8 @@ void lt_kernel_probe(struct lt_kernel *k, const struct lt_ksyms *ks, const char 
 	struct btf *btf = NULL;
 
 	memset(k, 0, sizeof(*k));
+	k->model.tif_pending = -1;
+	snprintf(k->model.tif_source, sizeof(k->model.tif_source), "not read");
 	k->lazy_bit = -1;
 	k->pending_bit = 31;
 	if (uname(&u) == 0) {
@@ -197,7 +245,13 @@ void lt_kernel_print(const struct lt_kernel *k, FILE *out)
 			access && (k->fn_sym[f] || k->fn_btf[f]) ? "kprobe (access probe)" :
 			k->fn_sym[f] ? "kprobe" : "absent");
 	}
-	fprintf(out, "pending flag:  TIF_LAZY_MMU_PENDING = bit %u\n", k->pending_bit);
+	if (k->lazy_state && k->model.tif_pending >= 0)
+		fprintf(out, "pending flag:  TIF_LAZY_MMU_PENDING = bit %u, from %s\n", k->pending_bit,
+			k->model.tif_source);
+	else
+		fprintf(out, "pending flag:  TIF_LAZY_MMU_PENDING = bit %u, %s layout (not read: %s); "
+			"checked at the first deferral\n", k->pending_bit,
+			k->lazy_state ? "the 7.0+" : "the 6.16-6.19", k->model.tif_source);
 	fprintf(out, "struct page:   %llu bytes\n", k->model.page_struct_size);
 	lt_kmodel_print(&k->model, out);
 	fprintf(out, "mode:          %s\n", lt_mode_name(k->mode));

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <linux/types.h>
 
 #include "kmodel.h"
 
@@ -57,6 +58,18 @@ struct lt_kernel {
 /* Fills *k from uname, /sys/kernel/btf/vmlinux (or btf_path) and the kallsyms snapshot. */
 void lt_kernel_probe(struct lt_kernel *k, const struct lt_ksyms *ks, const char *btf_path);
 void lt_kernel_print(const struct lt_kernel *k, FILE *out);
+
+#define LT_KMODEL_CODE_MAX 1024	/* bytes of LT_KMODEL_TIF_FUNC read at most */
+
+/* Bytes from addr to the next kallsyms symbol, at most max. */
+size_t lt_kernel_code_len(const struct lt_ksyms *ks, __u64 addr, size_t max);
+
+/* Reads LT_KMODEL_TIF_FUNC's code from /proc/kcore (or kcore_path) into k->model's TIF fields;
+ * k->model.tif_source says why not when it cannot. */
+void lt_kernel_read_code(struct lt_kernel *k, const struct lt_ksyms *ks, const char *kcore_path);
+
+/* Uses what the model read (the pending bit) in place of the layout's default. */
+void lt_kernel_apply_model(struct lt_kernel *k);
 const char *lt_mode_name(enum lt_mode m);
 
 /* After lt_kernel_probe(), once per run: reads the memory layout from /proc/kcore (or

@@ -51,6 +51,8 @@ expect_match "root: layout from /proc/kcore" '^lazytrace: layout page=4K .* from
 	"$(grep '^lazytrace: layout' "$g/root.err")"
 expect_match "caps: layout from kernel memory through BPF" \
 	'^lazytrace: layout page=4K .* from VMCOREINFO \(kernel memory, via BPF\)$' "$(grep '^lazytrace: layout' "$g/caps.err")"
+expect_match "caps: the pending bit read from the kernel's code through BPF" ' tif_pending=31 from ' \
+	"$(grep '^lazytrace: layout' "$g/caps.err")"
 expect_eq "caps: the same layout as root" "$(sed -n 's/^lazytrace: layout \(.*\) from .*/\1/p' "$g/root.err")" \
 	"$(sed -n 's/^lazytrace: layout \(.*\) from .*/\1/p' "$g/caps.err")"
 

@@ -9,6 +9,7 @@
  * one clear error each.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,7 +87,7 @@ static void test_lab_64k(void)
 
 static void test_text(void)
 {
-	struct lt_kmodel m = { .page_struct_size = 64 };
+	struct lt_kmodel m = { .page_struct_size = 64, .tif_pending = -1 };
 	const char *v64k = "OSRELEASE=x\nPAGESIZE=65536\nNUMBER(VA_BITS)=48\n"
 			   "NUMBER(VMEMMAP_START)=0xffffffdfc0000000\n"
 			   "NUMBER(VMEMMAP_END)=0xffffffffc0000000\nNUMBER(TCR_EL1_T1SZ)=0x10\n";
@@ -116,7 +117,7 @@ static void test_text(void)
 		{ "PAGESIZE=4096x\n", "t has no PAGESIZE" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct lt_kmodel b = { .page_struct_size = 64 };
+		struct lt_kmodel b = { .page_struct_size = 64, .tif_pending = -1 };
 
 		CHECK(!lt_kmodel_parse_vmcoreinfo(&b, bad[i].text, strlen(bad[i].text), "t"));
 		CHECK(!b.layout);
@@ -166,6 +167,46 @@ static void test_kcore_errors(void)
 		 63);
 	CHECK(!strncmp(text, "OSRELEASE=7.2.13+deb14-arm64-16k\n", 33));
 	unlink(path);
+}
+
+/* The pending bit from code: pageattr_pte_entry of the lab kernel (bytes from its vmlinux). */
+static void test_tif_from_code(void)
+{
+	unsigned char code[1024];
+	struct lt_kmodel m = { .tif_pending = -1 };
+	FILE *f = fopen(fixture("pageattr_pte_entry-lab-4k.bin"), "rb");
+	size_t n = f ? fread(code, 1, sizeof(code), f) : 0;
+	char buf[256];
+	/* mrs x1, sp_el0; ldr x2, [x1]; tbz w2, #3; tbnz x2, #35 */
+	const uint32_t two[] = { 0xd5384101, 0xf9400022, 0x36180042, 0xb7180042 };
+	/* the flags register overwritten before the test: no thread flag tested */
+	const uint32_t gone[] = { 0xd5384101, 0xf9400022, 0xd2800002, 0x36f80222 };
+	/* tbz on a word loaded from elsewhere (a PTE): not a thread flag */
+	const uint32_t pte[] = { 0xf9400005, 0x37000125 };
+
+	if (f)
+		fclose(f);
+	CHECK_EQ(n, 240);
+	lt_kmodel_tif_from_code(&m, code, n, "pageattr_pte_entry's code (test)");
+	CHECK_EQ(m.tif_pending, 31);
+	CHECK_STR(m.tif_source, "pageattr_pte_entry's code (test)");
+	m.layout = false;
+	m.page_shift = 12;
+	CHECK_STR(lt_kmodel_format(&m, buf, sizeof(buf)), "page=4K layout=unknown tif_pending=31");
+	lt_kmodel_tif_from_code(&m, two, sizeof(two), "x");
+	CHECK_EQ(m.tif_pending, -1);
+	CHECK_STR(m.tif_source, "x: tests two thread flags");
+	lt_kmodel_tif_from_code(&m, gone, sizeof(gone), "y");
+	CHECK_STR(m.tif_source, "y: tests no thread flag");
+	lt_kmodel_tif_from_code(&m, pte, sizeof(pte), "z");
+	CHECK_EQ(m.tif_pending, -1);
+	/* the 64-bit form: bit 35 of the flags (b5 set) */
+	{
+		const uint32_t hi[] = { 0xd5384101, 0xf9400022, 0xb7180042 };
+
+		lt_kmodel_tif_from_code(&m, hi, sizeof(hi), "w");
+		CHECK_EQ(m.tif_pending, 35);
+	}
 }
 
 static void test_untag(void)
@@ -222,6 +263,7 @@ int main(void)
 	test_text();
 	test_kcore_errors();
 	test_untag();
+	test_tif_from_code();
 	test_recon_pages();
 	return check_finish("test_kmodel");
 }
