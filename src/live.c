@@ -269,6 +269,18 @@ static void report_sites(const struct lt_sitetab *t, const struct lt_sites_attac
 			t->refused[i].reason);
 }
 
+static void report_model(const struct lt_kmodel *m, FILE *log)
+{
+	char lay[256];
+
+	if (m->layout)
+		fprintf(log, "lazytrace: layout %s\n", lt_kmodel_format(m, lay, sizeof(lay)));
+	else
+		fprintf(log, "lazytrace: memory layout unknown (%s): struct page arguments "
+			"(__kernel_map_pages, :page access probes) are not converted to addresses\n",
+			m->missing);
+}
+
 static void report_plan(const struct lt_kernel *k, const struct plan *p, FILE *log)
 {
 	fprintf(log, "lazytrace: kernel %s, mode %s\n", k->release, lt_mode_name(k->mode));
@@ -424,15 +436,6 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 	if (!lt_kernel_read_layout(&k, NULL) && o->ksyms && !strcmp(k.machine, "aarch64"))
 		lt_kernel_read_layout_bpf(&k, o->ksyms);
 	lt_kernel_apply_model(&k);
-	if (k.model.layout) {
-		char lay[256];
-
-		fprintf(log, "lazytrace: layout %s\n", lt_kmodel_format(&k.model, lay, sizeof(lay)));
-	} else {
-		fprintf(log, "lazytrace: memory layout unknown (%s): struct page arguments "
-			"(__kernel_map_pages, :page access probes) are not converted to addresses\n",
-			k.model.missing);
-	}
 	err = choose_source(&k, o, &sites, &kaslr, log);
 	if (err)
 		return err;
@@ -453,6 +456,7 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 		return 1;
 	}
 	report_plan(&k, &p, log);
+	report_model(&k.model, log);
 	if (attach(s, o, k.mode == LT_MODE_DWARF, log) < 0)
 		goto out;
 	if (k.mode == LT_MODE_DWARF) {

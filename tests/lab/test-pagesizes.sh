@@ -8,7 +8,8 @@
 #    a ring buffer of one 64K page works, 16 KiB is refused in one line;
 #  - the patched 4K kernel (VA_BITS 52) on a CPU without FEAT_LPA2 (-cpu max,lpa2=off): it
 #    runs with 48-bit VAs; the same seed facts;
-#  - stock Debian arm64-16k 7.2, kfence.sample_interval=1: probe shows the 16K layout;
+#  - stock Debian arm64-16k 7.2, kfence.sample_interval=1, with LPA2 and without (47-bit VAs
+#    in effect): probe shows the 16K layout;
 #    free_page(addr) -> ___free_pages(page): every struct page converts to the kernel's addr;
 #    a 16 KiB ring buffer works, 4 KiB is refused in one line.
 # LT_KEEP=DIR keeps the guests' output.
@@ -122,29 +123,31 @@ expect_eq "4K/48-bit: the pending bit read from the kernel's code" \
 	"$(grep '^pending flag:' "$d/probe.txt")"
 seed_checks "$d" 4K/48-bit
 
-# --- stock Debian arm64-16k ------------------------------------------------------------
-scripts/guest-run -q --kernel stock-16k:7.2 --append kfence.sample_interval=1 --out "$out/s16" --timeout 200 -- sh -c '
+# --- stock Debian arm64-16k: with LPA2 (52-bit VAs) and without (47 bits in effect) -------
+stock16k() {	# stock16k LABEL DIR VABITS [GUEST-RUN OPTION...]
+	local l=$1 d=$2 va=$3
+	shift 3
+	scripts/guest-run -q --kernel stock-16k:7.2 "$@" --append kfence.sample_interval=1 --out "$d" --timeout 200 -- sh -c '
 	lazytrace probe >/out/probe.txt 2>&1; echo $? >/out/probe.rc
 	(sleep 3; for i in 1 2 3 4 5 6 7 8; do cat /proc/self/cmdline >/dev/null; done) &
 	lazytrace live --json --ringbuf-kb 16 --duration 6 --all-accesses --access-probe free_pages:1 \
 		--access-probe ___free_pages:1:page >/out/live.json 2>/out/live.err; echo $? >/out/live.rc
 	lazytrace live --json --ringbuf-kb 4 --duration 1 >/out/rb4.json 2>/out/rb4.err; echo $? >/out/rb4.rc' \
-	>"$out/console-16k.log" 2>&1
-expect_eq "16K: guest run exits 0" 0 $?
-d=$out/s16
-expect_eq "16K: probe reads the layout from the kernel" \
-	"page size:     16K|layout:        from VMCOREINFO (/proc/kcore)|" \
-	"$(grep -E '^(page size|layout):' "$d/probe.txt" | tr '\n' '|')"
-expect_eq "16K: the pending bit read from the kernel's code" \
-	"pending flag:  TIF_LAZY_MMU_PENDING = bit 31, from pageattr_pte_entry's code (/proc/kcore)" \
-	"$(grep '^pending flag:' "$d/probe.txt")"
-expect_eq "16K: live with a 16 KiB ring buffer exits 0" 0 "$(cat "$d/live.rc" 2>/dev/null)"
-# free_page(addr) calls ___free_pages(virt_to_page(addr), 0, FPI_NONE) at once, on the same
-# task and CPU (__free_pages() is inlined there in Debian's build): among the ___free_pages
-# calls that follow on that task and CPU before its next free_pages (an interrupt may free
-# other pages in between), one must convert to exactly addr, for every free_pages.
-expect_match "16K: each free_pages(addr) is followed by ___free_pages(struct page of addr)" '^pairs=[1-9][0-9]* bad=0$' \
-	"$(python3 - "$d/live.json" <<'PY'
+		>"$d.console.log" 2>&1
+	expect_eq "$l: guest run exits 0" 0 $?
+	expect_eq "$l: probe reads the layout from the kernel" \
+		"page size:     16K|layout:        from VMCOREINFO (/proc/kcore)|VA bits:       52 built, $va in effect|" \
+		"$(grep -E '^(page size|layout|VA bits):' "$d/probe.txt" | tr '\n' '|')"
+	expect_eq "$l: the pending bit read from the kernel's code" \
+		"pending flag:  TIF_LAZY_MMU_PENDING = bit 31, from pageattr_pte_entry's code (/proc/kcore)" \
+		"$(grep '^pending flag:' "$d/probe.txt")"
+	expect_eq "$l: live with a 16 KiB ring buffer exits 0" 0 "$(cat "$d/live.rc" 2>/dev/null)"
+	# free_page(addr) calls ___free_pages(virt_to_page(addr), 0, FPI_NONE) at once, on the
+	# same task and CPU (__free_pages() is inlined there in Debian's build): among the
+	# ___free_pages calls that follow on that task and CPU before its next free_pages (an
+	# interrupt may free other pages in between), one must convert to exactly addr.
+	expect_match "$l: each free_pages(addr) is followed by ___free_pages(struct page of addr)" '^pairs=[1-9][0-9]* bad=0$' \
+		"$(python3 - "$d/live.json" <<'PY'
 import json, sys
 open_, pairs, bad = {}, 0, 0
 def close(k):
@@ -169,8 +172,8 @@ for k in list(open_):
 print("pairs=%d bad=%d" % (pairs, bad))
 PY
 )"
-expect_match "16K: KFENCE's set_memory_valid calls traced, each on a 16K page of the linear map" '^calls=[1-9][0-9]* bad=0$' \
-	"$(python3 - "$d/live.json" <<'PY'
+	expect_match "$l: KFENCE's set_memory_valid calls traced, each on a 16K page of the linear map" '^calls=[1-9][0-9]* bad=0$' \
+		"$(python3 - "$d/live.json" <<'PY'
 import json, sys
 calls = bad = 0
 for line in open(sys.argv[1]):
@@ -182,9 +185,12 @@ for line in open(sys.argv[1]):
 print("calls=%d bad=%d" % (calls, bad))
 PY
 )"
-expect_eq "16K: a 4 KiB ring buffer is refused (exit 1)" 1 "$(cat "$d/rb4.rc" 2>/dev/null)"
-expect_eq "16K: ... in one line naming the page size" \
-	"lazytrace: a ring buffer of 4 KiB is not a multiple of this kernel's 16 KiB pages (--ringbuf-kb)" \
-	"$(cat "$d/rb4.err" 2>/dev/null)"
+	expect_eq "$l: a 4 KiB ring buffer is refused (exit 1)" 1 "$(cat "$d/rb4.rc" 2>/dev/null)"
+	expect_eq "$l: ... in one line naming the page size" \
+		"lazytrace: a ring buffer of 4 KiB is not a multiple of this kernel's 16 KiB pages (--ringbuf-kb)" \
+		"$(cat "$d/rb4.err" 2>/dev/null)"
+}
+stock16k 16K "$out/s16" 52
+stock16k "16K/47-bit" "$out/s16-47" 47 --cpu-opts lpa2=off
 
 finish
