@@ -4,7 +4,8 @@
  * sinks, fed as `live` feeds them from the ring buffer.
  *
  * Input: one byte of options (bit 0: deferrals from LT_PTE_UPDATE instead of LT_DEFER;
- * bit 1: text colors; bit 2: fold off; bit 3: no PTE lines), then a sequence of
+ * bit 1: text colors; bit 2: fold off; bit 3: no PTE lines; bits 4-7 mod 3: nesting; bits
+ * 6-7: page size 4K, 16K, 64K, 4K), then a sequence of
  *   0xff, u64 ts, u64 count                   events lost (missing bytes are zero)
  *   any other byte, u16 size, size bytes      one ring-buffer record (struct lt_event and
  *                                             its frames), cut short at the end of input
@@ -129,6 +130,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	/* site events (LT_F_SITE) derive disables from the nesting semantics: all three */
 	lt_recon_set_nesting(r, (opt >> 4) % 3 == 1 ? "flat" : (opt >> 4) % 3 == 2 ? "noflush" : "nested");
+	/* the traced kernel's page size: 4K, 16K or 64K (src/kmodel.h) */
+	lt_recon_set_page_shift(r, (opt >> 6) == 1 ? 14 : (opt >> 6) == 2 ? 16 : 12);
 
 	while (off < size) {
 		uint8_t c = data[off++];
