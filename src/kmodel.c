@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "a64.h"
+#include "elfnote.h"
 #include "kmodel.h"
 
 /* The value of KEY in VMCOREINFO text ("KEY=VALUE\n"); false if absent or not a number. */
@@ -105,28 +106,45 @@ bool lt_kmodel_parse_vmcoreinfo(struct lt_kmodel *m, const char *text, size_t le
 	return true;
 }
 
-long lt_kmodel_read_kcore(const char *path, char *buf, size_t cap)
+/* Opens an ELF core file and reads its header: a file descriptor, or -errno (EINVAL: not a
+ * 64-bit little-endian ELF core). */
+static int core_open(const char *path, Elf64_Ehdr *eh)
 {
-	Elf64_Ehdr eh;
-	long ret = -ENODATA;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
 		return -errno;
-	if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
-	    memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh.e_ident[EI_DATA] != ELFDATA2LSB || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__ ||
-	    eh.e_type != ET_CORE || eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum > 4096) {
+	if (pread(fd, eh, sizeof(*eh), 0) != (ssize_t)sizeof(*eh) ||
+	    memcmp(eh->e_ident, ELFMAG, SELFMAG) || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_ident[EI_DATA] != ELFDATA2LSB || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__ ||
+	    eh->e_type != ET_CORE || eh->e_phentsize != sizeof(Elf64_Phdr) || eh->e_phnum > 4096) {
 		close(fd);
 		return -EINVAL;
 	}
+	return fd;
+}
+
+static bool core_phdr(int fd, const Elf64_Ehdr *eh, unsigned int i, Elf64_Phdr *ph)
+{
+	return pread(fd, ph, sizeof(*ph), (off_t)(eh->e_phoff + (__u64)i * sizeof(*ph))) ==
+	       (ssize_t)sizeof(*ph);
+}
+
+long lt_kmodel_read_kcore(const char *path, char *buf, size_t cap)
+{
+	Elf64_Ehdr eh;
+	long ret = -ENODATA;
+	int fd = core_open(path, &eh);
+
+	if (fd < 0)
+		return fd;
 	for (unsigned int i = 0; i < eh.e_phnum && ret == -ENODATA; i++) {
 		Elf64_Phdr ph;
 		unsigned char *notes;
-		size_t off = 0;
+		const unsigned char *desc;
+		size_t dlen;
 
-		if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + (__u64)i * sizeof(ph))) !=
-		    (ssize_t)sizeof(ph)) {
+		if (!core_phdr(fd, &eh, i, &ph)) {
 			ret = -EINVAL;
 			break;
 		}
@@ -143,26 +161,13 @@ long lt_kmodel_read_kcore(const char *path, char *buf, size_t cap)
 			ret = errno ? -errno : -EINVAL;
 			break;
 		}
-		while (off + sizeof(Elf64_Nhdr) <= ph.p_filesz) {
-			Elf64_Nhdr nh;
-			size_t name_off, desc_off;
+		desc = lt_elfnote_find(notes, ph.p_filesz, "VMCOREINFO", 0, &dlen);
+		if (desc) {
+			size_t n = dlen < cap ? dlen : cap - 1;
 
-			memcpy(&nh, notes + off, sizeof(nh));
-			name_off = off + sizeof(nh);
-			desc_off = name_off + ((nh.n_namesz + 3) & ~3u);
-			if (nh.n_namesz > ph.p_filesz || nh.n_descsz > ph.p_filesz ||
-			    desc_off + nh.n_descsz > ph.p_filesz)
-				break;
-			if (nh.n_namesz == sizeof("VMCOREINFO") &&
-			    !memcmp(notes + name_off, "VMCOREINFO", sizeof("VMCOREINFO"))) {
-				size_t n = nh.n_descsz < cap ? nh.n_descsz : cap - 1;
-
-				memcpy(buf, notes + desc_off, n);
-				buf[n] = '\0';
-				ret = (long)strnlen(buf, n);
-				break;
-			}
-			off = desc_off + ((nh.n_descsz + 3) & ~3u);
+			memcpy(buf, desc, n);
+			buf[n] = '\0';
+			ret = (long)strnlen(buf, n);
 		}
 		free(notes);
 	}
@@ -173,21 +178,14 @@ long lt_kmodel_read_kcore(const char *path, char *buf, size_t cap)
 int lt_kmodel_kcore_mem(const char *path, __u64 vaddr, void *buf, size_t len)
 {
 	Elf64_Ehdr eh;
-	int ret = -EFAULT, fd = open(path, O_RDONLY | O_CLOEXEC);
+	int ret = -EFAULT, fd = core_open(path, &eh);
 
 	if (fd < 0)
-		return -errno;
-	if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh) ||
-	    memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum > 4096) {
-		close(fd);
-		return -EINVAL;
-	}
+		return fd;
 	for (unsigned int i = 0; i < eh.e_phnum; i++) {
 		Elf64_Phdr ph;
 
-		if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + (__u64)i * sizeof(ph))) !=
-		    (ssize_t)sizeof(ph)) {
+		if (!core_phdr(fd, &eh, i, &ph)) {
 			ret = -EINVAL;
 			break;
 		}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* src/probe.c: detect what the running kernel offers (BTF, lazy_mmu_state, our tracepoints,
  * probe-able functions) and choose lazytrace's mode. */
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 #include <bpf/btf.h>
 
+#include "elfnote.h"
 #include "ksyms.h"
 #include "probe.h"
 
@@ -105,8 +107,9 @@ void lt_kernel_apply_model(struct lt_kernel *k)
 static void read_build_id(char *out, size_t len)
 {
 	unsigned char buf[4096];
+	const unsigned char *id;
+	size_t idlen = 0;
 	ssize_t n;
-	size_t off = 0;
 	int fd = open("/sys/kernel/notes", O_RDONLY);
 
 	out[0] = '\0';
@@ -114,24 +117,9 @@ static void read_build_id(char *out, size_t len)
 		return;
 	n = read(fd, buf, sizeof(buf));
 	close(fd);
-	while (n > 0 && off + 12 <= (size_t)n) {
-		__u32 namesz, descsz, type;
-
-		memcpy(&namesz, buf + off, 4);
-		memcpy(&descsz, buf + off + 4, 4);
-		memcpy(&type, buf + off + 8, 4);
-		off += 12;
-		if (namesz > (size_t)n || descsz > (size_t)n)
-			return;
-		if (type == 3 && namesz == 4 && off + 4 + descsz <= (size_t)n &&
-		    !memcmp(buf + off, "GNU", 4)) {
-			for (__u32 i = 0; i < descsz && 2 * i + 2 < len; i++)
-				snprintf(out + 2 * i, 3, "%02x", buf[off + 4 + i]);
-			return;
-		}
-		off += (namesz + 3) & ~3u;
-		off += (descsz + 3) & ~3u;
-	}
+	id = n > 0 ? lt_elfnote_find(buf, (size_t)n, "GNU", NT_GNU_BUILD_ID, &idlen) : NULL;
+	for (size_t i = 0; id && i < idlen && 2 * i + 2 < len; i++)
+		snprintf(out + 2 * i, 3, "%02x", id[i]);
 }
 
 /* The patched kernel's nesting emulation (patch 0003); "" where there is none. */
