@@ -22,7 +22,6 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* Set by the loader before load. */
 const volatile __u32 filter_pid;		/* tgid, 0 = all */
-const volatile __u32 filter_cpu = (__u32)-1;	/* -1 = all */
 const volatile char filter_comm[LT_COMM_LEN];	/* "" = all */
 const volatile __u32 pending_bit = 31;		/* TIF_LAZY_MMU_PENDING: 31 (7.0+), 32 (6.16-6.19) */
 const volatile __s32 lazy_bit = -1;		/* TIF_LAZY_MMU (6.16-6.19), -1 if none */
@@ -105,8 +104,6 @@ static __always_inline __u64 page_to_va(const void *page_ptr)
 static __always_inline bool filtered(__u64 pid_tgid)
 {
 	if (filter_pid && (pid_tgid >> 32) != filter_pid)
-		return true;
-	if (filter_cpu != (__u32)-1 && bpf_get_smp_processor_id() != filter_cpu)
 		return true;
 	if (filter_comm[0]) {
 		char comm[LT_COMM_LEN];

@@ -16,6 +16,7 @@
 #include "ksyms.h"
 #include "live.h"
 #include "output.h"
+#include "outsel.h"
 #include "probe.h"
 #include "record.h"
 #include "replay.h"
@@ -187,17 +188,21 @@ static int cmd_probe(int argc, char **argv)
 	return k.mode == LT_MODE_NONE ? 1 : rc;
 }
 
-/* `live`: records straight into the reconstruction and an output. */
+/* `live`: records straight into the reconstruction and, through the output selection
+ * (--cpu), an output. */
 struct live_ctx {
 	const struct lt_output *out;
+	struct lt_outsel sel;
 	struct lt_recon *recon;
 };
 
 static int live_start(void *ctx, const struct lt_session *ses)
 {
 	struct live_ctx *l = ctx;
+	struct lt_recon_ops ops;
 
-	l->recon = lt_recon_new(ses->defer_source, &l->out->ops);
+	lt_outsel_ops(&l->sel, &ops);
+	l->recon = lt_recon_new(ses->defer_source, &ops);
 	if (!l->recon) {
 		fprintf(stderr, "lazytrace: out of memory\n");
 		return -1;
@@ -209,7 +214,10 @@ static int live_start(void *ctx, const struct lt_session *ses)
 
 static int live_event(void *ctx, const struct lt_event *ev, const __u64 *frames)
 {
-	return lt_recon_feed(((struct live_ctx *)ctx)->recon, ev, frames);
+	struct live_ctx *l = ctx;
+
+	lt_outsel_event(&l->sel, ev);
+	return lt_recon_feed(l->recon, ev, frames);
 }
 
 static void live_lost(void *ctx, __u64 ts, __u64 count)
@@ -236,7 +244,8 @@ static void live_usage(FILE *f)
 		"      --color             colour even when not on a terminal\n"
 		"  -p, --pid PID           only this process (tgid)\n"
 		"  -c, --comm NAME         only tasks named NAME\n"
-		"  -C, --cpu N             only events on CPU N\n"
+		"  -C, --cpu N             show only what happened on CPU N (every CPU is traced:\n"
+		"                          a task that migrates keeps its state)\n"
 		"  -a, --access-probe FUNC:ARG[:page]\n"
 		"                          also treat FUNC's argument ARG (1-based) as an accessed\n"
 		"                          virtual address, or with :page as a struct page whose\n"
@@ -523,9 +532,10 @@ static int cmd_trace(int argc, char **argv, bool recording)
 		return 2;
 
 	o.ksyms = load_ksyms();
+	/* every CPU is recorded; cpu=N tells replay which to show */
+	snprintf(filters, sizeof(filters), "pid=%u comm=%.*s cpu=%d", o.pid, LT_COMM_LEN, o.comm,
+		 o.cpu == (__u32)-1 ? -1 : (int)o.cpu);
 	if (recording) {
-		snprintf(filters, sizeof(filters), "pid=%u comm=%s cpu=%d", o.pid, o.comm,
-			 o.cpu == (__u32)-1 ? -1 : (int)o.cpu);
 		ret = lt_record(&o, path, wflags, flight, filters, NULL, stderr);
 		lt_ksyms_free((struct lt_ksyms *)o.ksyms);
 		return ret;
@@ -540,14 +550,21 @@ static int cmd_trace(int argc, char **argv, bool recording)
 					    .lost = live_lost, .missed = live_missed };
 		struct lt_session ses;
 
+		lt_outsel_init(&l.sel, &out.ops);
+		l.sel.cpu = o.cpu;
 		if (path)	/* --record FILE: the same records into a file */
-			ret = lt_record(&o, path, wflags, 0, "", &sink, stderr);
+			ret = lt_record(&o, path, wflags, 0, filters, &sink, stderr);
 		else
 			ret = lt_live(&o, &sink, &ses, stderr);
 		if (l.recon) {
 			lt_recon_finish(l.recon);
-			if (ret == 0)
-				out.summary(out.ctx, lt_recon_stats(l.recon));
+			if (ret == 0) {
+				struct lt_stats st = *lt_recon_stats(l.recon);
+
+				if (lt_outsel_active(&l.sel))
+					st = lt_outsel_stats(&l.sel, &st);
+				out.summary(out.ctx, &st);
+			}
 			lt_recon_free(l.recon);
 		}
 	}

@@ -182,7 +182,6 @@ static int open_and_load(struct lazytrace_bpf **out, const struct lt_kernel *k,
 	if (!s)
 		return -errno;
 	s->rodata->filter_pid = o->pid;
-	s->rodata->filter_cpu = o->cpu;
 	memcpy((char *)s->rodata->filter_comm, o->comm, LT_COMM_LEN);
 	s->rodata->pending_bit = k->pending_bit;
 	s->rodata->lazy_bit = k->lazy_bit;

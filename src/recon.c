@@ -9,6 +9,7 @@
  * the enables, disables and flushes between two events are inferred from their difference.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,8 +35,12 @@ struct call {
 };
 
 struct task {
-	struct lt_tidnode node;		/* first: tid, lookup, first-seen order */
+	struct lt_tidnode node;		/* first: lane key (lt_lane_key), lookup, first-seen order */
 	__u32 tid, pid;
+	enum lt_context ctx;
+	__u16 cpu;			/* idle task or interrupt context: its CPU */
+	struct task *interrupted;	/* interrupt context: the task it interrupted, for the event
+					 * being fed only */
 	char comm[LT_COMM_LEN + 1];
 
 	struct section *secs;
@@ -72,7 +77,9 @@ struct lt_recon {
 	enum lt_defer_source src;
 	enum lt_nesting nesting;
 	struct lt_recon_ops ops;
-	struct lt_tidtab tasks;
+	struct lt_tidtab tasks;		/* tasks and idle tasks */
+	struct task **irqs;		/* interrupt context by CPU, never evicted */
+	unsigned int nirqs;
 	__u64 next_section;
 	bool saw_transition, saw_flush, finished;
 	bool pending_bit_seen, pending_bit_warned;	/* the pending flag checked (sites) */
@@ -129,6 +136,11 @@ const char *lt_item_name(enum lt_item_kind kind)
 	return "unknown";
 }
 
+const char *lt_context_name(enum lt_context ctx)
+{
+	return ctx == LT_CTX_IDLE ? "idle" : ctx == LT_CTX_IRQ ? "irq" : "task";
+}
+
 const char *lt_hazard_name(enum lt_hazard_kind kind)
 {
 	return kind == LT_HAZARD_CONFIRMED ? "confirmed" : "potential";
@@ -154,9 +166,15 @@ static struct task *task_of(struct lt_tidnode *n)
 	return (struct task *)n;	/* node is the first member */
 }
 
-static struct task *task_find(struct lt_recon *r, __u32 tid)
+/* The task's timeline: tid 0 is every CPU's idle task, one timeline per CPU. */
+static __u32 task_key(__u32 tid, __u16 cpu)
 {
-	return task_of(lt_tidtab_find(&r->tasks, tid));
+	return tid ? tid : lt_lane_key(LT_CTX_IDLE, 0, cpu);
+}
+
+static struct task *task_find(struct lt_recon *r, __u32 key)
+{
+	return task_of(lt_tidtab_find(&r->tasks, key));
 }
 
 static void task_free(struct lt_recon *r, struct task *t)
@@ -190,9 +208,10 @@ static void evict(struct lt_recon *r)
 		task_free(r, task_of(r->tasks.head));
 }
 
-static struct task *task_get(struct lt_recon *r, __u32 tid, __u32 pid)
+static struct task *task_get(struct lt_recon *r, __u32 tid, __u32 pid, __u16 cpu)
 {
-	struct task *t = task_find(r, tid);
+	__u32 key = task_key(tid, cpu);
+	struct task *t = task_find(r, key);
 
 	if (t)
 		return t;
@@ -203,7 +222,42 @@ static struct task *task_get(struct lt_recon *r, __u32 tid, __u32 pid)
 		return NULL;
 	t->tid = tid;
 	t->pid = pid;
-	lt_tidtab_add(&r->tasks, &t->node, tid);
+	if (!tid) {
+		/* the kernel's name for it; LT_TASK names tid 0 once, on one CPU */
+		t->ctx = LT_CTX_IDLE;
+		t->cpu = cpu;
+		snprintf(t->comm, sizeof(t->comm), "swapper/%u", cpu);
+	}
+	lt_tidtab_add(&r->tasks, &t->node, key);
+	return t;
+}
+
+/* The interrupt context of a CPU (the table grows to the highest CPU seen). */
+static struct task *irq_get(struct lt_recon *r, __u16 cpu)
+{
+	struct task *t;
+
+	if (cpu >= r->nirqs) {
+		unsigned int n = cpu + 1u < 2 * r->nirqs ? 2 * r->nirqs : cpu + 1u;
+		struct task **v = realloc(r->irqs, n * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		memset(v + r->nirqs, 0, (n - r->nirqs) * sizeof(*v));
+		r->irqs = v;
+		r->nirqs = n;
+	}
+	t = r->irqs[cpu];
+	if (!t) {
+		t = calloc(1, sizeof(*t));
+		if (!t)
+			return NULL;
+		t->ctx = LT_CTX_IRQ;
+		t->cpu = cpu;
+		t->node.tid = lt_lane_key(LT_CTX_IRQ, 0, cpu);
+		snprintf(t->comm, sizeof(t->comm), "irq/%u", cpu);
+		r->irqs[cpu] = t;
+	}
 	return t;
 }
 
@@ -217,6 +271,11 @@ static __u64 innermost(const struct task *t)
 static __u64 npending(const struct task *t)
 {
 	return t->ndefs + t->untracked;
+}
+
+static bool in_irq(const struct lt_event *ev)
+{
+	return ev->flags & LT_F_IN_IRQ;
 }
 
 static bool ev_pending(const struct lt_event *ev)
@@ -234,6 +293,7 @@ static void item_init(struct lt_item *it, const struct task *t, const struct lt_
 	it->pid = t->pid;
 	it->tid = t->tid;
 	it->cpu = ev ? ev->cpu : t->last_cpu;
+	it->ctx = t->ctx;
 	it->comm = t->comm;
 	it->ip = ev ? ev->ip : 0;
 }
@@ -258,6 +318,7 @@ static void anomaly(struct lt_recon *r, const struct task *t, enum lt_anomaly_ki
 	if (t) {
 		an.pid = t->pid;
 		an.tid = t->tid;
+		an.ctx = t->ctx;
 		an.comm = t->comm;
 		an.cpu = t->last_cpu;
 		an.depth = t->depth;
@@ -271,8 +332,8 @@ static void hazard(struct lt_recon *r, const struct task *t, enum lt_hazard_kind
 		   const struct deferral *d, const struct lt_event *ev, const __u64 *frames)
 {
 	struct lt_hazard hz = {
-		.kind = kind, .pid = t->pid, .tid = t->tid, .comm = t->comm,
-		.addr = page_of(r, d->addr), .section = d->section, .section_ip = d->section_ip,
+		.kind = kind, .pid = t->pid, .tid = t->tid, .ctx = t->ctx, .comm = t->comm,
+		.in_irq = in_irq(ev), .addr = page_of(r, d->addr), .section = d->section, .section_ip = d->section_ip,
 		.defer_ip = d->ip, .defer_ts = d->ts, .ts = ev->ts, .ip = ev->ip, .cpu = ev->cpu,
 		.age_ns = ev->ts > d->ts ? ev->ts - d->ts : 0,
 	};
@@ -676,15 +737,11 @@ static void on_map_ret(struct lt_recon *r, struct task *t, const struct lt_event
 	}
 }
 
-static void on_access(struct lt_recon *r, struct task *t, const struct lt_event *ev,
-		      const __u64 *frames)
+static void match_access(struct lt_recon *r, struct task *t, const struct lt_event *ev,
+			 const __u64 *frames)
 {
 	__u64 page = page_of(r, ev->addr);
-	struct lt_item it;
 
-	item_init(&it, t, ev, LT_ITEM_ACCESS, ev->ts);
-	it.addr = ev->addr;
-	emit(r, t, &it);
 	for (size_t k = 0; k < t->ndefs; k++) {
 		struct deferral *d = &t->defs[k];
 
@@ -693,6 +750,23 @@ static void on_access(struct lt_recon *r, struct task *t, const struct lt_event 
 			hazard(r, t, LT_HAZARD_CONFIRMED, d, ev, frames);
 		}
 	}
+}
+
+static void on_access(struct lt_recon *r, struct task *t, const struct lt_event *ev,
+		      const __u64 *frames)
+{
+	struct lt_item it;
+
+	item_init(&it, t, ev, LT_ITEM_ACCESS, ev->ts);
+	it.addr = ev->addr;
+	emit(r, t, &it);
+	match_access(r, t, ev, frames);
+	/*
+	 * An interrupt runs on the CPU whose barriers the interrupted task deferred: its
+	 * accesses meet that task's pending updates as the task's own would.
+	 */
+	if (t->ctx == LT_CTX_IRQ && t->interrupted)
+		match_access(r, t->interrupted, ev, frames);
 }
 
 /* ---------------------------------------------------------------- DWARF sites */
@@ -824,11 +898,6 @@ static __attribute__((noinline, cold)) void release_held(struct lt_recon *r, str
 	feed(r, t, &held, NULL);
 }
 
-static bool in_irq(const struct lt_event *ev)
-{
-	return ev->flags & LT_F_IN_IRQ;
-}
-
 /*
  * A site probe fires at a helper's first instruction; the tracepoint reports after the
  * helper updated the counters (and after the flush a disable causes). Between the two, an
@@ -839,7 +908,7 @@ static bool in_irq(const struct lt_event *ev)
  * not probed, the reconstruction infers the flush when the transition goes through).
  */
 static __attribute__((noinline, cold)) int site_event(struct lt_recon *r, struct task *t,
-						      const struct lt_event *ev)
+						      struct task *ic, const struct lt_event *ev)
 {
 	struct lt_event d;
 
@@ -863,10 +932,10 @@ static __attribute__((noinline, cold)) int site_event(struct lt_recon *r, struct
 			release_held(r, t, t->held_ts);
 		return 0;
 	}
-	if (in_irq(ev)) {
+	if (ic) {
 		if (t->has_held && ev->ts > t->held_ts)
 			t->held_ts = ev->ts;
-		return feed(r, t, &d, NULL);
+		return feed(r, ic, &d, NULL);
 	}
 	if (d.type == LT_FLUSH) {
 		int ret = feed(r, t, &d, NULL);
@@ -917,7 +986,8 @@ void lt_recon_set_page_shift(struct lt_recon *r, unsigned int shift)
 __attribute__((flatten))
 int lt_recon_feed(struct lt_recon *r, const struct lt_event *ev, const __u64 *frames)
 {
-	struct task *t;
+	struct task *t, *ic = NULL;
+	int ret;
 
 	if (!r || !ev)
 		return -EINVAL;
@@ -926,26 +996,43 @@ int lt_recon_feed(struct lt_recon *r, const struct lt_event *ev, const __u64 *fr
 		return -EINVAL;
 	}
 	r->st.events++;
-	t = task_get(r, ev->tid, ev->pid);
+	t = task_get(r, ev->tid, ev->pid, ev->cpu);
 	if (!t)
 		return -ENOMEM;
 	t->pid = ev->pid;
 	t->last_ts = ev->ts;
 	t->last_cpu = ev->cpu;
 	if (ev->type == LT_TASK) {
-		memcpy(t->comm, ev->comm, LT_COMM_LEN);
-		t->comm[LT_COMM_LEN] = '\0';
+		if (t->ctx == LT_CTX_TASK) {
+			memcpy(t->comm, ev->comm, LT_COMM_LEN);
+			t->comm[LT_COMM_LEN] = '\0';
+		}
 		return 0;
 	}
-	if (__builtin_expect(ev->flags & LT_F_SITE, 0) && ev->type >= LT_ENABLE && ev->type <= LT_FLUSH)
-		return site_event(r, t, ev);
-	if (__builtin_expect(t->has_held, 0)) {
-		if (!in_irq(ev))
-			release_held(r, t, t->held_ts);
-		else if (ev->ts > t->held_ts)
-			t->held_ts = ev->ts;
+	if (__builtin_expect(in_irq(ev), 0)) {
+		ic = irq_get(r, ev->cpu);
+		if (!ic)
+			return -ENOMEM;
+		ic->tid = ev->tid;
+		ic->pid = ev->pid;
+		ic->last_ts = ev->ts;
+		ic->last_cpu = ev->cpu;
+		ic->interrupted = t;
 	}
-	return feed(r, t, ev, frames);
+	if (__builtin_expect(ev->flags & LT_F_SITE, 0) && ev->type >= LT_ENABLE && ev->type <= LT_FLUSH)
+		ret = site_event(r, t, ic, ev);
+	else {
+		if (__builtin_expect(t->has_held, 0)) {
+			if (!ic)
+				release_held(r, t, t->held_ts);
+			else if (ev->ts > t->held_ts)
+				t->held_ts = ev->ts;
+		}
+		ret = feed(r, ic ? ic : t, ev, frames);
+	}
+	if (ic)
+		ic->interrupted = NULL;	/* t may be evicted before the next interrupt */
+	return ret;
 }
 
 /* One event with its meaning known (tracepoints, probes, or derived from a site). */
@@ -1056,6 +1143,10 @@ void lt_recon_finish(struct lt_recon *r)
 		if (t->depth)
 			anomaly(r, t, LT_ANOM_OPEN_AT_EXIT, t->last_ts, t->secs[t->depth - 1].ip,
 				t->depth);
+	for (unsigned int i = 0; i < r->nirqs; i++)
+		if ((t = r->irqs[i]) && t->depth)
+			anomaly(r, t, LT_ANOM_OPEN_AT_EXIT, t->last_ts, t->secs[t->depth - 1].ip,
+				t->depth);
 }
 
 struct lt_recon *lt_recon_new(enum lt_defer_source src, const struct lt_recon_ops *ops)
@@ -1078,6 +1169,13 @@ void lt_recon_free(struct lt_recon *r)
 		return;
 	while (r->tasks.head)
 		task_free(r, task_of(r->tasks.head));
+	for (unsigned int i = 0; i < r->nirqs; i++)
+		if (r->irqs[i]) {
+			free(r->irqs[i]->secs);
+			free(r->irqs[i]->defs);
+			free(r->irqs[i]);
+		}
+	free(r->irqs);
 	free(r);
 }
 
@@ -1088,7 +1186,7 @@ const struct lt_stats *lt_recon_stats(const struct lt_recon *r)
 
 const char *lt_recon_comm(struct lt_recon *r, __u32 tid)
 {
-	const struct task *t = r ? task_find(r, tid) : NULL;
+	const struct task *t = r && tid ? task_find(r, tid) : NULL;
 
 	return t ? t->comm : "";
 }

@@ -28,6 +28,31 @@ enum lt_nesting {
 	LT_NESTING_NOFLUSH,
 };
 
+/*
+ * Whose timeline an item is on. An interrupt handler runs on a CPU, not in the task it
+ * interrupted: the kernel ignores the lazy MMU helpers there (7.x), so its map calls and
+ * accesses are never part of that task's nesting. Every CPU has its own idle task, all with
+ * tid 0: one timeline each.
+ */
+enum lt_context {
+	LT_CTX_TASK,		/* the task .tid */
+	LT_CTX_IDLE,		/* the idle task (tid 0) of CPU .cpu */
+	LT_CTX_IRQ,		/* interrupt context (hard or soft) on CPU .cpu; .tid and .pid are
+				 * those of the task it interrupted, .comm is "irq/CPU" */
+};
+
+/* One key per timeline, for sinks that keep a lane per timeline: tids stay below 2^22
+ * (PID_MAX_LIMIT), so the top bits are free. */
+#define LT_LANE_IDLE	0x80000000u
+#define LT_LANE_IRQ	0xc0000000u
+
+static inline __u32 lt_lane_key(enum lt_context ctx, __u32 tid, __u16 cpu)
+{
+	return ctx == LT_CTX_IDLE ? LT_LANE_IDLE | cpu : ctx == LT_CTX_IRQ ? LT_LANE_IRQ | cpu : tid;
+}
+
+const char *lt_context_name(enum lt_context ctx);	/* "task", "idle", "irq" */
+
 /* What a timeline item is. */
 enum lt_item_kind {
 	LT_ITEM_ENABLE,		/* section opened (or nested); .action */
@@ -49,6 +74,7 @@ struct lt_item {
 	__u64 ts;
 	__u32 pid, tid;
 	__u16 cpu;
+	enum lt_context ctx;		/* whose timeline */
 	const char *comm;		/* task name if known, else "" */
 	unsigned int depth;		/* nesting depth after the item (0 = outside any section) */
 	__u64 section;			/* id of the innermost section concerned, 0 if none */
@@ -70,7 +96,9 @@ enum lt_hazard_kind {
 
 struct lt_hazard {
 	enum lt_hazard_kind kind;
-	__u32 pid, tid;
+	__u32 pid, tid;			/* the task whose update was deferred */
+	enum lt_context ctx;		/* ... its timeline (a task or an idle task) */
+	bool in_irq;			/* the access came from an interrupt on that task's CPU */
 	const char *comm;
 	__u64 addr;			/* page address */
 	__u64 section;			/* section the deferral belongs to */
@@ -99,6 +127,7 @@ enum lt_anomaly_kind {
 struct lt_anomaly {
 	enum lt_anomaly_kind kind;
 	__u32 pid, tid;			/* 0 for LT_ANOM_LOST (not tied to a task) */
+	enum lt_context ctx;
 	const char *comm;		/* task name if known, else "" */
 	__u16 cpu;
 	__u64 ts;

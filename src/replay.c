@@ -2,10 +2,11 @@
 /*
  * src/replay.c: `lazytrace dump`, `stats` and `compare` on trace files (see replay.h).
  *
- * A file's records go through the filters (--pid, --comm, --cpu: before the reconstruction,
- * like the BPF-side filters of `live`; records after --to are not fed) into lt_recon, whose
- * output is cut to the window [--from, --to] before it reaches a sink: the state at --from
- * is right because everything before it was reconstructed too.
+ * A file's records go through the filters (--pid, --comm: before the reconstruction, like
+ * the BPF-side filters of `live`; records after --to are not fed) into lt_recon, whose
+ * output is cut to --cpu and the window [--from, --to] before it reaches a sink (outsel.h):
+ * the state at --from is right because everything before it was reconstructed too, and a
+ * task's timeline on a CPU is right because its events on the others were.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -23,6 +24,7 @@
 #include "sink_perfetto.h"
 #include "sink_svg.h"
 #include "svg_chart.h"
+#include "outsel.h"
 #include "tidtab.h"
 #include "tracefile.h"
 
@@ -73,85 +75,22 @@ struct replay {
 	struct lt_replay_filter f;
 	struct lt_tidtab comms;		/* --comm only: struct comm_rec */
 	bool have_base;
-	__u64 base, from_ns, to_ns;	/* absolute, once the first event is seen */
-	struct lt_recon_ops inner;	/* where the output in the window goes */
-	bool window;			/* --from: statistics from the window's output */
+	struct lt_outsel sel;		/* --cpu, --from, --to: what of the output is kept */
 	__u64 cut;			/* events after --to, not fed */
-	bool finishing;
-	struct lt_stats win;
 	struct lt_stats st;		/* the result */
 	int state;			/* LT_REC_END, _TRUNCATED or _ERROR */
 };
-
-static bool in_window(const struct replay *rp, __u64 ts)
-{
-	if (!rp->have_base)
-		return true;
-	if (rp->f.has_from && ts < rp->from_ns)
-		return false;
-	if (rp->f.has_to && ts > rp->to_ns)
-		return false;
-	return true;
-}
-
-static void w_item(void *ctx, const struct lt_item *it)
-{
-	struct replay *rp = ctx;
-
-	if (!in_window(rp, it->ts))
-		return;
-	if (it->kind == LT_ITEM_ENABLE && (it->action == LT_ACT_ENTER || it->action == LT_ACT_NEST ||
-					   it->action == LT_ACT_UNKNOWN)) {
-		rp->win.sections++;
-		if (it->depth > 1)
-			rp->win.nested_sections++;
-		if (it->depth > rp->win.max_depth)
-			rp->win.max_depth = it->depth;
-	} else if (it->kind == LT_ITEM_DEFER) {
-		rp->win.deferred_ptes++;
-	} else if (it->kind == LT_ITEM_FLUSH) {
-		rp->win.flushes++;
-	}
-	if (rp->inner.item)
-		rp->inner.item(rp->inner.ctx, it);
-}
-
-static void w_hazard(void *ctx, const struct lt_hazard *hz)
-{
-	struct replay *rp = ctx;
-
-	if (!in_window(rp, hz->ts))
-		return;
-	if (hz->kind == LT_HAZARD_CONFIRMED)
-		rp->win.hazards_confirmed++;
-	else
-		rp->win.hazards_potential++;
-	if (rp->inner.hazard)
-		rp->inner.hazard(rp->inner.ctx, hz);
-}
-
-static void w_anomaly(void *ctx, const struct lt_anomaly *an)
-{
-	struct replay *rp = ctx;
-
-	if (!in_window(rp, an->ts))
-		return;
-	/* Sections open at --to are not an anomaly of the recording. */
-	if (rp->finishing && rp->cut && an->kind == LT_ANOM_OPEN_AT_EXIT)
-		return;
-	rp->win.anomalies++;
-	if (an->kind == LT_ANOM_LOST)
-		rp->win.lost_events += an->count;
-	if (rp->inner.anomaly)
-		rp->inner.anomaly(rp->inner.ctx, an);
-}
 
 static bool comm_match(const char *a, const char *want)
 {
 	return a && !strncmp(a, want, LT_COMM_LEN);
 }
 
-/* The pid, comm and cpu filters, as `live` applies them in BPF. */
+/*
+ * The pid and comm filters, as `live` applies them in BPF: they drop whole tasks, whose
+ * state no kept task needs (an interrupt that meets a kept task's deferrals runs while that
+ * task is current, so it passes too). --cpu selects output (struct lt_outsel).
+ */
 static bool wanted(struct replay *rp, const struct lt_event *ev)
 {
 	const struct lt_replay_filter *f = &rp->f;
@@ -167,11 +106,23 @@ static bool wanted(struct replay *rp, const struct lt_event *ev)
 	}
 	if (f->pid && ev->pid != f->pid)
 		return false;
-	if (f->cpu != (__u32)-1 && ev->cpu != f->cpu)
-		return false;
 	if (f->comm[0] && !comm_match(comm_get(&rp->comms, ev->tid), f->comm))
 		return false;
 	return true;
+}
+
+/* `record --cpu N` records every CPU (the reconstruction needs them all) and notes N in the
+ * header's filters ("pid=.. comm=.. cpu=N"): replay selects N's output unless told another. */
+static __u32 recorded_cpu(const char *filters)
+{
+	const char *c = NULL;
+	int cpu;
+
+	for (const char *p = filters; (p = strstr(p, " cpu=")); p++)
+		c = p;	/* the last: a comm may hold " cpu=" */
+	if (c && sscanf(c + 5, "%d", &cpu) == 1 && cpu >= 0)
+		return (__u32)cpu;
+	return (__u32)-1;
 }
 
 static int replay_open(struct replay *rp, const char *path, const struct lt_replay_filter *f,
@@ -192,7 +143,10 @@ static int replay_open(struct replay *rp, const char *path, const struct lt_repl
 	}
 	rp->info = lt_reader_info(rp->rd);
 	rp->ks = lt_reader_ksyms(rp->rd);
-	rp->window = rp->f.has_from;
+	lt_outsel_init(&rp->sel, NULL);
+	rp->sel.cpu = rp->f.cpu;
+	if (rp->sel.cpu == (__u32)-1 && !rp->f.all_cpus)
+		rp->sel.cpu = recorded_cpu(rp->info->filters);
 	return 0;
 }
 
@@ -204,9 +158,7 @@ static __u64 secs_ns(double s)
 /* Feeds the whole file through the filters into a reconstruction reporting to ops. */
 static int replay_run(struct replay *rp, const struct lt_recon_ops *ops, FILE *err)
 {
-	struct lt_recon_ops wrap = {
-		.ctx = rp, .item = w_item, .hazard = w_hazard, .anomaly = w_anomaly,
-	};
+	struct lt_recon_ops sel;
 	struct lt_recon *recon;
 	const struct lt_event *ev;
 	const __u64 *frames;
@@ -214,9 +166,10 @@ static int replay_run(struct replay *rp, const struct lt_recon_ops *ops, FILE *e
 	int k;
 
 	if (ops)
-		rp->inner = *ops;
+		rp->sel.inner = *ops;
+	lt_outsel_ops(&rp->sel, &sel);
 	recon = lt_recon_new(lt_file_defer_from_tracepoint(rp->info) ? LT_DEFER_FROM_TRACEPOINT
-								    : LT_DEFER_FROM_PTE_UPDATE, &wrap);
+								    : LT_DEFER_FROM_PTE_UPDATE, &sel);
 	if (!recon) {
 		fprintf(err, "lazytrace: out of memory\n");
 		rp->state = LT_REC_ERROR;
@@ -226,7 +179,7 @@ static int replay_run(struct replay *rp, const struct lt_recon_ops *ops, FILE *e
 	lt_recon_set_page_shift(recon, rp->info->page_shift ? rp->info->page_shift : 12);
 	while ((k = lt_reader_next(rp->rd, &ev, &frames, &lts, &lcount)) > 0) {
 		if (k == LT_REC_LOST) {
-			if (rp->f.has_to && rp->have_base && lts > rp->to_ns)
+			if (rp->sel.has_to && lts > rp->sel.to_ns)
 				continue;
 			if (lt_reader_lost_is_miss(rp->rd))
 				lt_recon_missed(recon, lts, lcount);
@@ -234,31 +187,29 @@ static int replay_run(struct replay *rp, const struct lt_recon_ops *ops, FILE *e
 				lt_recon_lost(recon, lts, lcount);
 			continue;
 		}
-		if (!rp->have_base) {
+		if (!rp->have_base) {	/* the window is relative to the first event */
 			rp->have_base = true;
-			rp->base = ev->ts;
-			rp->from_ns = rp->base + secs_ns(rp->f.from_s);
-			rp->to_ns = rp->base + secs_ns(rp->f.to_s);
+			rp->sel.has_from = rp->f.has_from;
+			rp->sel.has_to = rp->f.has_to;
+			rp->sel.from_ns = ev->ts + secs_ns(rp->f.from_s);
+			rp->sel.to_ns = ev->ts + secs_ns(rp->f.to_s);
 		}
-		if (rp->f.has_to && ev->ts > rp->to_ns) {
+		if (rp->sel.has_to && ev->ts > rp->sel.to_ns) {
 			rp->cut++;
 			continue;
 		}
 		if (!wanted(rp, ev))
 			continue;
-		if (!rp->f.has_from || ev->ts >= rp->from_ns)
-			rp->win.events++;
+		lt_outsel_event(&rp->sel, ev);
 		lt_recon_feed(recon, ev, frames);
 	}
 	rp->state = k;
-	rp->finishing = true;
+	rp->sel.drop_open_at_exit = rp->cut;
 	lt_recon_finish(recon);
 	rp->st = *lt_recon_stats(recon);
-	/* The window's own figures when the output was cut. */
-	if (rp->window || rp->cut) {
-		rp->win.invalid_events = rp->st.invalid_events;
-		rp->st = rp->win;
-	}
+	/* The selection's own figures when the output was cut or filtered. */
+	if (lt_outsel_active(&rp->sel))
+		rp->st = lt_outsel_stats(&rp->sel, &rp->st);
 	lt_recon_free(recon);
 	return 0;
 }
@@ -1010,7 +961,7 @@ static void dump_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: lazytrace dump FILE [--format text|json|perfetto|svg] [--pid PID] [--comm NAME]\n"
-		"                      [--cpu N] [--from S] [--to S] [--color|--no-color]\n"
+		"                      [--cpu N|all] [--from S] [--to S] [--color|--no-color]\n"
 		"\n"
 		"Print the timeline of a recording (`lazytrace record -o FILE`) through the same\n"
 		"reconstruction and output as `lazytrace live`.\n"
@@ -1021,7 +972,8 @@ static void dump_usage(FILE *f)
 		"  -j, --json         the same as --format json\n"
 		"  -p, --pid PID      only this process (tgid)\n"
 		"  -c, --comm NAME    only tasks named NAME\n"
-		"  -C, --cpu N        only events on CPU N\n"
+		"  -C, --cpu N|all    only what happened on CPU N (default: the recording's --cpu,\n"
+		"                     if it had one); every CPU is still reconstructed\n"
 		"      --from S       only output from S seconds after the first event on (the\n"
 		"                     events before are still reconstructed: the state is right)\n"
 		"      --to S         nothing after S seconds after the first event\n"
@@ -1091,6 +1043,11 @@ int cmd_dump(int argc, char **argv)
 			snprintf(o.filter.comm, sizeof(o.filter.comm), "%s", optarg);
 			break;
 		case 'C':
+			if (!strcmp(optarg, "all")) {
+				o.filter.cpu = (__u32)-1;
+				o.filter.all_cpus = true;
+				break;
+			}
 			if (parse_num("dump", "--cpu", optarg, 0, 4095, &v))
 				return 2;
 			o.filter.cpu = v;

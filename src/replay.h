@@ -32,6 +32,7 @@ enum lt_dump_format { LT_DUMP_TEXT, LT_DUMP_JSON, LT_DUMP_PERFETTO, LT_DUMP_SVG 
 struct lt_replay_filter {
 	__u32 pid;			/* 0: all */
 	__u32 cpu;			/* (__u32)-1: all */
+	bool all_cpus;			/* --cpu all: not the recording's --cpu */
 	char comm[LT_COMM_LEN];		/* "": all */
 	bool has_from, has_to;
 	double from_s, to_s;		/* seconds after the file's first event */

@@ -183,6 +183,8 @@ static void on_item(void *ctx, const struct lt_item *it)
 	if (it->kind == LT_ITEM_PTE && !s->o.show_pte)
 		return;
 	begin(s, lt_item_name(it->kind), it->ts, it->cpu, it->pid, it->tid, it->comm);
+	if (it->ctx != LT_CTX_TASK)
+		key_str(s, "context", lt_context_name(it->ctx));
 	key_u64(s, "depth", it->depth);
 	key_u64(s, "section", it->section);
 	switch (it->kind) {
@@ -249,6 +251,10 @@ static void on_hazard(void *ctx, const struct lt_hazard *hz)
 	struct lt_sink_json *s = ctx;
 
 	begin(s, "hazard", hz->ts, hz->cpu, hz->pid, hz->tid, hz->comm);
+	if (hz->ctx != LT_CTX_TASK)
+		key_str(s, "context", lt_context_name(hz->ctx));
+	if (hz->in_irq)
+		key_bool(s, "in_irq", true);
 	key_str(s, "kind", lt_hazard_name(hz->kind));
 	key_hex(s, "addr", hz->addr);
 	key_u64(s, "section", hz->section);
@@ -272,6 +278,8 @@ static void on_anomaly(void *ctx, const struct lt_anomaly *an)
 	struct lt_sink_json *s = ctx;
 
 	begin(s, "anomaly", an->ts, an->cpu, an->pid, an->tid, an->comm);
+	if (an->ctx != LT_CTX_TASK)
+		key_str(s, "context", lt_context_name(an->ctx));
 	key_str(s, "kind", lt_anomaly_name(an->kind));
 	key_u64(s, "depth", an->depth);
 	key_u64(s, "count", an->count);

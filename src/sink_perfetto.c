@@ -183,6 +183,14 @@ static struct task *task_get(struct lt_sink_perfetto *s, __u32 tid, __u32 pid)
 	return t;
 }
 
+/* A track per timeline: a CPU's idle task and interrupt context are threads of pid 0 with
+ * their lane key as tid (no real tid is that high). */
+static struct task *lane_get(struct lt_sink_perfetto *s, enum lt_context ctx, __u32 tid,
+			     __u32 pid, __u16 cpu)
+{
+	return ctx == LT_CTX_TASK ? task_get(s, tid, pid) : task_get(s, lt_lane_key(ctx, tid, cpu), 0);
+}
+
 static void name_event(struct lt_sink_perfetto *s, const char *what, __u32 pid, __u32 tid,
 		       const char *name)
 {
@@ -336,7 +344,7 @@ static void on_item(void *ctx, const struct lt_item *it)
 	if (s->closed)
 		return;
 	see_ts(s, it->ts);
-	t = task_get(s, it->tid, it->pid);
+	t = lane_get(s, it->ctx, it->tid, it->pid, it->cpu);
 	if (!t)
 		return;
 	name_task(s, t, it->comm);
@@ -457,7 +465,7 @@ static void on_hazard(void *ctx, const struct lt_hazard *hz)
 	if (s->closed)
 		return;
 	see_ts(s, hz->ts);
-	t = task_get(s, hz->tid, hz->pid);
+	t = lane_get(s, hz->ctx, hz->tid, hz->pid, hz->cpu);
 	if (!t)
 		return;
 	name_task(s, t, hz->comm);
@@ -501,7 +509,7 @@ static void on_anomaly(void *ctx, const struct lt_anomaly *an)
 		args_close(s);
 		return;
 	}
-	t = task_get(s, an->tid, an->pid);
+	t = lane_get(s, an->ctx, an->tid, an->pid, an->cpu);
 	if (!t)
 		return;
 	name_task(s, t, an->comm);

@@ -97,6 +97,7 @@ static unsigned int hash32(__u32 v)
 	return (v * 2654435761u) >> (32 - 8);
 }
 
+/* tid: the timeline's lane key (lt_lane_key) */
 static struct lane *lane_get(struct lt_sink_svg *s, __u32 tid, __u32 pid, const char *comm)
 {
 	unsigned int h = hash32(tid);
@@ -215,7 +216,7 @@ static void on_item(void *ctx, const struct lt_item *it)
 	if (s->done)
 		return;
 	see_ts(s, it->ts);
-	l = lane_get(s, it->tid, it->pid, it->comm);
+	l = lane_get(s, lt_lane_key(it->ctx, it->tid, it->cpu), it->pid, it->comm);
 	if (!l)
 		return;
 	while (it->depth > l->nopen) {
@@ -265,7 +266,7 @@ static void on_hazard(void *ctx, const struct lt_hazard *hz)
 	if (s->done)
 		return;
 	see_ts(s, hz->ts);
-	l = lane_get(s, hz->tid, hz->pid, hz->comm);
+	l = lane_get(s, lt_lane_key(hz->ctx, hz->tid, hz->cpu), hz->pid, hz->comm);
 	if (!l)
 		return;
 	r = rec_add(s, R_HAZARD, l, hz->defer_ts < hz->ts ? hz->defer_ts : hz->ts, hz->ts);
@@ -286,7 +287,7 @@ static void on_anomaly(void *ctx, const struct lt_anomaly *an)
 		return;
 	see_ts(s, an->ts);
 	if (an->kind != LT_ANOM_LOST) {
-		l = lane_get(s, an->tid, an->pid, an->comm);
+		l = lane_get(s, lt_lane_key(an->ctx, an->tid, an->cpu), an->pid, an->comm);
 		if (!l)
 			return;
 	}
@@ -783,8 +784,16 @@ void lt_sink_svg_summary(void *sink, const struct lt_stats *st)
 
 		fprintf(out, "<rect x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\"/>\n", l->y,
 			SVG_W, l->h, i % 2 ? "#ffffff" : "#f6f6f6");
-		snprintf(who, sizeof(who), "%s/%u", l->comm[0] ? l->comm : "?", l->tid);
-		snprintf(tip, sizeof(tip), "pid %u, tid %u", l->pid, l->tid);
+		if ((l->tid & LT_LANE_IRQ) == LT_LANE_IRQ) {	/* per CPU: named by the reconstruction */
+			snprintf(who, sizeof(who), "%s", l->comm);
+			snprintf(tip, sizeof(tip), "interrupt context of CPU %u", l->tid & 0xffff);
+		} else if (l->tid & LT_LANE_IDLE) {
+			snprintf(who, sizeof(who), "%s", l->comm);
+			snprintf(tip, sizeof(tip), "idle task (tid 0) of CPU %u", l->tid & 0xffff);
+		} else {
+			snprintf(who, sizeof(who), "%s/%u", l->comm[0] ? l->comm : "?", l->tid);
+			snprintf(tip, sizeof(tip), "pid %u, tid %u", l->pid, l->tid);
+		}
 		fprintf(out, "<text class=\"lbl\" x=\"10\" y=\"%d\">", l->y + l->h / 2 + 4);
 		lt_svg_escape(out, who);
 		title(out, tip);

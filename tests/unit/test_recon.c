@@ -14,6 +14,7 @@
 
 #include "check.h"
 #include "ksyms.h"
+#include "outsel.h"
 #include "recon.h"
 #include "sink_json.h"
 #include "sink_text.h"
@@ -502,6 +503,200 @@ static void test_interleaved(void)
 	lt_recon_free(lr);
 }
 
+/* ------------------------------------------------------------ contexts: idle tasks, interrupts */
+
+/* Every CPU's idle task has tid 0: two of them in sections at once are two timelines, not
+ * one task nesting. */
+static void test_idle_per_cpu(void)
+{
+	struct cur c0 = { .pid = 0, .tid = 0, .cpu = 0, .ts = 1000 };
+	struct cur c1 = { .pid = 0, .tid = 0, .cpu = 1, .ts = 1500 };
+	struct lt_recon *lr = rec_new(&R1, LT_DEFER_FROM_TRACEPOINT);
+
+	S1.n = 0;
+	add_trans(&S1, &c0, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);	/* 2000 */
+	add_trans(&S1, &c1, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);	/* 2500 */
+	add_defer(&S1, &c0, 1, VA_A, ENTRY_A, IP_SETPTES, true);		/* 3000, 4000 */
+	add_trans(&S1, &c1, LT_DISABLE, LT_ACT_LEAVE, 0, false, IP_LEAVE);	/* 3500 */
+	add_flush(&S1, &c0, 0, 1, IP_LEAVE);					/* 5000 */
+	add_trans(&S1, &c0, LT_DISABLE, LT_ACT_LEAVE, 0, false, IP_LEAVE);
+	/* ordered by time, as the ring buffer gives them */
+	for (int i = 1; i < S1.n; i++)
+		for (int j = i; j > 0 && S1.ev[j].ts < S1.ev[j - 1].ts; j--) {
+			struct lt_event e = S1.ev[j];
+
+			S1.ev[j] = S1.ev[j - 1];
+			S1.ev[j - 1] = e;
+		}
+	CHECK_EQ(feed_all(lr, &S1), 0);
+	lt_recon_finish(lr);
+	CHECK_EQ(lt_recon_stats(lr)->sections, 2);
+	CHECK_EQ(lt_recon_stats(lr)->nested_sections, 0);
+	CHECK_EQ(lt_recon_stats(lr)->max_depth, 1);
+	CHECK_EQ(lt_recon_stats(lr)->flushes, 1);
+	CHECK_EQ(lt_recon_stats(lr)->anomalies, 0);
+	CHECK_STR(rec_log(&R1), "E:enter:1x2 p1 X:leave:0 d1 F1 X:leave:0");
+	CHECK_EQ(R1.items[0].ctx, LT_CTX_IDLE);
+	CHECK_EQ(R1.items[0].cpu, 0);
+	CHECK_EQ(R1.items[1].ctx, LT_CTX_IDLE);
+	CHECK_EQ(R1.items[1].cpu, 1);
+	CHECK_EQ(lt_lane_key(R1.items[0].ctx, 0, 0) != lt_lane_key(R1.items[1].ctx, 0, 1), 1);
+	lt_recon_free(lr);
+}
+
+/*
+ * An interrupt inside a task's section: its map calls and transitions are its CPU's
+ * interrupt context (depth 0, the kernel ignores the helpers there), not the task's
+ * nesting; its access to a page the task deferred is that task's hazard.
+ */
+static void test_irq_context(void)
+{
+	struct cur t = { .pid = 100, .tid = 101, .cpu = 2, .ts = 1000 };
+	struct lt_recon *lr = rec_new(&R1, LT_DEFER_FROM_TRACEPOINT);
+	struct lt_event *e;
+	int first_irq;
+
+	S1.n = 0;
+	add_task(&S1, &t, "kworker");
+	add_trans(&S1, &t, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
+	add_map(&S1, &t, LT_MAP_PAGES, 1, false, 0, 1, 1);		/* the task's own call */
+	add_map(&S1, &t, LT_SET_VALID, 1, false, VA_C, 1, 1);
+	add_defer(&S1, &t, 1, VA_A, ENTRY_A, IP_SETPTES, true);
+	first_irq = S1.n;
+	/* the interrupt: a nested-looking enable (ignored), a mapping of B, and a touch of A */
+	add_trans(&S1, &t, LT_ENABLE, LT_ACT_IGN_IRQ, 1, true, IP_NEST);
+	add_map(&S1, &t, LT_MAP_PAGES, 1, true, 0, 1, 1);
+	add_map(&S1, &t, LT_SET_VALID, 1, true, VA_B, 1, 1);
+	add_map(&S1, &t, LT_SET_VALID_RET, 1, true, 0, 0, 0);
+	add_map(&S1, &t, LT_MAP_PAGES_RET, 1, true, 0, 0, 0);
+	add_trans(&S1, &t, LT_DISABLE, LT_ACT_IGN_IRQ, 1, true, IP_NEST_DIS);
+	add_access(&S1, &t, 1, true, VA_A + 0x10, false);
+	for (int i = first_irq; i < S1.n; i++)
+		S1.ev[i].flags |= LT_F_IN_IRQ;
+	/* back in the task: its calls return (potential hazard for A? A is not in C's range) */
+	add_map(&S1, &t, LT_SET_VALID_RET, 1, true, 0, 0, 0);
+	add_map(&S1, &t, LT_MAP_PAGES_RET, 1, true, 0, 0, 0);
+	add_flush(&S1, &t, 0, 1, IP_LEAVE);
+	e = &S1.ev[S1.n - 1];
+	e->enable_count = 0;
+	add_trans(&S1, &t, LT_DISABLE, LT_ACT_LEAVE, 0, false, IP_LEAVE);
+
+	CHECK_EQ(feed_all(lr, &S1), 0);
+	lt_recon_finish(lr);
+	CHECK_EQ(lt_recon_stats(lr)->sections, 1);
+	CHECK_EQ(lt_recon_stats(lr)->nested_sections, 0);
+	CHECK_EQ(lt_recon_stats(lr)->max_depth, 1);
+	CHECK_EQ(lt_recon_stats(lr)->anomalies, 0);
+	CHECK_EQ(lt_recon_stats(lr)->hazards_confirmed, 1);
+	CHECK_EQ(lt_recon_stats(lr)->hazards_potential, 0);
+	CHECK_STR(rec_log(&R1), "E:enter:1 Mx2 p1 d1 E:ignored_irq:0 Mx2 Rx2 X:ignored_irq:0 A H:c "
+				"Rx2 F1 X:leave:0");
+	/* the hazard is the task's, met from an interrupt on its CPU */
+	CHECK_EQ(R1.nhz, 1);
+	CHECK_EQ(R1.hz[0].tid, 101);
+	CHECK_EQ(R1.hz[0].ctx, LT_CTX_TASK);
+	CHECK_EQ(R1.hz[0].in_irq, 1);
+	CHECK_EQ(R1.hz[0].cpu, 2);
+	{
+		int irq = 0, task = 0, bad = 0;
+
+		for (int k = 0; k < R1.nitems && k < MAX_EV; k++) {
+			const struct lt_item *it = &R1.items[k];
+
+			if (it->ctx == LT_CTX_IRQ) {
+				irq++;
+				bad += it->depth != 0 || it->tid != 101 || it->cpu != 2;
+			} else {
+				task++;
+				bad += it->ctx != LT_CTX_TASK;
+			}
+			/* the task's returns are its own calls: C, not the interrupt's B */
+			if (it->ctx == LT_CTX_TASK && it->kind == LT_ITEM_MAP_RET)
+				bad += it->addr != VA_C;
+			if (it->ctx == LT_CTX_IRQ && it->kind == LT_ITEM_MAP_RET)
+				bad += it->addr != VA_B;
+		}
+		CHECK_EQ(irq, 7);
+		CHECK_EQ(task, 9);
+		CHECK_EQ(bad, 0);
+	}
+	lt_recon_free(lr);
+}
+
+/*
+ * --cpu selects output, not input: a task that enters on CPU 0 and migrates to CPU 1, where
+ * it defers, flushes and leaves. CPU 1's output is the unfiltered output's items on CPU 1,
+ * item for item, with no anomaly (fed CPU 1's events only, the reconstruction saw a
+ * leave without an enter).
+ */
+static void test_cpu_selection(void)
+{
+	struct cur c = { .pid = 300, .tid = 300, .cpu = 0, .ts = 1000 };
+	static struct rec all, one;
+	struct lt_recon_ops ops;
+	struct lt_outsel sel;
+	struct lt_recon *lr;
+	int k = 0, same = 0;
+
+	S1.n = 0;
+	add_task(&S1, &c, "migrant");
+	add_trans(&S1, &c, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
+	add_defer(&S1, &c, 1, VA_A, ENTRY_A, IP_SETPTES, true);
+	c.cpu = 1;
+	add_defer(&S1, &c, 1, VA_B, ENTRY_B, IP_SETPTES, true);
+	add_access(&S1, &c, 1, true, VA_B, false);
+	add_flush(&S1, &c, 0, 2, IP_LEAVE);
+	S1.ev[S1.n - 1].enable_count = 1;
+	add_trans(&S1, &c, LT_DISABLE, LT_ACT_LEAVE, 0, false, IP_LEAVE);
+
+	lr = rec_new(&all, LT_DEFER_FROM_TRACEPOINT);
+	CHECK_EQ(feed_all(lr, &S1), 0);
+	lt_recon_finish(lr);
+	CHECK_EQ(lt_recon_stats(lr)->anomalies, 0);
+	lt_recon_free(lr);
+
+	memset(&one, 0, sizeof(one));
+	{
+		struct lt_recon_ops inner = {
+			.ctx = &one, .item = rec_item, .hazard = rec_hazard, .anomaly = rec_anomaly,
+		};
+
+		lt_outsel_init(&sel, &inner);
+	}
+	sel.cpu = 1;
+	lt_outsel_ops(&sel, &ops);
+	lr = lt_recon_new(LT_DEFER_FROM_TRACEPOINT, &ops);
+	for (int i = 0; i < S1.n; i++) {
+		lt_outsel_event(&sel, &S1.ev[i]);
+		lt_recon_feed(lr, &S1.ev[i], S1.fr[i]);
+	}
+	lt_recon_finish(lr);
+	CHECK_EQ(lt_outsel_active(&sel), 1);
+	CHECK_STR(rec_log(&one), "p1 d1 A H:c F2 X:leave:0");
+	CHECK_EQ(one.nan, 0);
+	CHECK_EQ(one.nhz, 1);
+	/* item for item: CPU 1's items of the full output, in order */
+	for (int i = 0; i < all.nitems && i < MAX_EV; i++) {
+		if (all.items[i].cpu != 1)
+			continue;
+		same += k < one.nitems && !memcmp(&all.items[i], &one.items[k], sizeof(all.items[i]));
+		k++;
+	}
+	CHECK_EQ(k, one.nitems);
+	CHECK_EQ(same, one.nitems);
+	{
+		struct lt_stats st = lt_outsel_stats(&sel, lt_recon_stats(lr));
+
+		CHECK_EQ(st.events, 5);		/* CPU 1's records, LT_TASK was on CPU 0 */
+		CHECK_EQ(st.sections, 0);	/* entered on CPU 0 */
+		CHECK_EQ(st.deferred_ptes, 1);
+		CHECK_EQ(st.flushes, 1);
+		CHECK_EQ(st.hazards_confirmed, 1);
+		CHECK_EQ(st.anomalies, 0);
+	}
+	lt_recon_free(lr);
+}
+
 /* ------------------------------------------------------------ lost events */
 
 static void test_lost(void)
@@ -959,6 +1154,9 @@ int main(void)
 	test_unbalanced();
 	test_mismatch();
 	test_interleaved();
+	test_idle_per_cpu();
+	test_irq_context();
+	test_cpu_selection();
 	test_lost();
 	test_invalid();
 	test_fuzz();

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0
+/* src/outsel.c: see outsel.h. */
+#include <string.h>
+
+#include "outsel.h"
+
+void lt_outsel_init(struct lt_outsel *s, const struct lt_recon_ops *inner)
+{
+	memset(s, 0, sizeof(*s));
+	s->cpu = (__u32)-1;
+	if (inner)
+		s->inner = *inner;
+}
+
+bool lt_outsel_active(const struct lt_outsel *s)
+{
+	return s->cpu != (__u32)-1 || s->has_from || s->has_to;
+}
+
+static bool in_time(const struct lt_outsel *s, __u64 ts)
+{
+	return (!s->has_from || ts >= s->from_ns) && (!s->has_to || ts <= s->to_ns);
+}
+
+static bool on_cpu(const struct lt_outsel *s, __u16 cpu)
+{
+	return s->cpu == (__u32)-1 || cpu == s->cpu;
+}
+
+void lt_outsel_event(struct lt_outsel *s, const struct lt_event *ev)
+{
+	if (in_time(s, ev->ts) && on_cpu(s, ev->cpu))
+		s->st.events++;
+}
+
+static void sel_item(void *ctx, const struct lt_item *it)
+{
+	struct lt_outsel *s = ctx;
+
+	if (!in_time(s, it->ts) || !on_cpu(s, it->cpu))
+		return;
+	if (it->kind == LT_ITEM_ENABLE && (it->action == LT_ACT_ENTER || it->action == LT_ACT_NEST ||
+					   it->action == LT_ACT_UNKNOWN)) {
+		s->st.sections++;
+		if (it->depth > 1)
+			s->st.nested_sections++;
+		if (it->depth > s->st.max_depth)
+			s->st.max_depth = it->depth;
+	} else if (it->kind == LT_ITEM_DEFER) {
+		s->st.deferred_ptes++;
+	} else if (it->kind == LT_ITEM_FLUSH) {
+		s->st.flushes++;
+	}
+	if (s->inner.item)
+		s->inner.item(s->inner.ctx, it);
+}
+
+static void sel_hazard(void *ctx, const struct lt_hazard *hz)
+{
+	struct lt_outsel *s = ctx;
+
+	if (!in_time(s, hz->ts) || !on_cpu(s, hz->cpu))
+		return;
+	if (hz->kind == LT_HAZARD_CONFIRMED)
+		s->st.hazards_confirmed++;
+	else
+		s->st.hazards_potential++;
+	if (s->inner.hazard)
+		s->inner.hazard(s->inner.ctx, hz);
+}
+
+static void sel_anomaly(void *ctx, const struct lt_anomaly *an)
+{
+	struct lt_outsel *s = ctx;
+
+	/* Losses are counted for the whole machine, not per CPU: always kept. */
+	if (!in_time(s, an->ts) || (an->kind != LT_ANOM_LOST && !on_cpu(s, an->cpu)))
+		return;
+	if (s->drop_open_at_exit && an->kind == LT_ANOM_OPEN_AT_EXIT)
+		return;
+	s->st.anomalies++;
+	if (an->kind == LT_ANOM_LOST)
+		s->st.lost_events += an->count;
+	if (s->inner.anomaly)
+		s->inner.anomaly(s->inner.ctx, an);
+}
+
+void lt_outsel_ops(struct lt_outsel *s, struct lt_recon_ops *ops)
+{
+	*ops = (struct lt_recon_ops){
+		.ctx = s, .item = sel_item, .hazard = sel_hazard, .anomaly = sel_anomaly,
+	};
+}
+
+struct lt_stats lt_outsel_stats(const struct lt_outsel *s, const struct lt_stats *run)
+{
+	struct lt_stats st = s->st;
+
+	st.invalid_events = run->invalid_events;
+	return st;
+}
