@@ -91,6 +91,7 @@ struct lazy_mmu_state {
 /* lazytrace.bpf.c reads both through task_struct___lt, where lazy_mmu_state is optional. */
 struct task_struct {
 	struct thread_info thread_info;
+	int pid;			/* pid_t: the tid */
 	struct lazy_mmu_state lazy_mmu_state;
 } __attribute__((preserve_access_index));
 

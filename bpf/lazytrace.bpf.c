@@ -268,6 +268,38 @@ int BPF_PROG(tp_flush, unsigned long ip, unsigned int completed, const struct la
 	return 0;
 }
 
+/* --- context switches ----------------------------------------------------------------- */
+
+/*
+ * A task switched out inside a lazy MMU section or with barriers pending: arm64's
+ * __switch_to() issues dsb(ish), which makes its page-table writes visible to the walker
+ * (arch/arm64/kernel/process.c), while TIF_LAZY_MMU_PENDING stays with the task. The
+ * reconstruction needs that moment; every other switch is dropped here, after two loads.
+ */
+SEC("tp_btf/sched_switch")
+int BPF_PROG(tp_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	struct task_struct___lt *t = (void *)bpf_get_current_task_btf();	/* prev */
+	unsigned long flags = BPF_CORE_READ(t, thread_info.flags);
+	bool lazy = (flags >> pending_bit) & 1;
+	struct lt_event *e;
+	__u64 id;
+
+	if (!lazy && lazy_bit >= 0)
+		lazy = (flags >> lazy_bit) & 1;
+	if (!lazy && bpf_core_field_exists(t->lazy_mmu_state))
+		lazy = BPF_CORE_READ(t, lazy_mmu_state.enable_count);
+	if (!lazy)
+		return 0;
+	e = start(LT_SWITCH, &id);
+	if (!e)
+		return 0;
+	e->arg0 = BPF_CORE_READ(next, pid);
+	e->aux = preempt;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
 /* --- __kernel_map_pages and set_memory_valid ------------------------------------------ */
 
 static __always_inline int call_event(__u16 type, __u64 ip, __u64 addr, __u64 n, __u64 enable,

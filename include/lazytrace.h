@@ -38,6 +38,9 @@ enum lt_type {
 	LT_ACCESS = 12,		/* access probe (clear_page, copy_page, --access-probe): .addr VA,
 				 * .aux probe index; stack frames follow if .nr_frames */
 	LT_TASK = 13,		/* a task's name, sent once per task: .comm */
+	LT_SWITCH = 14,		/* sched_switch of a task in a lazy MMU section or with barriers
+				 * pending (its state in the common part): .arg0 the next task's
+				 * tid, .aux 1 if preempted */
 	LT_TYPE_MAX
 };
 

@@ -170,6 +170,7 @@ static void set_autoload(struct lazytrace_bpf *s, const struct lt_kernel *k, con
 	AUTO(kretprobe_change_page_range, p->fn[LT_FN_CHANGE_RANGE] == HOW_KPROBE);
 	AUTO(kprobe_access, access);
 	AUTO(kprobe_site, k->mode == LT_MODE_DWARF);
+	AUTO(tp_switch, true);
 #undef AUTO
 }
 
@@ -291,6 +292,8 @@ static void report_plan(const struct lt_kernel *k, const struct plan *p, FILE *l
 			fprintf(log, "lazytrace: %s %s\n",
 				p->fn[f] == HOW_FENTRY ? "fentry/fexit" : "kprobe/kretprobe",
 				lt_fn_names[f]);
+	fprintf(log, "lazytrace: tp_btf sched_switch (tasks switched out in a section or with "
+		"barriers pending)\n");
 }
 
 static void describe(const struct lt_kernel *k, const struct plan *p, const struct lt_sitetab *t,
@@ -321,6 +324,8 @@ static void describe(const struct lt_kernel *k, const struct plan *p, const stru
 		if (p->fn[f] != HOW_NONE)
 			n += snprintf(ses->attach + n, sizeof(ses->attach) - n, "%s:%s ",
 				      p->fn[f] == HOW_FENTRY ? "fentry" : "kprobe", lt_fn_names[f]);
+	if (n < sizeof(ses->attach))
+		n += snprintf(ses->attach + n, sizeof(ses->attach) - n, "tp_btf:sched_switch ");
 	if (n && n < sizeof(ses->attach))
 		ses->attach[n - 1] = '\0';
 }

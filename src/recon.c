@@ -26,6 +26,7 @@ struct deferral {
 	__u64 addr, entry, ts, ip;
 	__u64 section, section_ip;
 	bool has_addr, potential, confirmed;
+	bool switched;			/* visible to the walker since a switch (on_switch) */
 };
 
 struct call {
@@ -50,6 +51,7 @@ struct task {
 	struct deferral *defs;
 	size_t ndefs, defs_cap;
 	__u64 untracked;		/* deferrals beyond LT_RECON_MAX_PENDING */
+	__u64 untracked_switched;	/* ... of which a switch made visible */
 
 	struct call calls[LT_RECON_MAX_CALLS];
 	unsigned int ncalls, calls_overflow;
@@ -132,6 +134,7 @@ const char *lt_item_name(enum lt_item_kind kind)
 	case LT_ITEM_PTE: return "pte";
 	case LT_ITEM_ACCESS: return "access";
 	case LT_ITEM_LOST: return "lost";
+	case LT_ITEM_SWITCH: return "switch";
 	}
 	return "unknown";
 }
@@ -389,6 +392,7 @@ static void drop_deferrals(struct task *t)
 {
 	t->ndefs = 0;
 	t->untracked = 0;
+	t->untracked_switched = 0;
 	if (t->defs_cap > 64) {
 		free(t->defs);
 		t->defs = NULL;
@@ -730,7 +734,8 @@ static void on_map_ret(struct lt_recon *r, struct task *t, const struct lt_event
 	for (size_t k = 0; k < t->ndefs; k++) {
 		struct deferral *d = &t->defs[k];
 
-		if (d->has_addr && !d->potential && in_range(r, page_of(r, d->addr), &c)) {
+		if (d->has_addr && !d->potential && !d->switched &&
+		    in_range(r, page_of(r, d->addr), &c)) {
 			d->potential = true;
 			hazard(r, t, LT_HAZARD_POTENTIAL, d, ev, NULL);
 		}
@@ -745,7 +750,7 @@ static void match_access(struct lt_recon *r, struct task *t, const struct lt_eve
 	for (size_t k = 0; k < t->ndefs; k++) {
 		struct deferral *d = &t->defs[k];
 
-		if (d->has_addr && !d->confirmed && page_of(r, d->addr) == page) {
+		if (d->has_addr && !d->confirmed && !d->switched && page_of(r, d->addr) == page) {
 			d->confirmed = true;
 			hazard(r, t, LT_HAZARD_CONFIRMED, d, ev, frames);
 		}
@@ -767,6 +772,31 @@ static void on_access(struct lt_recon *r, struct task *t, const struct lt_event 
 	 */
 	if (t->ctx == LT_CTX_IRQ && t->interrupted)
 		match_access(r, t->interrupted, ev, frames);
+}
+
+/*
+ * Switched out. arm64's __switch_to() issues dsb(ish), which makes the task's pending
+ * page-table writes visible to the table walker (7.2, arch/arm64/kernel/process.c): an
+ * access after it, on whatever CPU the task resumes, cannot take a spurious fault on them,
+ * so they are no longer hazards. TIF_LAZY_MMU_PENDING stays with the task and the kernel
+ * still emits and reports the barriers at its flush: they stay pending until then.
+ */
+static void on_switch(struct lt_recon *r, struct task *t, const struct lt_event *ev)
+{
+	struct lt_item it;
+	__u64 n = t->untracked - t->untracked_switched;
+
+	t->untracked_switched = t->untracked;
+	for (size_t k = 0; k < t->ndefs; k++)
+		if (!t->defs[k].switched) {
+			t->defs[k].switched = true;
+			n++;
+		}
+	item_init(&it, t, ev, LT_ITEM_SWITCH, ev->ts);
+	it.count = n;
+	it.entry = ev->arg0;
+	it.enable = ev->aux != 0;
+	emit(r, t, &it);
 }
 
 /* ---------------------------------------------------------------- DWARF sites */
@@ -1081,6 +1111,9 @@ static int feed(struct lt_recon *r, struct task *t, const struct lt_event *ev,
 		break;
 	case LT_ACCESS:
 		on_access(r, t, ev, frames);
+		break;
+	case LT_SWITCH:
+		on_switch(r, t, ev);
 		break;
 	}
 

@@ -66,6 +66,9 @@ enum lt_item_kind {
 	LT_ITEM_PTE,		/* per-PTE update (not itself deferred, or deferral counted elsewhere) */
 	LT_ITEM_ACCESS,		/* access probe hit: .addr */
 	LT_ITEM_LOST,		/* events were lost here: .count */
+	LT_ITEM_SWITCH,		/* switched out in a section or with barriers pending: .count
+				 * deferrals the switch made visible to the walker, .entry the
+				 * next task's tid, .enable preempted */
 };
 
 struct lt_item {

@@ -242,6 +242,12 @@ static void on_item(void *ctx, const struct lt_item *it)
 	case LT_ITEM_LOST:
 		key_u64(s, "count", it->count);
 		break;
+	case LT_ITEM_SWITCH:
+		key_u64(s, "next_tid", it->entry);
+		key_bool(s, "preempted", it->enable);
+		key_u64(s, "made_visible", it->count);
+		key_bool(s, "pending", it->pending);
+		break;
 	}
 	end(s);
 }

@@ -431,6 +431,14 @@ static void on_item(void *ctx, const struct lt_item *it)
 		arg_site(s, "site", it->ip);
 		args_close(s);
 		break;
+	case LT_ITEM_SWITCH:
+		instant(s, t, it->enable ? "switched out (preempted)" : "switched out", "switch",
+			it->ts);
+		arg_u64(s, "next_tid", it->entry);
+		arg_u64(s, "made_visible", it->count);
+		arg_u64(s, "section", it->section);
+		args_close(s);
+		break;
 	case LT_ITEM_ACCESS:
 		snprintf(name, sizeof(name), "access %s", func(s, it->ip, buf, sizeof(buf)));
 		instant(s, t, name, "access", it->ts);

@@ -243,6 +243,15 @@ static void print_item(struct lt_sink_text *s, const struct lt_item *it, unsigne
 		lt_ob_u64(o, it->count);
 		lt_ob_str(o, " events: state may be incomplete");
 		break;
+	case LT_ITEM_SWITCH:
+		lt_ob_str(o, it->enable ? "switch  preempted, to tid " : "switch  to tid ");
+		lt_ob_u64(o, it->entry);
+		if (it->count) {
+			lt_ob_str(o, ": dsb makes ");
+			lt_ob_u64(o, it->count);
+			lt_ob_str(o, " deferred visible");
+		}
+		break;
 	}
 	lt_ob_ch(o, '\n');
 	lt_ob_flush(o);
@@ -258,7 +267,7 @@ void lt_sink_text_flush(struct lt_sink_text *s)
 
 static bool same_run(const struct run *r, const struct lt_item *it)
 {
-	return r->n && r->it.tid == it->tid && r->it.ip == it->ip && r->it.action == it->action &&
+	return r->n && r->it.tid == it->tid && r->it.ctx == it->ctx && r->it.ip == it->ip && r->it.action == it->action &&
 	       r->it.depth == it->depth && r->it.section == it->section;
 }
 

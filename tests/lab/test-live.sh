@@ -50,7 +50,7 @@ for m in nested flat noflush; do
 	expect_eq "seed-$m: command and lazytrace exit 0, ftrace lost nothing" \
 		"command=0 lazytrace=0 ftrace_lost=0" "$(cat "$f.status" 2>/dev/null)"
 	expect_eq "seed-$m: tracepoints and fentry/fexit attached, no fallback to kprobes" \
-		"tp_btf lazy_mmu_{enable,disable,pause,resume}, lazy_mmu_{defer,flush}|fentry/fexit __kernel_map_pages|fentry/fexit set_memory_valid|fentry/fexit pageattr_pte_entry|" \
+		"tp_btf lazy_mmu_{enable,disable,pause,resume}, lazy_mmu_{defer,flush}|fentry/fexit __kernel_map_pages|fentry/fexit set_memory_valid|fentry/fexit pageattr_pte_entry|tp_btf sched_switch (tasks switched out in a section or with barriers pending)|" \
 		"$(sed -n 's/^lazytrace: \(tp_btf\|fentry\|kprobe\/\|loading\)/\1/p' "$f.stderr" | tr '\n' '|')"
 	w=$(tests/lab/ltjson.py window "$f.json" scenario_ 2>&1 | tr '\n' ' ')
 	case $m in

@@ -119,6 +119,9 @@ static void rec_item(void *ctx, const struct lt_item *it)
 	case LT_ITEM_LOST:
 		rec_tok(r, "L");
 		break;
+	case LT_ITEM_SWITCH:
+		rec_tok(r, "S%llu", (unsigned long long)it->count);
+		break;
 	}
 }
 
@@ -697,6 +700,52 @@ static void test_cpu_selection(void)
 	lt_recon_free(lr);
 }
 
+/*
+ * Switched out with a deferral pending: __switch_to()'s dsb(ish) made it visible to the
+ * walker, so the access after the task resumes (on another CPU here) is no hazard; the
+ * kernel's flush still completes it. Without the switch, the same access is one.
+ */
+static void test_switch(void)
+{
+	for (int sw = 0; sw < 2; sw++) {
+		struct cur c = { .pid = 400, .tid = 401, .cpu = 0, .ts = 1000 };
+		struct lt_recon *lr = rec_new(&R1, LT_DEFER_FROM_TRACEPOINT);
+		struct lt_event *e;
+
+		S1.n = 0;
+		add_trans(&S1, &c, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
+		add_defer(&S1, &c, 1, VA_A, ENTRY_A, IP_SETPTES, true);
+		add_defer(&S1, &c, 1, VA_A + 0x1000, ENTRY_A + 8, IP_SETPTES, true);
+		if (sw) {
+			e = add(&S1, &c, LT_SWITCH, 1, true);
+			e->arg0 = 77;
+			e->aux = 1;
+			c.cpu = 1;
+		}
+		add_access(&S1, &c, 1, true, VA_A + 0x800, false);
+		add_flush(&S1, &c, 1, 2, IP_LEAVE);
+		S1.ev[S1.n - 1].enable_count = 1;
+		add_trans(&S1, &c, LT_DISABLE, LT_ACT_LEAVE, 0, false, IP_LEAVE);
+		CHECK_EQ(feed_all(lr, &S1), 0);
+		lt_recon_finish(lr);
+		CHECK_STR(rec_log(&R1), sw ? "E:enter:1 p1 d1 p1 d1 S2 A F2 X:leave:0"
+					   : "E:enter:1 p1 d1 p1 d1 A H:c F2 X:leave:0");
+		CHECK_EQ(lt_recon_stats(lr)->hazards_confirmed, sw ? 0 : 1);
+		CHECK_EQ(lt_recon_stats(lr)->flushes, 1);
+		CHECK_EQ(lt_recon_stats(lr)->anomalies, 0);
+		if (sw) {
+			const struct lt_item *it = &R1.items[5];
+
+			CHECK_EQ(it->kind, LT_ITEM_SWITCH);
+			CHECK_EQ(it->entry, 77);
+			CHECK_EQ(it->enable, 1);
+			CHECK_EQ(it->depth, 1);
+			CHECK_EQ(it->pending, 1);
+		}
+		lt_recon_free(lr);
+	}
+}
+
 /* ------------------------------------------------------------ lost events */
 
 static void test_lost(void)
@@ -1157,6 +1206,7 @@ int main(void)
 	test_idle_per_cpu();
 	test_irq_context();
 	test_cpu_selection();
+	test_switch();
 	test_lost();
 	test_invalid();
 	test_fuzz();
