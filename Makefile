@@ -25,7 +25,7 @@ HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Iinclude -Isrc $(EXTRA_CFLAGS)
 HOST := build/host
 
 # The reconstruction library and output sinks: no BPF, shared by live, replay and tests.
-LIB_SRCS := $(sort $(wildcard src/recon.c src/outsel.c src/tidtab.c src/sink_*.c src/ksyms.c src/svg_chart.c \
+LIB_SRCS := $(sort $(wildcard src/recon.c src/recon_seq.c src/outsel.c src/tidtab.c src/sink_*.c src/ksyms.c src/svg_chart.c \
 	src/tracefile.c src/replay.c src/output.c src/a64.c src/sites_dwarf.c src/sites_file.c src/sites_find.c src/kmodel.c src/elfnote.c))
 # libdw walks the kernel's DWARF (probes+dwarf); libelf reads ELF notes and symbols.
 LIB_LIBS := -ldw -lelf -lz
@@ -113,7 +113,8 @@ fuzz-corpus: $(HOST)/mkcorpus
 # `make check-types` checks them against the lab kernel's BTF (KERNEL_BTF=FILE: another
 # vmlinux or BTF file, e.g. /sys/kernel/btf/vmlinux).
 BPF_CLANG ?= clang
-BPF_CFLAGS := -g -O2 -target bpfel -D__TARGET_ARCH_arm64 -Wall -Werror -Ibpf -Iinclude
+# -mcpu=v3: atomic fetch-and-add with its result (the per-CPU record sequence, kernel 5.12+)
+BPF_CFLAGS := -g -O2 -target bpfel -mcpu=v3 -D__TARGET_ARCH_arm64 -Wall -Werror -Ibpf -Iinclude
 BPF_OBJ := build/bpf/lazytrace.bpf.o
 SKEL := build/bpf/lazytrace.skel.h
 

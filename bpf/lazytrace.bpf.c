@@ -125,6 +125,31 @@ static __always_inline void count_lost(void)
 	__sync_fetch_and_add(&lost_per_cpu[bpf_get_smp_processor_id() & (LT_MAX_CPUS - 1)], 1);
 }
 
+/*
+ * Every record tried on a CPU takes that CPU's next sequence number, sent or lost: userspace
+ * sees each loss as a hole in the CPU's sequence, exactly where it happened. The number is
+ * taken after the reservation; an interrupt's program that runs between the two takes the
+ * lower number but sits later in the ring, right behind: userspace puts such pairs back in
+ * order. Atomic: a plain add could be interrupted between its load and its store.
+ */
+__u32 seq_per_cpu[LT_MAX_CPUS];
+
+#define reserve(size, seqp) ({							\
+	void *__r = bpf_ringbuf_reserve(&events, (size), 0);			\
+	*(seqp) = __sync_fetch_and_add(&seq_per_cpu[bpf_get_smp_processor_id() &	\
+						    (LT_MAX_CPUS - 1)], 1);	\
+	if (!__r)								\
+		count_lost();							\
+	__r;									\
+})
+
+static __always_inline void stamp(struct lt_event *e, __u32 seq)
+{
+	e->seq = seq;
+	e->seq_hi = seq >> 16;
+	e->flags |= LT_F_SEQ;
+}
+
 /* Fill the common part: time, ids, CPU and the task's lazy MMU state. */
 static __always_inline void fill(struct lt_event *e, __u16 type, __u64 pid_tgid)
 {
@@ -163,7 +188,7 @@ static __always_inline void fill(struct lt_event *e, __u16 type, __u64 pid_tgid)
 /* Send the task's name once, before its first event. */
 static __always_inline void name_task(__u64 pid_tgid)
 {
-	__u32 tid = (__u32)pid_tgid;
+	__u32 tid = (__u32)pid_tgid, seq;
 	__u8 one = 1;
 	struct lt_event *e;
 
@@ -171,12 +196,11 @@ static __always_inline void name_task(__u64 pid_tgid)
 		return;
 	/* Marked even if the record is lost: one LT_TASK per task, sent or counted lost. */
 	bpf_map_update_elem(&named, &tid, &one, BPF_ANY);
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count_lost();
+	e = reserve(sizeof(*e), &seq);
+	if (!e)
 		return;
-	}
 	fill(e, LT_TASK, pid_tgid);
+	stamp(e, seq);
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	bpf_ringbuf_submit(e, 0);
 }
@@ -184,17 +208,17 @@ static __always_inline void name_task(__u64 pid_tgid)
 static __always_inline struct lt_event *start(__u16 type, __u64 *pid_tgid)
 {
 	struct lt_event *e;
+	__u32 seq;
 
 	*pid_tgid = bpf_get_current_pid_tgid();
 	if (filtered(*pid_tgid))
 		return NULL;
 	name_task(*pid_tgid);
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		count_lost();
+	e = reserve(sizeof(*e), &seq);
+	if (!e)
 		return NULL;
-	}
 	fill(e, type, *pid_tgid);
+	stamp(e, seq);
 	return e;
 }
 
@@ -542,6 +566,7 @@ int kprobe_access(struct pt_regs *ctx)
 	struct access_record *r;
 	unsigned int arg = cookie & 0x3f;
 	long n;
+	__u32 seq;
 
 	id = bpf_get_current_pid_tgid();
 	if (filtered(id))
@@ -571,12 +596,11 @@ int kprobe_access(struct pt_regs *ctx)
 	if (cookie & 0x80)
 		addr = page_to_va((const void *)addr);
 	name_task(id);
-	r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
-	if (!r) {
-		count_lost();
+	r = reserve(sizeof(*r), &seq);
+	if (!r)
 		return 0;
-	}
 	fill(&r->ev, LT_ACCESS, id);
+	stamp(&r->ev, seq);
 	r->ev.ip = PT_REGS_IP(ctx);
 	r->ev.addr = addr;
 	r->ev.aux = cookie >> 8;

@@ -71,6 +71,9 @@ enum lt_level { LT_LVL_PTE = 0, LT_LVL_PMD, LT_LVL_PUD, LT_LVL_P4D, LT_LVL_PGD }
 #define LT_F_IN_IRQ	0x08	/* fired in interrupt context */
 #define LT_F_DEFERRED	0x10	/* LT_PTE_UPDATE: the update's barrier was deferred */
 #define LT_F_ENDED	0x20	/* flat nesting emulation ended the mode early (patch 0003) */
+#define LT_F_SEQ	0x80	/* .seq/.seq_hi hold the CPU's record sequence number: one per
+				 * record the BPF side tried to send on that CPU, sent or lost,
+				 * so a hole in a CPU's sequence is a loss, exactly there */
 #define LT_F_SITE	0x40	/* from a DWARF site probe (probes+dwarf): LT_ENABLE..LT_FLUSH fired
 				 * at the entry of an inlined helper, so the state is as it was
 				 * BEFORE the helper ran and .action is LT_ACT_UNKNOWN (LT_DEFER:
@@ -94,8 +97,9 @@ struct lt_event {
 	__u8 flags;		/* LT_F_* */
 	__u8 action;		/* enum lt_action or enum lt_level */
 	__u32 aux;		/* type-specific: completed, deferred count, return value, probe index */
-	__u16 nr_frames;	/* LT_ACCESS: stack frames following the record */
-	__u16 reserved;
+	__u8 nr_frames;		/* LT_ACCESS: stack frames following the record */
+	__u8 seq_hi;		/* LT_F_SEQ: the CPU's record sequence number, bits 16-23 ... */
+	__u16 seq;		/* ... and bits 0-15 (lt_event_seq) */
 	__u64 ip;		/* call site (tracepoints) or probed function address */
 	union {
 		struct {
@@ -106,5 +110,12 @@ struct lt_event {
 		char comm[LT_COMM_LEN];	/* LT_TASK: the task's name, sent once per task */
 	};
 };				/* 64 bytes */
+
+#define LT_SEQ_BITS 24
+
+static inline __u32 lt_event_seq(const struct lt_event *e)
+{
+	return (__u32)e->seq_hi << 16 | e->seq;
+}
 
 #endif /* LAZYTRACE_H */

@@ -45,6 +45,9 @@
  *             recursion miss): only events of an interrupt taken meanwhile, which change no
  *             task's lazy MMU state (the reconstruction keeps its state across them).
  *             Readers before it stop at this chunk type.
+ *   LT_CHUNK_EVICTED  records as LT_CHUNK_LOST: the flight recorder dropped that many of its
+ *             oldest records (events, and the losses noted among them) before what follows:
+ *             a gap of the recording, not of the kernel. Readers before it stop here.
  *   LT_CHUNK_END      one record: u64 events, u64 lost records, u64 chunks before this one.
  *             Written by a clean close; without it the file is truncated (a crash, a kill -9,
  *             a power-off): every complete chunk before the cut is still read.
@@ -82,6 +85,7 @@ enum lt_chunk_type {
 	LT_CHUNK_LOST = 3,
 	LT_CHUNK_END = 4,
 	LT_CHUNK_MISSED = 5,
+	LT_CHUNK_EVICTED = 6,
 };
 
 /* File header fields. */

@@ -15,6 +15,7 @@
 
 #include "kmodel.h"
 #include "recon.h"
+#include "recon_seq.h"
 #include "tidtab.h"
 
 
@@ -86,6 +87,10 @@ struct lt_recon {
 	bool saw_transition, saw_flush, finished;
 	bool pending_bit_seen, pending_bit_warned;	/* the pending flag checked (sites) */
 	unsigned int page_shift;	/* the traced kernel's (src/kmodel.h), 12 by default */
+	struct lt_seq seq;		/* records with sequence numbers: in order, holes found */
+	bool seq_mode;			/* such records seen */
+	__u64 counted_lost;		/* ... and the ring-full losses BPF counted meanwhile */
+	__u64 max_ts;
 	struct lt_stats st;
 };
 
@@ -137,6 +142,12 @@ const char *lt_item_name(enum lt_item_kind kind)
 	case LT_ITEM_SWITCH: return "switch";
 	}
 	return "unknown";
+}
+
+const char *lt_lost_cause_name(enum lt_lost_cause cause)
+{
+	return cause == LT_LOST_RECURSION ? "recursion" : cause == LT_LOST_EVICTED ? "evicted"
+										  : "ring_full";
 }
 
 const char *lt_context_name(enum lt_context ctx)
@@ -1011,21 +1022,12 @@ void lt_recon_set_page_shift(struct lt_recon *r, unsigned int shift)
 		r->page_shift = shift;
 }
 
-/* flatten: the per-event path in one piece, as `stats` measures it (the DWARF sites' paths
- * are noinline and call feed() on their own) */
-__attribute__((flatten))
-int lt_recon_feed(struct lt_recon *r, const struct lt_event *ev, const __u64 *frames)
+/* One record, in its place in the stream: to its task's (or CPU's) timeline. */
+static int deliver(struct lt_recon *r, const struct lt_event *ev, const __u64 *frames)
 {
 	struct task *t, *ic = NULL;
 	int ret;
 
-	if (!r || !ev)
-		return -EINVAL;
-	if (!valid(ev, frames)) {
-		r->st.invalid_events++;
-		return -EINVAL;
-	}
-	r->st.events++;
 	t = task_get(r, ev->tid, ev->pid, ev->cpu);
 	if (!t)
 		return -ENOMEM;
@@ -1063,6 +1065,32 @@ int lt_recon_feed(struct lt_recon *r, const struct lt_event *ev, const __u64 *fr
 	if (ic)
 		ic->interrupted = NULL;	/* t may be evicted before the next interrupt */
 	return ret;
+}
+
+static int seq_deliver(void *ctx, const struct lt_event *ev, const __u64 *frames)
+{
+	return deliver(ctx, ev, frames);
+}
+
+/* flatten: the per-event path in one piece, as `stats` measures it (the DWARF sites' paths
+ * are noinline and call feed() on their own) */
+__attribute__((flatten))
+int lt_recon_feed(struct lt_recon *r, const struct lt_event *ev, const __u64 *frames)
+{
+	if (!r || !ev)
+		return -EINVAL;
+	if (!valid(ev, frames)) {
+		r->st.invalid_events++;
+		return -EINVAL;
+	}
+	r->st.events++;
+	if (ev->ts > r->max_ts)
+		r->max_ts = ev->ts;
+	if (ev->flags & LT_F_SEQ) {
+		r->seq_mode = true;
+		return lt_seq_feed(&r->seq, ev, frames);
+	}
+	return deliver(r, ev, frames);
 }
 
 /* One event with its meaning known (tracepoints, probes, or derived from a site). */
@@ -1130,37 +1158,104 @@ static int feed(struct lt_recon *r, struct task *t, const struct lt_event *ev,
 	return 0;
 }
 
-void lt_recon_lost(struct lt_recon *r, __u64 ts, __u64 count)
+static void lost_anomaly(struct lt_recon *r, enum lt_lost_cause cause, int cpu, __u64 ts,
+			 __u64 count)
+{
+	struct lt_anomaly an = {
+		.kind = LT_ANOM_LOST, .cause = cause, .ts = ts, .count = count, .comm = "",
+		.cpu = cpu >= 0 ? (__u16)cpu : 0, .cpu_known = cpu >= 0,
+	};
+
+	r->st.lost_events += count;
+	if (cause == LT_LOST_RING_FULL)
+		r->st.lost_ring_full += count;
+	else if (cause == LT_LOST_RECURSION)
+		r->st.lost_recursion += count;
+	else
+		r->st.lost_evicted += count;
+	if (cause != LT_LOST_RECURSION)
+		r->st.gaps++;
+	r->st.anomalies++;
+	if (r->ops.anomaly)
+		r->ops.anomaly(r->ops.ctx, &an);
+}
+
+/* What a loss did to a timeline: its state was not all seen. A lost flush may have
+ * completed its deferrals (so none is a hazard any more); the next state resyncs the depth. */
+static void lose_state(struct lt_recon *r, struct task *t, __u64 ts, __u64 count)
+{
+	if (t->depth || npending(t)) {
+		struct lt_item it;
+
+		item_init(&it, t, NULL, LT_ITEM_LOST, ts);
+		it.count = count;
+		emit(r, t, &it);
+	}
+	drop_deferrals(t);
+	t->has_last_pte = false;
+	t->resync = true;
+}
+
+/*
+ * A hole in a CPU's sequence: what ran on that CPU then lost events. The tasks last seen
+ * there, its idle task and its interrupt context lose their state; a task that ran there
+ * only within the hole left no trace to mark.
+ */
+static void seq_gap(void *ctx, __u16 cpu, __u64 ts, __u64 count)
+{
+	struct lt_recon *r = ctx;
+	struct task *t;
+
+	for (struct lt_tidnode *n = r->tasks.head; n && (t = task_of(n)); n = n->next)
+		if (t->last_cpu == cpu)
+			release_held(r, t, t->held_ts);
+	lost_anomaly(r, LT_LOST_RING_FULL, cpu, ts, count);
+	for (struct lt_tidnode *n = r->tasks.head; n && (t = task_of(n)); n = n->next)
+		if (t->last_cpu == cpu)
+			lose_state(r, t, ts, count);
+	if (cpu < r->nirqs && r->irqs[cpu])
+		lose_state(r, r->irqs[cpu], ts, count);
+}
+
+/* A loss with no place: every timeline may be affected. */
+static void lost_everywhere(struct lt_recon *r, enum lt_lost_cause cause, __u64 ts, __u64 count)
 {
 	struct task *t;
 
-	if (!r || !count)
-		return;
-	r->st.lost_events += count;
 	for (struct lt_tidnode *n = r->tasks.head; n && (t = task_of(n)); n = n->next)
 		release_held(r, t, t->held_ts);
-	anomaly(r, NULL, LT_ANOM_LOST, ts, 0, count);
-	for (struct lt_tidnode *n = r->tasks.head; n && (t = task_of(n)); n = n->next) {
-		if (t->depth || npending(t)) {
-			struct lt_item it;
+	lost_anomaly(r, cause, -1, ts, count);
+	for (struct lt_tidnode *n = r->tasks.head; n && (t = task_of(n)); n = n->next)
+		lose_state(r, t, ts, count);
+	for (unsigned int i = 0; i < r->nirqs; i++)
+		if (r->irqs[i])
+			lose_state(r, r->irqs[i], ts, count);
+}
 
-			item_init(&it, t, NULL, LT_ITEM_LOST, ts);
-			it.count = count;
-			emit(r, t, &it);
-		}
-		/* A lost flush may have completed them; the next state resyncs the depth. */
-		drop_deferrals(t);
-		t->has_last_pte = false;
-		t->resync = true;
+void lt_recon_lost(struct lt_recon *r, __u64 ts, __u64 count)
+{
+	if (!r || !count)
+		return;
+	if (r->seq_mode) {
+		r->counted_lost += count;	/* the holes show them; checked at the end */
+		return;
 	}
+	lost_everywhere(r, LT_LOST_RING_FULL, ts, count);
+}
+
+void lt_recon_evicted(struct lt_recon *r, __u64 ts, __u64 count)
+{
+	if (!r || !count)
+		return;
+	lt_seq_restart(&r->seq);
+	lost_everywhere(r, LT_LOST_EVICTED, ts, count);
 }
 
 void lt_recon_missed(struct lt_recon *r, __u64 ts, __u64 count)
 {
 	if (!r || !count)
 		return;
-	r->st.lost_events += count;
-	anomaly(r, NULL, LT_ANOM_LOST, ts, 0, count);
+	lost_anomaly(r, LT_LOST_RECURSION, -1, ts, count);
 }
 
 void lt_recon_finish(struct lt_recon *r)
@@ -1170,6 +1265,10 @@ void lt_recon_finish(struct lt_recon *r)
 	if (!r || r->finished)
 		return;
 	r->finished = true;
+	lt_seq_settle(&r->seq);
+	/* Lost after a CPU's last record: counted by BPF, in no hole. */
+	if (r->counted_lost > r->seq.holes)
+		lost_everywhere(r, LT_LOST_RING_FULL, r->max_ts, r->counted_lost - r->seq.holes);
 	for (struct lt_tidnode *n = r->tasks.head; n && (t = task_of(n)); n = n->next)
 		release_held(r, t, t->held_ts);
 	for (struct lt_tidnode *n = r->tasks.head; n && (t = task_of(n)); n = n->next)
@@ -1193,6 +1292,7 @@ struct lt_recon *lt_recon_new(enum lt_defer_source src, const struct lt_recon_op
 		r->ops = *ops;
 	r->next_section = 1;
 	r->page_shift = 12;
+	lt_seq_init(&r->seq, seq_deliver, seq_gap, r);
 	return r;
 }
 
@@ -1209,6 +1309,7 @@ void lt_recon_free(struct lt_recon *r)
 			free(r->irqs[i]);
 		}
 	free(r->irqs);
+	lt_seq_free(&r->seq);
 	free(r);
 }
 

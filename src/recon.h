@@ -127,12 +127,22 @@ enum lt_anomaly_kind {
 					 * not the kernel's): reported once */
 };
 
+/* Why events were lost (LT_ANOM_LOST). */
+enum lt_lost_cause {
+	LT_LOST_RING_FULL,	/* the ring buffer had no room (found as a hole in the CPU's
+				 * sequence numbers, or counted by BPF after its last record) */
+	LT_LOST_RECURSION,	/* the kernel skipped a program: another of ours ran on the CPU */
+	LT_LOST_EVICTED,	/* the flight recorder dropped its oldest records for newer ones */
+};
+
 struct lt_anomaly {
 	enum lt_anomaly_kind kind;
+	enum lt_lost_cause cause;	/* LT_ANOM_LOST */
 	__u32 pid, tid;			/* 0 for LT_ANOM_LOST (not tied to a task) */
 	enum lt_context ctx;
 	const char *comm;		/* task name if known, else "" */
-	__u16 cpu;
+	__u16 cpu;			/* LT_ANOM_LOST: the CPU that lost them, if known (.cpu_known) */
+	bool cpu_known;
 	__u64 ts;
 	__u64 ip;
 	__u64 count;			/* lost events; open sections (OPEN_AT_EXIT); the kernel's
@@ -149,7 +159,12 @@ struct lt_stats {
 	__u64 flushes;
 	__u64 hazards_confirmed;
 	__u64 hazards_potential;
-	__u64 lost_events;
+	__u64 lost_events;		/* all causes: */
+	__u64 lost_ring_full;
+	__u64 lost_recursion;
+	__u64 lost_evicted;
+	__u64 gaps;			/* places where events went missing (a CPU's sequence hole,
+					 * or a loss without a place) */
 	__u64 anomalies;
 	__u64 invalid_events;		/* records rejected by lt_recon_feed (-EINVAL) */
 };
@@ -180,8 +195,14 @@ void lt_recon_set_nesting(struct lt_recon *r, const char *name);
  * addresses by page. 12 until set (recordings made before the header carried it). */
 void lt_recon_set_page_shift(struct lt_recon *r, unsigned int shift);
 
-/* Events lost (ring buffer full) on a CPU: noted in every task's timeline that may be
- * affected, and counted. */
+/*
+ * Events lost with the ring buffer full, as BPF counted them (all CPUs). Records with
+ * sequence numbers (LT_F_SEQ) show each loss where it happened, on its CPU, and the tasks
+ * that ran there lose their state (no hazard, no pending time from it) until their next
+ * state; these counts are then only checked against the holes: what no hole shows (lost
+ * after a CPU's last record) is reported at the end. Without sequence numbers (recordings
+ * made before), a loss here drops every task's state.
+ */
 void lt_recon_lost(struct lt_recon *r, __u64 ts, __u64 count);
 
 /*
@@ -192,6 +213,10 @@ void lt_recon_lost(struct lt_recon *r, __u64 ts, __u64 count);
  * tasks' state is kept.
  */
 void lt_recon_missed(struct lt_recon *r, __u64 ts, __u64 count);
+
+/* The flight recorder dropped its oldest records (count, or 0 if it does not know how many)
+ * to keep the newest: a gap in every timeline, counted apart from losses in the kernel. */
+void lt_recon_evicted(struct lt_recon *r, __u64 ts, __u64 count);
 
 /* End of stream: reports sections still open. */
 void lt_recon_finish(struct lt_recon *r);
@@ -206,6 +231,7 @@ const char *lt_level_name(int level);	/* "pte", "pmd", ... */
 const char *lt_item_name(enum lt_item_kind kind);	/* "enable", ..., "lost" (the JSON "type") */
 const char *lt_hazard_name(enum lt_hazard_kind kind);	/* "confirmed", "potential" */
 const char *lt_anomaly_name(enum lt_anomaly_kind kind);	/* "disable_without_enable", ... */
+const char *lt_lost_cause_name(enum lt_lost_cause cause);	/* "ring_full", "recursion", ... */
 
 /* Bounds on the state kept (memory stays bounded whatever the stream). */
 #define LT_RECON_MAX_TASKS	32768	/* beyond: idle tasks, then the oldest, are forgotten */

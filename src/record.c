@@ -53,6 +53,7 @@ struct recorder {
 	struct lt_recon *recon;
 	bool hazard_seen, dumped_on_hazard;
 	__u64 dumps;
+	__u64 evicted, evicted_ts;	/* dropped for newer records since the last dump */
 };
 
 static __u64 mono_ns(void)
@@ -112,13 +113,32 @@ static void ring_drop_oldest(struct recorder *r)
 	r->used -= h.len;
 }
 
+/* The oldest record goes for a newer one: counted (an event, or the events a loss record
+ * stood for), so that the dump says how much is missing before it. */
+static void ring_evict_oldest(struct recorder *r)
+{
+	struct fr_rec h;
+	__u64 v[2];
+
+	ring_read(r, r->head, &h, sizeof(h));
+	ring_read(r, (r->head + sizeof(h)) % r->cap, v, sizeof(v));	/* ts first either way */
+	if (h.lost) {
+		r->evicted += v[1];
+	} else {
+		r->evicted++;
+	}
+	if (v[0] > r->evicted_ts)
+		r->evicted_ts = v[0];
+	ring_drop_oldest(r);
+}
+
 static void ring_push(struct recorder *r, const struct fr_rec *h, const void *a, size_t alen,
 		      const void *b, size_t blen)
 {
 	size_t tail;
 
 	while (r->used + h->len > r->cap)
-		ring_drop_oldest(r);
+		ring_evict_oldest(r);
 	tail = (r->head + r->used) % r->cap;
 	ring_write(r, tail, h, sizeof(*h));
 	ring_write(r, (tail + sizeof(*h)) % r->cap, a, alen);
@@ -134,6 +154,12 @@ static int ring_dump(struct recorder *r)
 
 	if (!r->w && open_writer(r))
 		return -1;
+	/* What was dropped before this window (since the start, or the last window). */
+	if (r->evicted) {
+		check(r, lt_writer_evicted(r->w, r->evicted_ts, r->evicted));
+		r->evicted = 0;
+		r->evicted_ts = 0;
+	}
 	while (r->used) {
 		struct fr_rec h;
 

@@ -183,6 +183,8 @@ static int replay_run(struct replay *rp, const struct lt_recon_ops *ops, FILE *e
 				continue;
 			if (lt_reader_lost_is_miss(rp->rd))
 				lt_recon_missed(recon, lts, lcount);
+			else if (lt_reader_lost_is_evicted(rp->rd))
+				lt_recon_evicted(recon, lts, lcount);
 			else
 				lt_recon_lost(recon, lts, lcount);
 			continue;
@@ -573,6 +575,10 @@ static const struct total TOTALS[] = {
 	{ "hazards_confirmed", offsetof(struct lt_stats, hazards_confirmed) },
 	{ "hazards_potential", offsetof(struct lt_stats, hazards_potential) },
 	{ "lost_events", offsetof(struct lt_stats, lost_events) },
+	{ "lost_ring_full", offsetof(struct lt_stats, lost_ring_full) },
+	{ "lost_recursion", offsetof(struct lt_stats, lost_recursion) },
+	{ "lost_evicted", offsetof(struct lt_stats, lost_evicted) },
+	{ "gaps", offsetof(struct lt_stats, gaps) },
 	{ "anomalies", offsetof(struct lt_stats, anomalies) },
 };
 

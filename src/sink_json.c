@@ -287,6 +287,10 @@ static void on_anomaly(void *ctx, const struct lt_anomaly *an)
 	if (an->ctx != LT_CTX_TASK)
 		key_str(s, "context", lt_context_name(an->ctx));
 	key_str(s, "kind", lt_anomaly_name(an->kind));
+	if (an->kind == LT_ANOM_LOST) {
+		key_str(s, "cause", lt_lost_cause_name(an->cause));
+		key_bool(s, "cpu_known", an->cpu_known);
+	}
 	key_u64(s, "depth", an->depth);
 	key_u64(s, "count", an->count);
 	if (an->ip) {
@@ -318,6 +322,10 @@ void lt_sink_json_summary(void *sink, const struct lt_stats *st)
 	key_u64(s, "hazards_confirmed", st->hazards_confirmed);
 	key_u64(s, "hazards_potential", st->hazards_potential);
 	key_u64(s, "lost_events", st->lost_events);
+	key_u64(s, "lost_ring_full", st->lost_ring_full);
+	key_u64(s, "lost_recursion", st->lost_recursion);
+	key_u64(s, "lost_evicted", st->lost_evicted);
+	key_u64(s, "gaps", st->gaps);
 	key_u64(s, "anomalies", st->anomalies);
 	end(s);
 	fflush(s->out);

@@ -371,7 +371,13 @@ static void on_anomaly(void *ctx, const struct lt_anomaly *an)
 	case LT_ANOM_LOST:
 		lt_ob_str(o, ": ");
 		lt_ob_u64(o, c);
-		lt_ob_str(o, " events lost");
+		lt_ob_str(o, an->cause == LT_LOST_RECURSION ? " events lost (recursion misses)" :
+			     an->cause == LT_LOST_EVICTED ? " events dropped by the flight recorder" :
+			     " events lost (ring buffer full)");
+		if (an->cpu_known) {
+			lt_ob_str(o, " on CPU ");
+			lt_ob_u64(o, an->cpu);
+		}
 		break;
 	case LT_ANOM_PENDING_BIT:
 		lt_ob_str(o, ": TIF_LAZY_MMU_PENDING not set after a deferral: the flag bit read "
@@ -412,7 +418,13 @@ void lt_sink_text_summary(void *sink, const struct lt_stats *st)
 	fprintf(s->out, "%shazards           %llu confirmed, %llu potential%s\n",
 		hz && s->o.color ? RED : "", (unsigned long long)st->hazards_confirmed,
 		(unsigned long long)st->hazards_potential, hz && s->o.color ? RESET : "");
-	fprintf(s->out, "lost events       %llu\n", (unsigned long long)st->lost_events);
+	fprintf(s->out, "lost events       %llu", (unsigned long long)st->lost_events);
+	if (st->lost_events)
+		fprintf(s->out, " (ring full %llu, recursion %llu, evicted %llu; %llu gaps)",
+			(unsigned long long)st->lost_ring_full,
+			(unsigned long long)st->lost_recursion,
+			(unsigned long long)st->lost_evicted, (unsigned long long)st->gaps);
+	fputc('\n', s->out);
 	fprintf(s->out, "anomalies         %llu\n", (unsigned long long)st->anomalies);
 	if (st->invalid_events)
 		fprintf(s->out, "invalid records   %llu\n", (unsigned long long)st->invalid_events);

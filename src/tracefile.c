@@ -525,8 +525,9 @@ int lt_writer_event(struct lt_writer *w, const struct lt_event *ev, const __u64 
 	p[22] = ev->flags;
 	p[23] = ev->action;
 	put32(p + 24, ev->aux);
-	put16(p + 28, ev->nr_frames);
-	put16(p + 30, ev->reserved);
+	p[28] = ev->nr_frames;
+	p[29] = ev->seq_hi;
+	put16(p + 30, ev->seq);
 	put64(p + 32, ev->type != LT_TASK ? ip : (w->flags & LT_W_REDACT) ? 0 : ev->ip);
 	if (ev->type == LT_TASK) {
 		memcpy(p + 40, ev->comm, LT_COMM_LEN);
@@ -576,6 +577,11 @@ int lt_writer_lost(struct lt_writer *w, __u64 ts, __u64 count)
 int lt_writer_missed(struct lt_writer *w, __u64 ts, __u64 count)
 {
 	return write_lost(w, LT_CHUNK_MISSED, ts, count);
+}
+
+int lt_writer_evicted(struct lt_writer *w, __u64 ts, __u64 count)
+{
+	return write_lost(w, LT_CHUNK_EVICTED, ts, count);
 }
 
 static int do_sync(struct lt_writer *w)
@@ -846,7 +852,7 @@ struct lt_reader {
 	__u32 seq;			/* sequence number of the next chunk */
 	int state;			/* 1 while reading, then the final LT_REC_* */
 	__u16 type;			/* current chunk */
-	bool lost_is_miss;		/* the last LT_REC_LOST came from an LT_CHUNK_MISSED */
+	__u16 lost_type;		/* the chunk type of the last LT_REC_LOST */
 	__u32 left;			/* records left in it */
 	size_t pos;
 	struct buf pay;
@@ -995,7 +1001,7 @@ static bool events_ok(const struct lt_reader *r, __u32 count)
 
 		if (len - pos < EV_BYTES)
 			return false;
-		nf = get16(r->pay.p + pos + 28);
+		nf = r->pay.p[pos + 28];
 		if (nf > LT_MAX_FRAMES || len - pos < EV_BYTES + 8 * (size_t)nf)
 			return false;
 		pos += EV_BYTES + 8 * (size_t)nf;
@@ -1041,7 +1047,7 @@ static int next_chunk(struct lt_reader *r)
 	if (len > LT_CHUNK_MAX_PAYLOAD)
 		return rfail(r, LT_REC_ERROR, "chunk %u at offset %llu: payload of %u bytes (at most %u)",
 			     r->seq, (unsigned long long)r->off, len, LT_CHUNK_MAX_PAYLOAD);
-	if (type < LT_CHUNK_SYMBOLS || type > LT_CHUNK_MISSED)
+	if (type < LT_CHUNK_SYMBOLS || type > LT_CHUNK_EVICTED)
 		return rfail(r, LT_REC_ERROR, "chunk %u at offset %llu: unknown chunk type %u",
 			     r->seq, (unsigned long long)r->off, type);
 	r->pay.len = 0;
@@ -1069,6 +1075,7 @@ static int next_chunk(struct lt_reader *r)
 		break;
 	case LT_CHUNK_LOST:
 	case LT_CHUNK_MISSED:
+	case LT_CHUNK_EVICTED:
 		if ((__u64)count * LOST_BYTES != len)
 			return rfail(r, LT_REC_ERROR, "chunk %u at offset %llu: malformed lost records",
 				     r->seq, (unsigned long long)r->off);
@@ -1093,8 +1100,8 @@ static int next_chunk(struct lt_reader *r)
 	r->chunks++;
 	r->type = type;
 	r->pos = 0;
-	r->left = type == LT_CHUNK_EVENTS || type == LT_CHUNK_LOST || type == LT_CHUNK_MISSED ?
-		  count : 0;
+	r->left = type == LT_CHUNK_EVENTS || type == LT_CHUNK_LOST || type == LT_CHUNK_MISSED ||
+		  type == LT_CHUNK_EVICTED ? count : 0;
 	if (type == LT_CHUNK_END) {
 		__u8 extra;
 
@@ -1141,8 +1148,9 @@ static const struct lt_event *decode_event(struct lt_reader *r, const __u64 **fr
 	e->flags = p[22];
 	e->action = p[23];
 	e->aux = get32(p + 24);
-	e->nr_frames = get16(p + 28);
-	e->reserved = get16(p + 30);
+	e->nr_frames = p[28];
+	e->seq_hi = p[29];
+	e->seq = get16(p + 30);
 	e->ip = get64(p + 32);
 	if (e->type == LT_TASK) {
 		memcpy(e->comm, p + 40, LT_COMM_LEN);
@@ -1171,10 +1179,10 @@ int lt_reader_next(struct lt_reader *r, const struct lt_event **ev, const __u64 
 			const __u64 *fr;
 
 			r->left--;
-			if (r->type == LT_CHUNK_LOST || r->type == LT_CHUNK_MISSED) {
+			if (r->type != LT_CHUNK_EVENTS) {
 				const __u8 *p = r->pay.p + r->pos;
 
-				r->lost_is_miss = r->type == LT_CHUNK_MISSED;
+				r->lost_type = r->type;
 				if (lost_ts)
 					*lost_ts = get64(p);
 				if (lost_count)
@@ -1371,7 +1379,12 @@ void lt_reader_close(struct lt_reader *r)
 
 bool lt_reader_lost_is_miss(const struct lt_reader *r)
 {
-	return r && r->lost_is_miss;
+	return r && r->lost_type == LT_CHUNK_MISSED;
+}
+
+bool lt_reader_lost_is_evicted(const struct lt_reader *r)
+{
+	return r && r->lost_type == LT_CHUNK_EVICTED;
 }
 
 const struct lt_file_info *lt_reader_info(const struct lt_reader *r)

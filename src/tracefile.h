@@ -70,6 +70,9 @@ int lt_writer_lost(struct lt_writer *w, __u64 ts, __u64 count);
 /* The same for recursion misses (a MISSED chunk: events of interrupts only, see lttrace.h). */
 int lt_writer_missed(struct lt_writer *w, __u64 ts, __u64 count);
 
+/* The same for records the flight recorder dropped (an EVICTED chunk: a gap of the file). */
+int lt_writer_evicted(struct lt_writer *w, __u64 ts, __u64 count);
+
 /* Ends the current chunk and writes what is buffered, then fdatasync() (unless
  * LT_W_NOSYNC). Call it periodically (every few thousand events or 100 ms). */
 int lt_writer_flush(struct lt_writer *w);
@@ -108,6 +111,8 @@ const struct lt_file_info *lt_reader_info(const struct lt_reader *r);
 
 /* After LT_REC_LOST: true if those events were recursion misses (LT_CHUNK_MISSED). */
 bool lt_reader_lost_is_miss(const struct lt_reader *r);
+/* After LT_REC_LOST: true if the flight recorder dropped them (LT_CHUNK_EVICTED). */
+bool lt_reader_lost_is_evicted(const struct lt_reader *r);
 
 /* The symbols read so far (grows as chunks are read; the pointer stays the same). */
 const struct lt_ksyms *lt_reader_ksyms(const struct lt_reader *r);

@@ -746,6 +746,136 @@ static void test_switch(void)
 	}
 }
 
+/* ------------------------------------------------------------ sequence numbers: exact gaps */
+
+static void set_seq(struct lt_event *e, __u32 seq)
+{
+	e->flags |= LT_F_SEQ;
+	e->seq = seq & 0xffff;
+	e->seq_hi = seq >> 16;
+}
+
+/*
+ * Two tasks, one per CPU, each with a deferral pending. CPU 1 loses 3 records (a hole in its
+ * numbers): its task loses its state (no hazard from it), CPU 0's task keeps its own and
+ * its hazard. The loss is reported once, on CPU 1, with its exact count, where it happened.
+ */
+static void test_seq_gap(void)
+{
+	struct cur a = { .pid = 10, .tid = 10, .cpu = 0, .ts = 1000 };
+	struct cur b = { .pid = 20, .tid = 20, .cpu = 1, .ts = 1500 };
+	struct lt_recon *lr = rec_new(&R1, LT_DEFER_FROM_TRACEPOINT);
+	__u32 sa = 0, sb = 0;
+
+	S1.n = 0;
+	add_trans(&S1, &a, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
+	set_seq(&S1.ev[S1.n - 1], sa++);
+	add_trans(&S1, &b, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
+	set_seq(&S1.ev[S1.n - 1], sb++);
+	add_defer(&S1, &a, 1, VA_A, ENTRY_A, IP_SETPTES, true);
+	set_seq(&S1.ev[S1.n - 2], sa++);
+	set_seq(&S1.ev[S1.n - 1], sa++);
+	add_defer(&S1, &b, 1, VA_B, ENTRY_B, IP_SETPTES, true);
+	set_seq(&S1.ev[S1.n - 2], sb++);
+	set_seq(&S1.ev[S1.n - 1], sb++);
+	sb += 3;	/* lost on CPU 1 */
+	add_access(&S1, &b, 1, true, VA_B, false);
+	set_seq(&S1.ev[S1.n - 1], sb++);
+	add_access(&S1, &a, 1, true, VA_A, false);
+	set_seq(&S1.ev[S1.n - 1], sa++);
+	CHECK_EQ(feed_all(lr, &S1), 0);
+	lt_recon_lost(lr, 99999, 3);	/* what BPF counted: the same 3, no more */
+	lt_recon_finish(lr);
+	CHECK_EQ(lt_recon_stats(lr)->lost_events, 3);
+	CHECK_EQ(lt_recon_stats(lr)->lost_ring_full, 3);
+	CHECK_EQ(lt_recon_stats(lr)->gaps, 1);
+	CHECK_EQ(lt_recon_stats(lr)->hazards_confirmed, 1);
+	CHECK_EQ(R1.nhz, 1);
+	CHECK_EQ(R1.hz[0].tid, 10);
+	CHECK_EQ(R1.an[0].kind, LT_ANOM_LOST);
+	CHECK_EQ(R1.an[0].cpu_known, 1);
+	CHECK_EQ(R1.an[0].cpu, 1);
+	CHECK_EQ(R1.an[0].count, 3);
+	/* placed after CPU 1's last record before the hole (its deferral, at 4500) */
+	CHECK_EQ(R1.an[0].ts, 4500);
+	lt_recon_free(lr);
+}
+
+/*
+ * An interrupt's program took its number between another program's reservation and its
+ * number: the ring holds 6 then 5. No loss; both go out in number order. Records lost after
+ * CPU 0's last record show in no hole: what BPF counted beyond the holes is reported at the
+ * end, without a CPU. The first record of a CPU numbered 2: two lost before it.
+ */
+static void test_seq_late(void)
+{
+	struct cur c = { .pid = 30, .tid = 30, .cpu = 0, .ts = 1000 };
+	struct lt_recon *lr = rec_new(&R1, LT_DEFER_FROM_TRACEPOINT);
+	__u32 s = 0;
+
+	S1.n = 0;
+	add_trans(&S1, &c, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
+	set_seq(&S1.ev[S1.n - 1], s++);
+	for (int i = 0; i < 4; i++) {
+		add_defer(&S1, &c, 1, VA_A + 0x1000ULL * i, ENTRY_A + 8 * i, IP_SETPTES, false);
+		set_seq(&S1.ev[S1.n - 1], s++);
+	}
+	add_access(&S1, &c, 1, true, VA_C, false);		/* number 6, in the ring first */
+	set_seq(&S1.ev[S1.n - 1], 6);
+	add_map(&S1, &c, LT_SET_VALID, 1, true, VA_C, 1, 1);	/* number 5: the interrupt's */
+	S1.ev[S1.n - 1].flags |= LT_F_IN_IRQ;
+	set_seq(&S1.ev[S1.n - 1], 5);
+	add_trans(&S1, &c, LT_DISABLE, LT_ACT_LEAVE, 0, false, IP_LEAVE);
+	set_seq(&S1.ev[S1.n - 1], 7);
+	/* CPU 3 from number 2 on */
+	{
+		struct cur d = { .pid = 40, .tid = 40, .cpu = 3, .ts = 50000 };
+
+		add_access(&S1, &d, 0, false, VA_C, false);
+		set_seq(&S1.ev[S1.n - 1], 2);
+	}
+	CHECK_EQ(feed_all(lr, &S1), 0);
+	lt_recon_lost(lr, 99999, 2 + 4);	/* CPU 3's 2, and 4 after CPU 0's last */
+	lt_recon_finish(lr);
+	CHECK_STR(rec_log(&R1), "E:enter:1 d1x4 M A F4~ X:leave:0 !lost A !lost");
+	CHECK_EQ(lt_recon_stats(lr)->lost_events, 6);
+	CHECK_EQ(lt_recon_stats(lr)->gaps, 2);
+	CHECK_EQ(R1.an[0].cpu_known, 1);
+	CHECK_EQ(R1.an[0].cpu, 3);
+	CHECK_EQ(R1.an[0].count, 2);
+	CHECK_EQ(R1.an[1].cpu_known, 0);
+	CHECK_EQ(R1.an[1].count, 4);
+	lt_recon_free(lr);
+}
+
+/* The flight recorder's eviction: a gap of its own cause, after which each CPU's numbers
+ * start again wherever they are (no hole counted for the evicted records). */
+static void test_seq_evicted(void)
+{
+	struct cur c = { .pid = 50, .tid = 50, .cpu = 2, .ts = 1000 };
+	struct lt_recon *lr = rec_new(&R1, LT_DEFER_FROM_TRACEPOINT);
+
+	S1.n = 0;
+	add_trans(&S1, &c, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
+	set_seq(&S1.ev[0], 0);
+	add_defer(&S1, &c, 1, VA_A, ENTRY_A, IP_SETPTES, false);
+	set_seq(&S1.ev[1], 1);
+	CHECK_EQ(lt_recon_feed(lr, &S1.ev[0], NULL), 0);
+	CHECK_EQ(lt_recon_feed(lr, &S1.ev[1], NULL), 0);
+	lt_recon_evicted(lr, 5000, 1000);
+	add_access(&S1, &c, 1, true, VA_A, false);
+	set_seq(&S1.ev[2], 1001);
+	CHECK_EQ(lt_recon_feed(lr, &S1.ev[2], NULL), 0);
+	lt_recon_finish(lr);
+	CHECK_EQ(lt_recon_stats(lr)->lost_evicted, 1000);
+	CHECK_EQ(lt_recon_stats(lr)->lost_ring_full, 0);
+	CHECK_EQ(lt_recon_stats(lr)->lost_events, 1000);
+	CHECK_EQ(lt_recon_stats(lr)->gaps, 1);
+	CHECK_EQ(lt_recon_stats(lr)->hazards_confirmed, 0);	/* state before the gap dropped */
+	CHECK_EQ(R1.an[0].cause, LT_LOST_EVICTED);
+	lt_recon_free(lr);
+}
+
 /* ------------------------------------------------------------ lost events */
 
 static void test_lost(void)
@@ -1095,7 +1225,7 @@ static void test_text_sink(void)
 "       1.000  ?/71                     1      defer   pte   addr=? entry=0xffff0000c0100000  0xffff8000802000d4\n"
 "       2.000  ?/71                     1      defer   pte   addr=? entry=0xffff0000c0100008  0xffff8000802000d4\n"
 "       3.000  ?/71                     1      access  0xffff800080400000 addr=0xffff000012345000\n"
-"\033[33m       3.500  -                        0  ANOMALY lost: 4 events lost\033[0m\n"
+"\033[33m       3.500  -                        0  ANOMALY lost: 4 events lost (ring buffer full)\033[0m\n"
 "       3.500  ?/71                     1      lost    4 events: state may be incomplete\n"
 "\033[33m       3.000  ?/71                     1  ANOMALY open_at_exit: 1 section still open  0xffff800080123690\033[0m\n"
 "--- summary\n"
@@ -1104,7 +1234,7 @@ static void test_text_sink(void)
 "deferred updates  2\n"
 "flushes           0\n"
 "hazards           0 confirmed, 0 potential\n"
-"lost events       4\n"
+"lost events       4 (ring full 4, recursion 0, evicted 0; 1 gaps)\n"
 "anomalies         2\n");
 	free(out);
 	lt_ksyms_free(ks);
@@ -1144,7 +1274,7 @@ HEAD("hazard", "7000") ",\"kind\":\"confirmed\",\"addr\":\"0xffff000012345000\",
 HEAD("flush", "8000") ",\"depth\":1,\"section\":1,\"count\":1,\"site\":\"scenario_write+0x6f0\",\"ip\":\"0xffff8000801236f0\",\"pending\":false,\"inferred\":false}\n"
 HEAD("map_ret", "9000") ",\"depth\":1,\"section\":1,\"func\":\"__kernel_map_pages\",\"site\":\"__kernel_map_pages+0x0\",\"ip\":\"0xffff800080500000\"}\n"
 HEAD("anomaly", "9000") ",\"kind\":\"open_at_exit\",\"depth\":1,\"count\":1,\"site\":\"scenario_write+0x690\",\"ip\":\"0xffff800080123690\"}\n"
-"{\"type\":\"summary\",\"events\":9,\"sections\":2,\"nested_sections\":1,\"max_depth\":2,\"deferred_ptes\":1,\"flushes\":1,\"hazards_confirmed\":1,\"hazards_potential\":0,\"lost_events\":0,\"anomalies\":1}\n");
+"{\"type\":\"summary\",\"events\":9,\"sections\":2,\"nested_sections\":1,\"max_depth\":2,\"deferred_ptes\":1,\"flushes\":1,\"hazards_confirmed\":1,\"hazards_potential\":0,\"lost_events\":0,\"lost_ring_full\":0,\"lost_recursion\":0,\"lost_evicted\":0,\"gaps\":0,\"anomalies\":1}\n");
 	sum = out ? strstr(out, "{\"type\":\"summary\"") : NULL;
 	CHECK(sum != NULL);
 	for (size_t i = 0; sum && i < sizeof(keys) / sizeof(keys[0]); i++)
@@ -1207,6 +1337,9 @@ int main(void)
 	test_irq_context();
 	test_cpu_selection();
 	test_switch();
+	test_seq_gap();
+	test_seq_late();
+	test_seq_evicted();
 	test_lost();
 	test_invalid();
 	test_fuzz();

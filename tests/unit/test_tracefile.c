@@ -946,7 +946,8 @@ static void test_dump(void)
 	CHECK(strstr(c.out, "\"section_site\":\"update_range_prot+0x1e8\"") != NULL);
 	CHECK(strstr(c.out, "{\"type\":\"summary\",\"events\":26,\"sections\":2,\"nested_sections\":1,"
 			    "\"max_depth\":2,\"deferred_ptes\":14,\"flushes\":1,\"hazards_confirmed\":1,"
-			    "\"hazards_potential\":1,\"lost_events\":0,\"anomalies\":0}\n") != NULL);
+			    "\"hazards_potential\":1,\"lost_events\":0,\"lost_ring_full\":0,"
+			    "\"lost_recursion\":0,\"lost_evicted\":0,\"gaps\":0,\"anomalies\":0}\n") != NULL);
 	cap_free(&c);
 
 	/* Perfetto: the golden trace of the small recording */
