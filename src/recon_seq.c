@@ -84,8 +84,7 @@ static int settle(struct lt_seq *q, __u16 cpu, struct lt_seq_cpu *c)
 		int r = q->deliver(q->ctx, &h->ev, h->ev.nr_frames ? h->frames : NULL);
 
 		ret = ret ?: r;
-		if (h->ev.ts > c->gap_ts)
-			c->gap_ts = h->ev.ts;
+		c->gap_ts = h->ev.ts;	/* the last by number: where a next hole starts */
 	}
 	c->nheld = 0;
 	return ret;

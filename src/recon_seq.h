@@ -37,7 +37,8 @@ struct lt_seq_cpu {
 	__u32 hole_lo, hole_n;		/* numbers hole_lo .. hole_lo + hole_n - 1 missing ... */
 	__u64 filled;			/* ... but these came late (bit i: hole_lo + i, i < 64) */
 	__u32 nfilled;
-	__u64 gap_ts;			/* the last record of this CPU before the hole */
+	__u64 gap_ts;			/* the time of this CPU's record numbered just below the
+					 * hole (0: the hole starts the stream) */
 	__u64 waited;			/* q->fed when holding began */
 	struct lt_seq_held held[LT_SEQ_HELD];	/* by sequence number */
 	unsigned int nheld;

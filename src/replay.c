@@ -388,7 +388,7 @@ static size_t site_of_section(struct sites *s, const struct tstate *t, __u64 sec
 static void s_item(void *ctx, const struct lt_item *it)
 {
 	struct sites *s = ctx;
-	struct tstate *t = task_get(s, it->tid);
+	struct tstate *t = task_get(s, lt_lane_key(it->ctx, it->tid, it->cpu));
 	size_t si;
 
 	if (!t)

@@ -3,6 +3,7 @@
  * lazy-workload: a fixed, timed lazy MMU workload for the benchmarks and the soak test.
  *
  *   lazy-workload [-m MIB] [-r ROUNDS] [-s SEEDS] [-v KIB] [-V MAPS] [-f FORKS] [-t SECONDS] [-i MS]
+ *                 [-M US]
  *
  * One cycle is:
  *   - ROUNDS times: map MIB MiB of anonymous memory, touch every page, munmap it
@@ -15,14 +16,19 @@
  *     with vmalloc (vmap_pte_range runs in a lazy section) and frees with vfree;
  *   - FORKS times: fork a child that exits at once and wait for it (its kernel stack is
  *     vmalloc'd: lazy sections in the vmap and vunmap paths, in the parent and the child).
- * Without -t it runs one cycle; with -t it repeats cycles until SECONDS have passed, pausing
+ * -M US: a helper process moves the workload from CPU to CPU (its affinity, one online CPU
+ * after the other) every US microseconds while it runs, so that its lazy sections and their
+ * deferrals are spread over CPUs as a busy machine's scheduler would. Without -t it runs one cycle; with -t it repeats cycles until SECONDS have passed, pausing
  * MS milliseconds after each (-i; a steady rate for soak tests instead of a flat-out one). It
  * prints one line: the counts done and the elapsed CLOCK_MONOTONIC time in nanoseconds,
  * which is what the overhead benchmark compares (the guest's own clock, no shell in it).
  */
+#define _GNU_SOURCE	/* sched_setaffinity, CPU_SET */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <sched.h>
+#include <signal.h>
 #include <linux/bpf.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -126,15 +132,36 @@ static unsigned long num(const char *opt, const char *s)
 	return v;
 }
 
+/* -M: the helper, until killed: the parent's affinity to one CPU after the other. */
+static pid_t start_migrator(unsigned long us)
+{
+	pid_t parent = getpid(), pid = fork();
+	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (pid)
+		return pid;
+	for (long cpu = 0;; cpu = (cpu + 1) % (ncpus > 0 ? ncpus : 1)) {
+		struct timespec ts = { us / 1000000, (us % 1000000) * 1000L };
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(cpu, &set);
+		if (sched_setaffinity(parent, sizeof(set), &set) && errno == ESRCH)
+			_exit(0);
+		nanosleep(&ts, NULL);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	unsigned long mib = 16, rounds = 4, seeds = 0, kib = 1024, maps = 0, forks = 0, seconds = 0;
-	unsigned long pause_ms = 0;
+	unsigned long pause_ms = 0, migrate_us = 0;
 	unsigned long long start, end, cycles = 0;
+	pid_t migrator = 0;
 	long page = sysconf(_SC_PAGESIZE);
 	int c;
 
-	while ((c = getopt(argc, argv, "m:r:s:v:V:f:t:i:h")) != -1) {
+	while ((c = getopt(argc, argv, "m:r:s:v:V:f:t:i:M:h")) != -1) {
 		switch (c) {
 		case 'm': mib = num("-m", optarg); break;
 		case 'r': rounds = num("-r", optarg); break;
@@ -144,8 +171,9 @@ int main(int argc, char **argv)
 		case 'f': forks = num("-f", optarg); break;
 		case 't': seconds = num("-t", optarg); break;
 		case 'i': pause_ms = num("-i", optarg); break;
+		case 'M': migrate_us = num("-M", optarg); break;
 		case 'h':
-			printf("usage: lazy-workload [-m MIB] [-r ROUNDS] [-s SEEDS] [-v KIB] [-V MAPS] [-f FORKS] [-t SECONDS] [-i MS]\n");
+			printf("usage: lazy-workload [-m MIB] [-r ROUNDS] [-s SEEDS] [-v KIB] [-V MAPS] [-f FORKS] [-t SECONDS] [-i MS] [-M US]\n");
 			return 0;
 		default:
 			return 2;
@@ -154,6 +182,13 @@ int main(int argc, char **argv)
 	if (optind != argc || (rounds && !mib) || (maps && kib < 64) || page <= 0) {
 		fprintf(stderr, "lazy-workload: bad arguments (see -h)\n");
 		return 2;
+	}
+	if (migrate_us) {
+		migrator = start_migrator(migrate_us);
+		if (migrator < 0) {
+			fprintf(stderr, "lazy-workload: fork: %s\n", strerror(errno));
+			return 1;
+		}
 	}
 	start = now_ns();
 	end = start + seconds * 1000000000ULL;
@@ -177,6 +212,10 @@ int main(int argc, char **argv)
 			nanosleep(&ts, NULL);
 		}
 	} while (seconds && now_ns() < end);
+	if (migrator > 0) {
+		kill(migrator, SIGKILL);
+		waitpid(migrator, NULL, 0);
+	}
 	printf("lazy-workload: cycles=%llu munmap_mib=%llu seeds=%llu vmalloc_maps=%llu forks=%llu elapsed_ns=%llu\n",
 	       cycles, cycles * rounds * mib, cycles * seeds, cycles * maps, cycles * forks,
 	       now_ns() - start);

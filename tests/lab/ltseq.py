@@ -1,0 +1,87 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""ltseq.py FILE.lt: the sequence-number holes of a trace file, read on their own.
+
+An oracle for the reconstruction's gap reports, independent of src/: it parses the file
+format of include/lttrace.h (header, chunks, 64-byte event records) with nothing but the
+format's description, takes each event's CPU and sequence number (LT_F_SEQ, .seq_hi/.seq at
+29..31) and prints, one per line, the holes of each CPU's numbers:
+
+    hole CPU TS COUNT       TS: the time of that CPU's record numbered just below the hole
+                            (0 if the hole starts the stream), COUNT: numbers missing
+
+then "received N" (event records with a sequence number), "lost_chunks N" (the events the
+file's LOST chunks count), "lost_chunk_records N" (how many such records), "evicted_chunks
+N TOTAL" (the flight recorder's EVICTED records and the records they say were dropped),
+"evicted_list N..." (each EVICTED record's count, in file order) and
+"cpus C:MAXSEQ,...".
+"""
+import struct
+import sys
+
+LT_F_SEQ = 0x80
+CHUNK_EVENTS, CHUNK_LOST, CHUNK_EVICTED = 2, 3, 6
+
+
+def records(path):
+    data = open(path, "rb").read()
+    if data[:8] != b"LTTRACE\0":
+        sys.exit("ltseq: %s: not a trace file" % path)
+    hlen = struct.unpack_from("<I", data, 12)[0]
+    off = hlen
+    while off + 28 <= len(data):
+        magic, ctype, _flags, _seq, plen, count = struct.unpack_from("<IHHIII", data, off)
+        if magic != 0x4B43544C:
+            break
+        pay = data[off + 28:off + 28 + plen]
+        if len(pay) < plen:
+            break		# a torn last chunk: what a reader stops at
+        off += 28 + plen
+        yield ctype, count, pay
+
+
+def main():
+    per_cpu = {}		# cpu -> [(seq, ts)]
+    lost_chunks = lost_records = evicted_chunks = evicted = 0
+    evicted_list = []
+    for ctype, count, pay in records(sys.argv[1]):
+        if ctype == CHUNK_LOST:
+            lost_records += count
+            for i in range(count):
+                lost_chunks += struct.unpack_from("<Q", pay, 16 * i + 8)[0]
+        if ctype == CHUNK_EVICTED:
+            evicted_chunks += count
+            for i in range(count):
+                evicted_list.append(struct.unpack_from("<Q", pay, 16 * i + 8)[0])
+                evicted += evicted_list[-1]
+        if ctype != CHUNK_EVENTS:
+            continue
+        pos = 0
+        for _ in range(count):
+            ts, = struct.unpack_from("<Q", pay, pos)
+            cpu, = struct.unpack_from("<H", pay, pos + 18)
+            flags = pay[pos + 22]
+            nframes, seq_hi = pay[pos + 28], pay[pos + 29]
+            seq_lo, = struct.unpack_from("<H", pay, pos + 30)
+            if flags & LT_F_SEQ:
+                per_cpu.setdefault(cpu, []).append((seq_hi << 16 | seq_lo, ts))
+            pos += 64 + 8 * nframes
+    received = 0
+    for cpu in sorted(per_cpu):
+        recs = sorted(per_cpu[cpu])
+        received += len(recs)
+        prev_seq, prev_ts = -1, 0
+        for seq, ts in recs:
+            if seq > prev_seq + 1:
+                print("hole %d %d %d" % (cpu, prev_ts, seq - prev_seq - 1))
+            prev_seq, prev_ts = seq, ts
+    print("received %d" % received)
+    print("lost_chunks %d" % lost_chunks)
+    print("lost_chunk_records %d" % lost_records)
+    print("evicted_chunks %d %d" % (evicted_chunks, evicted))
+    print("evicted_list " + " ".join(str(n) for n in evicted_list))
+    print("cpus " + ",".join("%d:%d" % (c, max(s for s, _ in per_cpu[c])) for c in sorted(per_cpu)))
+
+
+if __name__ == "__main__":
+    main()
