@@ -62,8 +62,9 @@
  * are symbol-relative (the i-th symbol of the file sits at LT_REDACT_SYM_BASE + i *
  * LT_REDACT_SYM_STRIDE, offsets into it are kept; an address without symbol becomes
  * LT_REDACT_NOSYM_BASE + 4096 * j for the j-th such address), data addresses (.addr, and
- * .arg0 = the table entry of LT_DEFER and LT_PTE_UPDATE) are shifted by one random
- * 64K-aligned amount per file (equal pages stay equal, page offsets and adjacent pages
+ * .arg0 = the table entry of LT_DEFER and LT_PTE_UPDATE) go through a permutation of their
+ * 2 MiB blocks (bits 21-47) keyed at random per file, offsets in the block and bits 48-63
+ * kept (equal pages stay equal, page offsets, pages and ranges inside a block
  * stay so: hazards still match), and the output address bits (47:12) of a new PTE value
  * (.arg1 of LT_DEFER and LT_PTE_UPDATE) are cleared. 0 stays 0 ("unknown").
  */

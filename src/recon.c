@@ -1093,6 +1093,18 @@ int lt_recon_feed(struct lt_recon *r, const struct lt_event *ev, const __u64 *fr
 	return deliver(r, ev, frames);
 }
 
+/*
+ * Whether an event's state is compared with the reconstruction. Not an interrupt's: it
+ * carries the state of the task it interrupted, which may be halfway through a transition
+ * (counter updated, event not yet emitted, or the reverse). Nor a switch's: the task may be
+ * preempted at the same place (a lazy section may be preempted on arm64; seen in the lab:
+ * switched out between enable_count++ and its tracepoint, on another CPU when it resumed).
+ */
+static bool state_drives(const struct lt_event *ev)
+{
+	return (ev->flags & LT_F_STATE) && !in_irq(ev) && ev->type != LT_SWITCH;
+}
+
 /* One event with its meaning known (tracepoints, probes, or derived from a site). */
 static int feed(struct lt_recon *r, struct task *t, const struct lt_event *ev,
 		const __u64 *frames)
@@ -1101,12 +1113,7 @@ static int feed(struct lt_recon *r, struct task *t, const struct lt_event *ev,
 		r->saw_transition = true;
 	if (ev->type == LT_FLUSH)
 		r->saw_flush = true;
-	/*
-	 * An interrupt's events carry the state of the task they interrupted, which may be in
-	 * the middle of a transition (counter updated, event not yet emitted, or the reverse):
-	 * only task-context events are compared with the reconstruction.
-	 */
-	if ((ev->flags & LT_F_STATE) && !in_irq(ev))
+	if (state_drives(ev))
 		pre_state(r, t, ev);
 
 	switch (ev->type) {
@@ -1145,7 +1152,7 @@ static int feed(struct lt_recon *r, struct task *t, const struct lt_event *ev,
 		break;
 	}
 
-	if ((ev->flags & LT_F_STATE) && !in_irq(ev)) {
+	if (state_drives(ev)) {
 		/* After a transition, the kernel's count must be the reconstructed depth. */
 		if (is_transition(ev) && ev->enable_count != t->depth)
 			sync_depth(r, t, ev, ev->enable_count, t->synced && !t->resync);

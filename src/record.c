@@ -54,6 +54,7 @@ struct recorder {
 	bool hazard_seen, dumped_on_hazard;
 	__u64 dumps;
 	__u64 evicted, evicted_ts;	/* dropped for newer records since the last dump */
+	__u64 evicted_missed;		/* ... recursion misses among them, kept apart */
 };
 
 static __u64 mono_ns(void)
@@ -114,7 +115,8 @@ static void ring_drop_oldest(struct recorder *r)
 }
 
 /* The oldest record goes for a newer one: counted (an event, or the events a loss record
- * stood for), so that the dump says how much is missing before it. */
+ * stood for), so that the dump says how much is missing before it. Recursion misses are
+ * not records the kernel numbered: they stay a cause of their own. */
 static void ring_evict_oldest(struct recorder *r)
 {
 	struct fr_rec h;
@@ -122,7 +124,9 @@ static void ring_evict_oldest(struct recorder *r)
 
 	ring_read(r, r->head, &h, sizeof(h));
 	ring_read(r, (r->head + sizeof(h)) % r->cap, v, sizeof(v));	/* ts first either way */
-	if (h.lost) {
+	if (h.lost == 2) {
+		r->evicted_missed += v[1];
+	} else if (h.lost) {
 		r->evicted += v[1];
 	} else {
 		r->evicted++;
@@ -155,11 +159,11 @@ static int ring_dump(struct recorder *r)
 	if (!r->w && open_writer(r))
 		return -1;
 	/* What was dropped before this window (since the start, or the last window). */
-	if (r->evicted) {
+	if (r->evicted)
 		check(r, lt_writer_evicted(r->w, r->evicted_ts, r->evicted));
-		r->evicted = 0;
-		r->evicted_ts = 0;
-	}
+	if (r->evicted_missed)
+		check(r, lt_writer_missed(r->w, r->evicted_ts, r->evicted_missed));
+	r->evicted = r->evicted_missed = r->evicted_ts = 0;
 	while (r->used) {
 		struct fr_rec h;
 

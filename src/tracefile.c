@@ -327,7 +327,7 @@ struct lt_writer {
 	unsigned int flags;
 	const struct lt_ksyms *ks;
 	char *path;
-	__u64 key;			/* redact: shift of data addresses */
+	__u64 key;			/* redact: key of the data addresses' permutation */
 	struct buf out;			/* complete chunks not written yet */
 	struct buf ev, sym;		/* payloads being built */
 	__u32 ev_count, sym_count;
@@ -481,11 +481,53 @@ static int code_addr(struct lt_writer *w, __u64 a, __u64 *out)
 	return 0;
 }
 
+/*
+ * --redact: data addresses go through a keyed permutation of their 2 MiB blocks (bits 21-47)
+ * that keeps the offset inside the block and the region (bits 48-63). Equal addresses stay
+ * equal, and so do pages, page offsets and ranges inside a block (hazards still match);
+ * where a block lies, and how far apart two blocks are, is hidden: one known address gives
+ * away its own block only, not the others (a shift would give away all).
+ */
+#define RB_LO	21			/* 2 MiB blocks: 512 4K or 32 64K pages */
+#define RB_BITS	27			/* bits 21..47 */
+#define RB_HALF	14			/* a Feistel network on 28 bits, cycle-walked to 27 */
+
+static __u32 rb_round(__u64 key, unsigned int round, __u32 x)
+{
+	__u64 h = (x + 1ULL) * 0x9e3779b97f4a7c15ULL ^ (key + round * 0x632be59bd9b4e019ULL);
+
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 32;
+	return (__u32)h & ((1u << RB_HALF) - 1);
+}
+
+static __u32 rb_permute(__u64 key, __u32 v)
+{
+	/* a permutation of [0, 2^28); values landing above 2^27 go round again until they
+	 * land below (cycle walking): a permutation of [0, 2^27), in at most a few rounds */
+	do {
+		__u32 l = v >> RB_HALF, r = v & ((1u << RB_HALF) - 1);
+
+		for (unsigned int i = 0; i < 4; i++) {
+			__u32 t = r;
+
+			r = l ^ rb_round(key, i, r);
+			l = t;
+		}
+		v = l << RB_HALF | r;
+	} while (v >> RB_BITS);
+	return v;
+}
+
 static __u64 data_addr(const struct lt_writer *w, __u64 a)
 {
+	__u64 block;
+
 	if (!(w->flags & LT_W_REDACT) || !a)
 		return a;
-	return a + w->key;
+	block = a >> RB_LO & ((1ULL << RB_BITS) - 1);
+	return (a & ~(((1ULL << RB_BITS) - 1) << RB_LO)) | (__u64)rb_permute(w->key, block) << RB_LO;
 }
 
 int lt_writer_event(struct lt_writer *w, const struct lt_event *ev, const __u64 *frames)
@@ -758,9 +800,7 @@ static __u64 random_key(void)
 
 	if (getrandom(&k, sizeof(k), 0) != sizeof(k))
 		k = clock_ns(CLOCK_MONOTONIC) * 0x9e3779b97f4a7c15ULL ^ (__u64)getpid() << 32;
-	/* a multiple of the largest arm64 page (64K): equal pages stay equal on any kernel */
-	k &= ~0xffffULL;
-	return k ? k : 0x5a5a0000ULL;
+	return k;
 }
 
 struct lt_writer *lt_writer_open(const char *path, const struct lt_file_info *info,

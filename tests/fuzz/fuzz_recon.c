@@ -7,6 +7,8 @@
  * bit 1: text colors; bit 2: fold off; bit 3: no PTE lines; bits 4-7 mod 3: nesting; bits
  * 6-7: page size 4K, 16K, 64K, 4K), then a sequence of
  *   0xff, u64 ts, u64 count                   events lost (missing bytes are zero)
+ *   0xfe, u64 ts, u64 count                   recursion misses
+ *   0xfd, u64 ts, u64 count                   the flight recorder's eviction
  *   any other byte, u16 size, size bytes      one ring-buffer record (struct lt_event and
  *                                             its frames), cut short at the end of input
  * Records are checked as src/live.c's on_record() checks them (size, nr_frames) and given to
@@ -136,12 +138,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (off < size) {
 		uint8_t c = data[off++];
 
-		if (c == 0xff) {
-			__u64 ts = get_u64(data + off, size - off);
+		if (c >= 0xfd) {
+			__u64 ts = get_u64(data + off, size - off), n;
 
 			off += size - off < 8 ? size - off : 8;
-			lt_recon_lost(r, ts, get_u64(data + off, size - off));
+			n = get_u64(data + off, size - off);
 			off += size - off < 8 ? size - off : 8;
+			if (c == 0xff)
+				lt_recon_lost(r, ts, n);
+			else if (c == 0xfe)
+				lt_recon_missed(r, ts, n);
+			else
+				lt_recon_evicted(r, ts, n);
 		} else {
 			size_t len = 0;
 			const struct lt_event *ev;

@@ -32,7 +32,7 @@ def func(site):
 
 
 def counts(objs):
-    c = Counter({"kmp_addr.match": 0, "kmp_addr.mismatch": 0})
+    c = Counter({"kmp_addr.match": 0, "kmp_addr.mismatch": 0, "anomaly.lost": 0})
     last = {}  # tid -> (kind of its last item, address)
     for o in objs:
         t = o.get("type")
@@ -57,6 +57,8 @@ def counts(objs):
             last[tid] = ("kmp" if kmp_item else t, o.get("addr"))
         if t == "hazard":
             c["hazard." + str(o.get("kind"))] += 1
+        if t == "anomaly":
+            c["anomaly." + str(o.get("kind"))] += 1
         if t == "access":
             c["access." + func(o.get("site"))] += 1
             k = "access_addrs." + func(o.get("site"))

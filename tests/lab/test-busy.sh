@@ -11,8 +11,8 @@
 #  - forced losses (4 and 16 KiB ring buffers): the losses reported per CPU, with place and
 #    count, are the holes of each CPU's sequence numbers that tests/lab/ltseq.py reads from the
 #    file; their sum is what BPF counted; no hazard spans a hole on its CPU;
-#  - the flight recorder (1 MiB, wrapped many times, two windows): one EVICTED gap before
-#    each window, and the numbers missing from the file are exactly those it says it dropped.
+#  - the flight recorder (1 MiB, wrapped many times, two windows; the workload on CPU 0): one
+#    EVICTED gap before each window, exactly the numbers missing from CPU 0's sequence there.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lab/assert.sh
@@ -21,6 +21,19 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 kv() { sed -n "s/^$2=//p" <<<"$1"; }	# kv "$facts" KEY
 lt=build/host/lazytrace
+
+# same_as_ftrace NAME FTRACE LAZYTRACE LOST: equal when lazytrace lost nothing; otherwise
+# lazytrace saw no more than ftrace, and what it missed is within what it reported lost
+# (recursion misses: an interrupt's events while one of lazytrace's programs ran).
+same_as_ftrace() {
+	if [ "${4:-0}" -eq 0 ]; then
+		expect_eq "$1 (ftrace: $2)" "$2" "$3"
+	elif [ -n "$2" ] && [ -n "$3" ] && [ "$3" -le "$2" ] && [ $(( $2 - $3 )) -le "$4" ]; then
+		pass "$1 (ftrace: $2, lazytrace: $3, $4 reported lost)"
+	else
+		fail "$1" "ftrace $2, lazytrace $3, reported lost $4"
+	fi
+}
 
 scripts/guest-run -q --kernel patched --append "debug_pagealloc=on kfence.sample_interval=1" \
 	--out "$out/g" --timeout 400 -- sh -c '
@@ -39,13 +52,13 @@ scripts/guest-run -q --kernel patched --append "debug_pagealloc=on kfence.sample
 	echo nested >$D/nesting
 	mkfifo /tmp/fr.ready
 	lazytrace record -o /out/flight.lt --flight-recorder 1 --no-default-access --ready-fd 3 \
-		3>/tmp/fr.ready 2>/out/flight.stderr &
+		--comm lazy-workload 3>/tmp/fr.ready 2>/out/flight.stderr &
 	lp=$!
 	read x </tmp/fr.ready
-	lazy-workload -m 16 -r 4 >/dev/null
+	taskset 1 lazy-workload -m 16 -r 4 >/dev/null
 	kill -USR1 $lp
 	sleep 1
-	lazy-workload -m 16 -r 4 >/dev/null
+	taskset 1 lazy-workload -m 16 -r 4 >/dev/null
 	kill -INT $lp
 	wait $lp
 	echo $? >/out/flight.rc' >"$out/console.log" 2>&1
@@ -64,16 +77,19 @@ for m in nested flat noflush; do
 		"type.flush lazy_mmu_flush" "map.set_memory_valid lt_entry_set_memory_valid" \
 		"map.__kernel_map_pages lt_entry___kernel_map_pages"; do
 		set -- $pair
-		expect_eq "migrate-$m: lazytrace $1 = ftrace $2" "$(ft "$2")" "$(kv "$c" "$1")"
+		same_as_ftrace "migrate-$m: lazytrace $1 = ftrace $2" "$(ft "$2")" "$(kv "$c" "$1")" \
+			"$(kv "$c" summary.lost_recursion)"
 	done
-	expect_eq "migrate-$m: nothing lost, no anomaly, no confirmed hazard" "0 0 0" \
-		"$(kv "$c" summary.lost_events) $(kv "$c" summary.anomalies) $(kv "$c" summary.hazards_confirmed)"
-	# the workload's own items: it ran on both CPUs, and changed CPU many times
+	# seed 8 5 gives one confirmed hazard under noflush (B touched while deferred), none else
+	hz=0; [ $m = noflush ] && hz=2
+	expect_eq "migrate-$m: no ring-full loss, no anomaly but recursion misses, $hz confirmed hazards (2 seeds)" \
+		"0 0 $hz" "$(kv "$c" summary.lost_ring_full) $(( $(kv "$c" summary.anomalies) - $(kv "$c" anomaly.lost) )) $(kv "$c" summary.hazards_confirmed)"
+	# the workload's own items (--pid: the workload only): both CPUs, and many moves
 	expect_match "migrate-$m: the workload moved between the CPUs" '^cpus=2 moves=([1-9][0-9]+)$' \
 		"$(python3 - "$f.json" <<'PY'
 import json, sys
 objs = [json.loads(l) for l in open(sys.argv[1])]
-wl = [o for o in objs if o.get("comm") == "lazy-workload" and o.get("context") is None and "cpu" in o]
+wl = [o for o in objs if o["type"] not in ("summary", "anomaly") and o.get("context") is None]
 moves = sum(1 for a, b in zip(wl, wl[1:]) if a["cpu"] != b["cpu"])
 print("cpus=%d moves=%d" % (len({o["cpu"] for o in wl}), moves))
 PY
@@ -86,7 +102,8 @@ import json, sys
 full = [l for l in open(sys.argv[1]) if '"type":"summary"' not in l]
 sel = [l for l in open(sys.argv[2]) if '"type":"summary"' not in l]
 cpu = int(sys.argv[3])
-want = [l for l in full if json.loads(l).get("cpu") == cpu]
+# losses are the machine's, kept whatever the CPU; all else: what happened on CPU N
+want = [l for l in full if json.loads(l).get("cpu") == cpu or '"kind":"lost"' in l]
 if want == sel and sel:
     print("same")
 else:
@@ -131,23 +148,32 @@ PY
 )
 mine=$(python3 - "$f.json" <<'PY'
 import json, sys
-st, irq_map, irq_ign = {}, 0, 0
+st, irq_map, irq_ign, other = {}, 0, 0, 0
 for l in open(sys.argv[1]):
     o = json.loads(l)
     if o["type"] == "summary":
         st = o
+    elif o["type"] == "anomaly":
+        other += o["kind"] != "lost"
     elif o.get("context") == "irq":
         irq_map += o["type"] == "map"
         irq_ign += o["type"] == "enable" and o.get("action") == "ignored_irq"
-print("sections=%d nested=%d max_depth=%d irq_map=%d irq_ignored=%d" % (st.get("sections", -1),
-      st.get("nested_sections", -1), st.get("max_depth", -1), irq_map, irq_ign))
-print("anomalies=%d lost=%d" % (st.get("anomalies", -1), st.get("lost_events", -1)))
+print("sections=%d nested=%d max_depth=%d" % (st.get("sections", -1), st.get("nested_sections", -1),
+      st.get("max_depth", -1)))
+print("irq_map=%d irq_ignored=%d" % (irq_map, irq_ign))
+print("anomalies=%d lost_ring_full=%d" % (other, st.get("lost_ring_full", -1)))
+print("lost_recursion=%d" % st.get("lost_recursion", -1))
 PY
 )
-expect_eq "irq: sections, nested, max depth, interrupt map calls and ignored enables = ftrace's" \
-	"$oracle" "$(head -1 <<<"$mine")"
+expect_eq "irq: sections, nested sections, max depth = the tracepoints' in ftrace" \
+	"${oracle%% irq_map=*}" "$(sed -n 1p <<<"$mine")"
+rec=$(sed -n 's/^lost_recursion=//p' <<<"$mine")
+for k in irq_map irq_ignored; do
+	same_as_ftrace "irq: $k (interrupt-context events, by ftrace's context flags)" \
+		"$(sed -n "s/.*$k=\([0-9]*\).*/\1/p" <<<"$oracle")" "$(sed -n "s/.*$k=\([0-9]*\).*/\1/p" <<<"$mine")" "$rec"
+done
 expect_match "irq: interrupt-context map calls happened (the check is not empty)" 'irq_map=[1-9]' "$oracle"
-expect_eq "irq: no anomaly, nothing lost" "anomalies=0 lost=0" "$(tail -1 <<<"$mine")"
+expect_eq "irq: no anomaly, nothing lost with the ring full" "anomalies=0 lost_ring_full=0" "$(sed -n 3p <<<"$mine")"
 
 # ---------------------------------------------------------------- forced losses
 for kb in 4 16; do
@@ -188,10 +214,12 @@ st=$("$lt" stats "$f.lt" --json 2>/dev/null)
 sj() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$st" "$1" 2>/dev/null; }
 evicted=$(sed -n 's/^evicted_chunks \([0-9]*\) \([0-9]*\)$/\1 \2/p' "$f.seq")
 expect_match "flight: one EVICTED gap before each of the two windows" '^2 [1-9][0-9]*$' "$evicted"
-holes=$(awk '/^hole/ { s += $4 } END { print s + 0 }' "$f.seq")
+# The workload ran on CPU 0 only (taskset): its numbers before the first window and between
+# the two are exactly what the recorder says it dropped there.
 lostc=$(sed -n 's/^lost_chunks //p' "$f.seq")
-expect_eq "flight: numbers missing from the file = records it says it dropped + losses it noted" \
-	"$holes" "$(( ${evicted#* } + lostc ))"
+expect_eq "flight: the workload's records are all on CPU 0" "0" "$(sed -n 's/^cpus \([0-9]*\):.*/\1/p' "$f.seq")"
+expect_eq "flight: the holes in CPU 0's numbers are the EVICTED counts, window by window (no ring-full loss: $lostc)" \
+	"$(sed -n 's/^evicted_list //p' "$f.seq")" "$(awk '/^hole 0 / { printf "%s%s", sep, $4; sep = " " }' "$f.seq")"
 expect_eq "flight: stats: lost_evicted is what the file says was dropped" "${evicted#* }" "$(sj lost_evicted)"
 expect_eq "flight: stats: ring-full losses are those the file noted" "$lostc" "$(sj lost_ring_full)"
 expect_eq "flight: dump reports the two windows' gaps, each with its count" \

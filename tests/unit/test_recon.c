@@ -746,6 +746,35 @@ static void test_switch(void)
 	}
 }
 
+/*
+ * Preempted between enable_count++ and the enable tracepoint (seen in the lab: the switch
+ * shows enable_count 1 while the reconstruction is still at 0, the enter comes after the
+ * task resumed on another CPU): a switch's state is not the reconstruction's to follow.
+ */
+static void test_switch_mid_transition(void)
+{
+	struct cur c = { .pid = 59, .tid = 59, .cpu = 0, .ts = 1000 };
+	struct lt_recon *lr = rec_new(&R1, LT_DEFER_FROM_TRACEPOINT);
+	struct lt_event *e;
+
+	S1.n = 0;
+	e = add(&S1, &c, LT_SWITCH, 1, false);
+	e->arg0 = 71;
+	e->aux = 1;
+	c.cpu = 1;
+	add_trans(&S1, &c, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
+	add_defer(&S1, &c, 1, VA_A, ENTRY_A, IP_SETPTES, true);
+	add_flush(&S1, &c, 1, 1, IP_LEAVE);
+	S1.ev[S1.n - 1].enable_count = 1;
+	add_trans(&S1, &c, LT_DISABLE, LT_ACT_LEAVE, 0, false, IP_LEAVE);
+	CHECK_EQ(feed_all(lr, &S1), 0);
+	lt_recon_finish(lr);
+	CHECK_STR(rec_log(&R1), "S0 E:enter:1 p1 d1 F1 X:leave:0");
+	CHECK_EQ(lt_recon_stats(lr)->sections, 1);
+	CHECK_EQ(lt_recon_stats(lr)->anomalies, 0);
+	lt_recon_free(lr);
+}
+
 /* ------------------------------------------------------------ sequence numbers: exact gaps */
 
 static void set_seq(struct lt_event *e, __u32 seq)
@@ -1337,6 +1366,7 @@ int main(void)
 	test_irq_context();
 	test_cpu_selection();
 	test_switch();
+	test_switch_mid_transition();
 	test_seq_gap();
 	test_seq_late();
 	test_seq_evicted();
