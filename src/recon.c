@@ -28,6 +28,7 @@ struct deferral {
 	__u64 section, section_ip;
 	bool has_addr, potential, confirmed;
 	bool switched;			/* visible to the walker since a switch (on_switch) */
+	enum lt_hazard_class cls;	/* what an access before the barrier risks */
 };
 
 struct call {
@@ -51,7 +52,8 @@ struct task {
 
 	struct deferral *defs;
 	size_t ndefs, defs_cap;
-	__u64 untracked;		/* deferrals beyond LT_RECON_MAX_PENDING */
+	__u64 untracked;		/* deferrals not kept: beyond LT_RECON_MAX_PENDING, or
+					 * without an address (vmalloc, PMD/PUD: nothing to match) */
 	__u64 untracked_switched;	/* ... of which a switch made visible */
 
 	struct call calls[LT_RECON_MAX_CALLS];
@@ -142,6 +144,12 @@ const char *lt_item_name(enum lt_item_kind kind)
 	case LT_ITEM_SWITCH: return "switch";
 	}
 	return "unknown";
+}
+
+const char *lt_hazard_class_name(enum lt_hazard_class cls)
+{
+	return cls == LT_HZ_TRANSLATION ? "translation" : cls == LT_HZ_INVALIDATION ? "invalidation"
+										   : "unknown";
 }
 
 const char *lt_lost_cause_name(enum lt_lost_cause cause)
@@ -347,7 +355,7 @@ static void hazard(struct lt_recon *r, const struct task *t, enum lt_hazard_kind
 {
 	struct lt_hazard hz = {
 		.kind = kind, .pid = t->pid, .tid = t->tid, .ctx = t->ctx, .comm = t->comm,
-		.in_irq = in_irq(ev), .addr = page_of(r, d->addr), .section = d->section, .section_ip = d->section_ip,
+		.in_irq = in_irq(ev), .cls = d->cls, .addr = page_of(r, d->addr), .section = d->section, .section_ip = d->section_ip,
 		.defer_ip = d->ip, .defer_ts = d->ts, .ts = ev->ts, .ip = ev->ip, .cpu = ev->cpu,
 		.age_ns = ev->ts > d->ts ? ev->ts - d->ts : 0,
 	};
@@ -424,12 +432,36 @@ static void flush(struct lt_recon *r, struct task *t, const struct lt_event *ev,
 	emit(r, t, &it);
 }
 
+/*
+ * What a deferred update risks, from the call it was made in (the task's innermost
+ * set_memory_valid or __kernel_map_pages): making a page valid (translation: an access
+ * before the barrier can take a spurious translation fault), or making it invalid (no
+ * spurious fault: an access is a real one, a bug of its own). With no such call open, the
+ * old entry is unknown (a permission change of set_memory_ro/x, or a path not probed).
+ */
+static enum lt_hazard_class class_of(const struct task *t)
+{
+	if (!t->ncalls)
+		return LT_HZ_UNKNOWN;
+	return t->calls[t->ncalls - 1].enable ? LT_HZ_TRANSLATION : LT_HZ_INVALIDATION;
+}
+
 static void defer(struct lt_recon *r, struct task *t, const struct lt_event *ev, int level,
 		  __u64 addr, bool has_addr, __u64 entry)
 {
 	struct lt_item it;
 
 	r->st.deferred_ptes++;
+	/*
+	 * The previous deferral still without an address will not get one (its PTE update,
+	 * which names it, comes right after it): a count, so that deferrals without an address
+	 * (vmalloc, PMD/PUD) never fill the table that hazards match on.
+	 */
+	if (t->ndefs && !t->defs[t->ndefs - 1].has_addr) {
+		t->ndefs--;
+		t->untracked++;
+		t->untracked_switched += t->defs[t->ndefs].switched;
+	}
 	if (t->ndefs < LT_RECON_MAX_PENDING) {
 		if (t->ndefs == t->defs_cap) {
 			size_t cap = t->defs_cap ? t->defs_cap * 2 : 16;
@@ -445,7 +477,7 @@ static void defer(struct lt_recon *r, struct task *t, const struct lt_event *ev,
 		t->defs[t->ndefs++] = (struct deferral){
 			.addr = addr, .has_addr = has_addr, .entry = entry, .ts = ev->ts,
 			.ip = ev->ip, .section = innermost(t),
-			.section_ip = t->depth ? t->secs[t->depth - 1].ip : 0,
+			.section_ip = t->depth ? t->secs[t->depth - 1].ip : 0, .cls = class_of(t),
 		};
 	} else {
 		t->untracked++;
@@ -745,7 +777,7 @@ static void on_map_ret(struct lt_recon *r, struct task *t, const struct lt_event
 	for (size_t k = 0; k < t->ndefs; k++) {
 		struct deferral *d = &t->defs[k];
 
-		if (d->has_addr && !d->potential && !d->switched &&
+		if (d->has_addr && !d->potential && !d->switched && d->cls != LT_HZ_INVALIDATION &&
 		    in_range(r, page_of(r, d->addr), &c)) {
 			d->potential = true;
 			hazard(r, t, LT_HAZARD_POTENTIAL, d, ev, NULL);
@@ -761,7 +793,8 @@ static void match_access(struct lt_recon *r, struct task *t, const struct lt_eve
 	for (size_t k = 0; k < t->ndefs; k++) {
 		struct deferral *d = &t->defs[k];
 
-		if (d->has_addr && !d->confirmed && !d->switched && page_of(r, d->addr) == page) {
+		if (d->has_addr && !d->confirmed && !d->switched && d->cls != LT_HZ_INVALIDATION &&
+		    page_of(r, d->addr) == page) {
 			d->confirmed = true;
 			hazard(r, t, LT_HAZARD_CONFIRMED, d, ev, frames);
 		}

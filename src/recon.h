@@ -97,8 +97,20 @@ enum lt_hazard_kind {
 	LT_HAZARD_POTENTIAL,	/* a mapping made valid in a section was handed back, still deferred */
 };
 
+/* What the deferred update did, by the evidence of the call it was made in. */
+enum lt_hazard_class {
+	LT_HZ_TRANSLATION,	/* made a page valid (set_memory_valid/__kernel_map_pages enable=1):
+				 * an access before the barrier can take a spurious translation
+				 * fault */
+	LT_HZ_UNKNOWN,		/* no such call open: the entry's old value is not known (e.g. a
+				 * permission change of a valid entry) */
+	LT_HZ_INVALIDATION,	/* made a page invalid (enable=0): never a hazard (an access is a
+				 * real fault, not a spurious one) */
+};
+
 struct lt_hazard {
 	enum lt_hazard_kind kind;
+	enum lt_hazard_class cls;
 	__u32 pid, tid;			/* the task whose update was deferred */
 	enum lt_context ctx;		/* ... its timeline (a task or an idle task) */
 	bool in_irq;			/* the access came from an interrupt on that task's CPU */
@@ -232,6 +244,7 @@ const char *lt_item_name(enum lt_item_kind kind);	/* "enable", ..., "lost" (the 
 const char *lt_hazard_name(enum lt_hazard_kind kind);	/* "confirmed", "potential" */
 const char *lt_anomaly_name(enum lt_anomaly_kind kind);	/* "disable_without_enable", ... */
 const char *lt_lost_cause_name(enum lt_lost_cause cause);	/* "ring_full", "recursion", ... */
+const char *lt_hazard_class_name(enum lt_hazard_class cls);	/* "translation", ... */
 
 /* Bounds on the state kept (memory stays bounded whatever the stream). */
 #define LT_RECON_MAX_TASKS	32768	/* beyond: idle tasks, then the oldest, are forgotten */

@@ -262,6 +262,7 @@ static void on_hazard(void *ctx, const struct lt_hazard *hz)
 	if (hz->in_irq)
 		key_bool(s, "in_irq", true);
 	key_str(s, "kind", lt_hazard_name(hz->kind));
+	key_str(s, "class", lt_hazard_class_name(hz->cls));
 	key_hex(s, "addr", hz->addr);
 	key_u64(s, "section", hz->section);
 	key_site(s, "section_site", hz->section_ip);

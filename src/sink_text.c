@@ -324,6 +324,8 @@ static void on_hazard(void *ctx, const struct lt_hazard *hz)
 		func(s, hz->ip);
 	else
 		lt_ob_str(o, "returning to the caller");
+	if (hz->cls == LT_HZ_UNKNOWN)
+		lt_ob_str(o, " (deferred outside set_memory_valid: what it changed is not known)");
 	if (s->o.color)
 		lt_ob_str(o, RESET);
 	lt_ob_ch(o, '\n');

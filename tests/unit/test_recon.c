@@ -775,6 +775,68 @@ static void test_switch_mid_transition(void)
 	lt_recon_free(lr);
 }
 
+/*
+ * Deferrals without an address (vmalloc's, PMD/PUD levels) are counted, never kept: 20000
+ * of them first leave room for the one with an address that follows, and its access is a
+ * hazard. The flush completes them all.
+ */
+static void test_addressless(void)
+{
+	static struct stream big;
+	struct cur c = { .pid = 80, .tid = 80, .cpu = 0, .ts = 1000 };
+	struct lt_recon *lr = rec_new(&R1, LT_DEFER_FROM_TRACEPOINT);
+
+	big.n = 0;
+	add_trans(&big, &c, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
+	for (int i = 0; i < 4000; i++)
+		add_defer(&big, &c, 1, 0, ENTRY_C + 8 * i, IP_SETPTES, false);
+	CHECK_EQ(feed_all(lr, &big), 0);
+	for (int k = 0; k < 4; k++) {	/* 20000 in all, in batches that fit the stream */
+		big.n = 0;
+		for (int i = 0; i < 4000; i++)
+			add_defer(&big, &c, 1, 0, ENTRY_C + 8 * i, IP_SETPTES, false);
+		CHECK_EQ(feed_all(lr, &big), 0);
+	}
+	big.n = 0;
+	add_map(&big, &c, LT_SET_VALID, 1, true, VA_A, 1, 1);
+	add_defer(&big, &c, 1, VA_A, ENTRY_A, IP_SETPTES, true);
+	add_access(&big, &c, 1, true, VA_A, false);
+	add_flush(&big, &c, 1, 20001, IP_LEAVE);
+	CHECK_EQ(feed_all(lr, &big), 0);
+	lt_recon_finish(lr);
+	CHECK_EQ(lt_recon_stats(lr)->deferred_ptes, 20001);
+	CHECK_EQ(lt_recon_stats(lr)->hazards_confirmed, 1);
+	CHECK_EQ(R1.nhz, 1);
+	CHECK_EQ(R1.hz[0].cls, LT_HZ_TRANSLATION);
+	lt_recon_free(lr);
+}
+
+/* What a deferral risks, by the call it was made in: set_memory_valid(enable=1) makes a
+ * page valid (translation), enable=0 invalid (never a hazard), none: not known. */
+static void test_hazard_class(void)
+{
+	static const int enable[3] = { 1, 0, -1 };	/* -1: no call open */
+
+	for (int k = 0; k < 3; k++) {
+		struct cur c = { .pid = 81, .tid = 81, .cpu = 0, .ts = 1000 };
+		struct lt_recon *lr = rec_new(&R1, LT_DEFER_FROM_TRACEPOINT);
+
+		S1.n = 0;
+		add_trans(&S1, &c, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
+		if (enable[k] >= 0)
+			add_map(&S1, &c, LT_SET_VALID, 1, false, VA_B, 1, enable[k]);
+		add_defer(&S1, &c, 1, VA_B, ENTRY_B, IP_SETPTES, true);
+		add_access(&S1, &c, 1, true, VA_B, false);
+		CHECK_EQ(feed_all(lr, &S1), 0);
+		CHECK_EQ(lt_recon_stats(lr)->hazards_confirmed, enable[k] == 0 ? 0 : 1);
+		if (R1.nhz)
+			CHECK_EQ(R1.hz[0].cls, enable[k] == 1 ? LT_HZ_TRANSLATION : LT_HZ_UNKNOWN);
+		lt_recon_free(lr);
+	}
+	CHECK_STR(lt_hazard_class_name(LT_HZ_TRANSLATION), "translation");
+	CHECK_STR(lt_hazard_class_name(LT_HZ_INVALIDATION), "invalidation");
+}
+
 /* ------------------------------------------------------------ sequence numbers: exact gaps */
 
 static void set_seq(struct lt_event *e, __u32 seq)
@@ -1299,7 +1361,7 @@ HEAD("pte", "4000") ",\"depth\":2,\"section\":2,\"addr\":\"0xffff000012345000\",
 HEAD("defer", "5000") ",\"depth\":2,\"section\":2,\"level\":\"pte\",\"addr\":\"0xffff000012345000\",\"entry\":\"0xffff0000c01048d0\",\"site\":\"pageattr_pte_entry+0x94\",\"ip\":\"0xffff800080300394\",\"pending\":true}\n"
 HEAD("disable", "6000") ",\"depth\":1,\"section\":2,\"action\":\"noflush\",\"site\":\"update_range_prot+0x208\",\"ip\":\"0xffff800080300208\",\"pending\":true,\"inferred\":false}\n"
 HEAD("access", "7000") ",\"depth\":1,\"section\":1,\"addr\":\"0xffff000012345010\",\"site\":\"clear_page+0x0\",\"ip\":\"0xffff800080400000\"}\n"
-HEAD("hazard", "7000") ",\"kind\":\"confirmed\",\"addr\":\"0xffff000012345000\",\"section\":2,\"section_site\":\"update_range_prot+0x1e8\",\"defer_site\":\"pageattr_pte_entry+0x94\",\"defer_ts_ns\":5000,\"access_site\":\"clear_page+0x0\",\"age_ns\":2000,\"stack\":[\"clear_page+0x10\",\"update_range_prot+0x40\",\"scenario_write+0x6b0\"]}\n"
+HEAD("hazard", "7000") ",\"kind\":\"confirmed\",\"class\":\"unknown\",\"addr\":\"0xffff000012345000\",\"section\":2,\"section_site\":\"update_range_prot+0x1e8\",\"defer_site\":\"pageattr_pte_entry+0x94\",\"defer_ts_ns\":5000,\"access_site\":\"clear_page+0x0\",\"age_ns\":2000,\"stack\":[\"clear_page+0x10\",\"update_range_prot+0x40\",\"scenario_write+0x6b0\"]}\n"
 HEAD("flush", "8000") ",\"depth\":1,\"section\":1,\"count\":1,\"site\":\"scenario_write+0x6f0\",\"ip\":\"0xffff8000801236f0\",\"pending\":false,\"inferred\":false}\n"
 HEAD("map_ret", "9000") ",\"depth\":1,\"section\":1,\"func\":\"__kernel_map_pages\",\"site\":\"__kernel_map_pages+0x0\",\"ip\":\"0xffff800080500000\"}\n"
 HEAD("anomaly", "9000") ",\"kind\":\"open_at_exit\",\"depth\":1,\"count\":1,\"site\":\"scenario_write+0x690\",\"ip\":\"0xffff800080123690\"}\n"
@@ -1367,6 +1429,8 @@ int main(void)
 	test_cpu_selection();
 	test_switch();
 	test_switch_mid_transition();
+	test_addressless();
+	test_hazard_class();
 	test_seq_gap();
 	test_seq_late();
 	test_seq_evicted();
