@@ -503,8 +503,13 @@ static void sync_depth(struct lt_recon *r, struct task *t, const struct lt_event
 	while (t->depth > target) {
 		__u64 id;
 
-		/* Leaving the mode always emits the barriers. */
-		if (t->depth == 1 && npending(t) && !ev_pending(ev))
+		/*
+		 * Leaving the mode always emits the barriers. So does closing a nested section,
+		 * unless the kernel's nesting is noflush (stock kernels are nested): the event that
+		 * shows the lower depth may itself be a new deferral, pending again, so the flag
+		 * it carries says nothing about the flush before it.
+		 */
+		if (npending(t) && (t->depth == 1 ? !ev_pending(ev) : r->nesting != LT_NESTING_NOFLUSH))
 			flush(r, t, ev, ev->ts, npending(t), true);
 		id = pop_section(t);
 		item_init(&it, t, ev, LT_ITEM_DISABLE, ev->ts);

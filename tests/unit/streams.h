@@ -225,7 +225,9 @@ static struct seed_info seed(struct stream *s, struct cur *c, enum mode m, int n
 		add_map(s, c, LT_SET_VALID_RET, 1, b_pending, 0, 0, 0);
 		add_map(s, c, LT_MAP_PAGES_RET, 1, b_pending, 0, 0, 0);
 	}
-	si.access_ts = add_access(s, c, 1, b_pending, VA_B, true);
+	/* the BPF side sends an access only while barriers are pending (without --all-accesses):
+	 * on a stock kernel, not at all unless B is still deferred */
+	si.access_ts = stock && !b_pending ? 0 : add_access(s, c, 1, b_pending, VA_B, true);
 	for (int i = 0; i < mm; i++) {
 		if (m == FLAT) {
 			/* C is no longer deferred: nothing on a patched kernel */
