@@ -218,11 +218,12 @@ void lt_recon_set_page_shift(struct lt_recon *r, unsigned int shift);
 void lt_recon_lost(struct lt_recon *r, __u64 ts, __u64 count);
 
 /*
- * Events the kernel skipped because another of lazytrace's BPF programs was running on that
- * CPU (recursion misses). Those programs call no lazy MMU code, so only events of an
- * interrupt taken while one ran can be skipped, and those change no task's lazy MMU state
- * (7.x ignores the helpers in interrupt context): counted and reported as lost, but the
- * tasks' state is kept.
+ * Events the kernel skipped because the same BPF program was already running on that CPU
+ * (recursion misses): an interrupt's events (which change no task's lazy MMU state: 7.x
+ * ignores the helpers in interrupt context), or on preemptible kernels another task's map
+ * call or PTE update while a task was preempted inside an fentry program (tracepoint
+ * programs run with preemption off). The CPU and task are not known: counted and reported
+ * as lost, and the tasks' state is kept.
  */
 void lt_recon_missed(struct lt_recon *r, __u64 ts, __u64 count);
 
