@@ -184,11 +184,13 @@ static struct task *task_get(struct lt_sink_perfetto *s, __u32 tid, __u32 pid)
 }
 
 /* A track per timeline: a CPU's idle task and interrupt context are threads of pid 0 with
- * their lane key as tid (no real tid is that high). */
+ * their lane key, halved to stay a positive 32-bit number, as tid (0x4000xxxx idle,
+ * 0x6000xxxx interrupts: no real tid is that high). */
 static struct task *lane_get(struct lt_sink_perfetto *s, enum lt_context ctx, __u32 tid,
 			     __u32 pid, __u16 cpu)
 {
-	return ctx == LT_CTX_TASK ? task_get(s, tid, pid) : task_get(s, lt_lane_key(ctx, tid, cpu), 0);
+	return ctx == LT_CTX_TASK ? task_get(s, tid, pid)
+				  : task_get(s, lt_lane_key(ctx, tid, cpu) >> 1, 0);
 }
 
 static void name_event(struct lt_sink_perfetto *s, const char *what, __u32 pid, __u32 tid,
