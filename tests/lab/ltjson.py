@@ -42,6 +42,8 @@ def counts(objs):
                     c["summary." + k] = v
             continue
         c["type." + str(t)] += 1
+        if o.get("context"):
+            c["context.%s.%s" % (o["context"], t)] += 1
         if t in ("map", "map_ret"):
             f = o.get('func') or func(o.get('site'))
             c[f"{t}.{f}"] += 1

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# tests/lab/test-fixtures.sh: recordings captured from the lab guest (tests/fixtures/recon/,
+# each with how it was made in NAME.how) replayed on the host: the whole of `dump --json`,
+# summed up by tests/lab/ltjson.py (counts per item type, per context, per map function,
+# hazards, anomalies and the summary), must be what NAME.counts pins, and each recording
+# must still show what it was captured for (interrupt context, a switch, a migration, the
+# stock kernel's inferred shape). To pin a changed reconstruction on purpose:
+#   for f in tests/fixtures/recon/*.lt; do build/host/lazytrace dump "$f" --json --cpu all |
+#       tests/lab/ltjson.py counts /dev/stdin >"${f%.lt}.counts"; done
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+. tests/lab/assert.sh
+
+lt=build/host/lazytrace
+kv() { sed -n "s/^$2=//p" <<<"$1"; }
+
+n=0
+for f in tests/fixtures/recon/*.lt; do
+	name=$(basename "$f" .lt)
+	n=$((n + 1))
+	c=$("$lt" dump "$f" --json --cpu all | tests/lab/ltjson.py counts /dev/stdin)
+	expect_eq "$name: the timeline is the one pinned in $name.counts" "$(cat "${f%.lt}.counts")" "$c"
+	case $name in
+	irq*)
+		expect_match "$name: interrupt-context items" '^[1-9]' "$(kv "$c" context.irq.map)"
+		expect_eq "$name: no anomaly but losses" 0 $(( $(kv "$c" summary.anomalies) - $(kv "$c" anomaly.lost) )) ;;
+	migrate*)
+		expect_match "$name: switches with lazy MMU state" '^[1-9]' "$(kv "$c" type.switch)"
+		expect_eq "$name: no anomaly but losses" 0 $(( $(kv "$c" summary.anomalies) - $(kv "$c" anomaly.lost) ))
+		expect_match "$name: both CPUs" '^0,1$' "$("$lt" dump "$f" --json --cpu all |
+			python3 -c 'import json,sys; print(",".join(sorted({str(json.loads(l)["cpu"]) for l in sys.stdin if "\"cpu\"" in l and "summary" not in l})))')" ;;
+	esac
+done
+expect_match "fixtures found" '^[1-9]' "$n"
+finish
