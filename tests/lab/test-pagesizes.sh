@@ -129,9 +129,13 @@ stock16k() {	# stock16k LABEL DIR VABITS [GUEST-RUN OPTION...]
 	shift 3
 	scripts/guest-run -q --kernel stock-16k:7.2 "$@" --append kfence.sample_interval=1 --out "$d" --timeout 200 -- sh -c '
 	lazytrace probe >/out/probe.txt 2>&1; echo $? >/out/probe.rc
-	(sleep 3; for i in 1 2 3 4 5 6 7 8; do cat /proc/self/cmdline >/dev/null; done) &
-	lazytrace live --json --duration 6 --all-accesses --access-probe free_pages:1 \
-		--access-probe ___free_pages:1:page >/out/live.json 2>/out/live.err; echo $? >/out/live.rc
+	mkfifo /tmp/ready
+	lazytrace live --json --duration 4 --all-accesses --access-probe free_pages:1 \
+		--access-probe ___free_pages:1:page --ready-fd 3 3>/tmp/ready >/out/live.json 2>/out/live.err &
+	lp=$!
+	read x </tmp/ready	# attached: the workload runs now (attaching may take seconds)
+	for i in 1 2 3 4 5 6 7 8; do cat /proc/self/cmdline >/dev/null; done
+	wait $lp; echo $? >/out/live.rc
 	lazytrace live --json --ringbuf-kb 16 --duration 1 >/out/rb16.json 2>/out/rb16.err; echo $? >/out/rb16.rc
 	lazytrace live --json --ringbuf-kb 4 --duration 1 >/out/rb4.json 2>/out/rb4.err; echo $? >/out/rb4.rc' \
 		>"$d.console.log" 2>&1
