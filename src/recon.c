@@ -1092,8 +1092,12 @@ static int deliver(struct lt_recon *r, const struct lt_event *ev, const __u64 *f
 	if (__builtin_expect(ev->flags & LT_F_SITE, 0) && ev->type >= LT_ENABLE && ev->type <= LT_FLUSH)
 		ret = site_event(r, t, ic, ev);
 	else {
+		/*
+		 * An interrupt's event, or the task switched out inside the helper whose site
+		 * fired: the held transition's effect comes after it, as its tracepoint would.
+		 */
 		if (__builtin_expect(t->has_held, 0)) {
-			if (!ic)
+			if (!ic && ev->type != LT_SWITCH)
 				release_held(r, t, t->held_ts);
 			else if (ev->ts > t->held_ts)
 				t->held_ts = ev->ts;
