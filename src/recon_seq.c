@@ -16,8 +16,11 @@ void lt_seq_init(struct lt_seq *q, lt_seq_deliver_fn deliver, lt_seq_gap_fn gap,
 
 void lt_seq_free(struct lt_seq *q)
 {
-	for (unsigned int i = 0; i < q->ncpus; i++)
+	for (unsigned int i = 0; i < q->ncpus; i++) {
+		if (q->cpus[i])
+			free(q->cpus[i]->held);
 		free(q->cpus[i]);
+	}
 	free(q->cpus);
 	q->cpus = NULL;
 	q->ncpus = 0;
@@ -50,6 +53,28 @@ static __u32 ahead(__u32 s, __u32 next)
 	return (s - next) & LT_SEQ_MASK;
 }
 
+/* Room for one more held record: false if the bound is reached or memory is short. */
+static bool room(struct lt_seq_cpu *c)
+{
+	unsigned int n;
+	struct lt_seq_held *v;
+
+	if (c->nheld < c->cap)
+		return true;
+	if (c->cap >= LT_SEQ_HELD)
+		return false;
+	n = c->cap ? 2 * c->cap : 4;
+	if (n > LT_SEQ_HELD)
+		n = LT_SEQ_HELD;
+	v = realloc(c->held, n * sizeof(*v));
+	if (!v)
+		return false;
+	c->held = v;
+	c->cap = n;
+	return true;
+}
+
+/* Called with room() true. */
 static void hold(struct lt_seq_cpu *c, const struct lt_event *ev, const __u64 *frames)
 {
 	__u32 s = lt_event_seq(ev);
@@ -134,13 +159,12 @@ int lt_seq_feed(struct lt_seq *q, const struct lt_event *ev, const __u64 *frames
 	if (c->holding) {
 		__u32 off = ahead(s, c->hole_lo);
 
-		if (off < c->hole_n) {
+		if (off < c->hole_n && off < LT_SEQ_HELD) {
 			/* a late record: it fills the hole, unless already seen */
-			bool dup = off < 64 ? (c->filled >> off) & 1 : false;
+			bool dup = (c->filled[off / 64] >> (off % 64)) & 1;
 
-			if (!dup && c->nheld < LT_SEQ_HELD) {
-				if (off < 64)
-					c->filled |= 1ULL << off;
+			if (!dup && room(c)) {
+				c->filled[off / 64] |= 1ULL << (off % 64);
 				c->nfilled++;
 				q->late++;
 				hold(c, ev, frames);
@@ -158,17 +182,23 @@ int lt_seq_feed(struct lt_seq *q, const struct lt_event *ev, const __u64 *frames
 	d = ahead(s, c->next);
 	if (d && d < (LT_SEQ_MASK >> 1)) {
 		/* numbers skipped: a loss, unless late records fill it */
-		c->holding = true;
-		q->nholding++;
-		c->hole_lo = c->next;
-		c->hole_n = d;
-		c->filled = 0;
-		c->nfilled = 0;
-		c->waited = q->fed;
-		c->nheld = 0;
+		if (room(c)) {
+			c->holding = true;
+			q->nholding++;
+			c->hole_lo = c->next;
+			c->hole_n = d;
+			memset(c->filled, 0, sizeof(c->filled));
+			c->nfilled = 0;
+			c->waited = q->fed;
+			c->nheld = 0;
+			c->next = (s + 1) & LT_SEQ_MASK;
+			hold(c, ev, frames);
+			return ret;
+		}
+		/* no memory to hold it: the hole is a loss now */
+		q->holes += d;
+		q->gap(q->ctx, ev->cpu, c->gap_ts, d);
 		c->next = (s + 1) & LT_SEQ_MASK;
-		hold(c, ev, frames);
-		return ret;
 	}
 	if (!d)
 		c->next = (s + 1) & LT_SEQ_MASK;

@@ -5,11 +5,12 @@
  *
  * The BPF side numbers every record it tries to send on a CPU, sent or lost, so a hole in a
  * CPU's sequence is a loss at exactly that place. One thing disorders a sequence: an
- * interrupt whose program runs between another program's reservation and its number takes
- * the lower number and lands later in the ring, right behind (at most a few records of that
- * CPU: one per nesting level). So when a record skips numbers, it and the records of its CPU
- * that follow are held until the hole either fills with such late records (no loss: all go
- * out in sequence order) or cannot fill any more (a record of that CPU past the hole, the
+ * interrupt whose programs run between another program's reservation and its number take
+ * the lower numbers and land later in the ring, right behind it. That can be many records:
+ * a softirq on the interrupt's way out freeing pages under debug_pagealloc sends about 11
+ * per page (seen in the lab: 53 in one hole). So when a record skips numbers, it and the
+ * records of its CPU that fill the hole are held until the hole either fills (no loss: all
+ * go out in sequence order) or cannot fill any more (a record of that CPU past the hole, the
  * same task on another CPU, a bound, or the end): the loss goes out, then the held records.
  * Records of other CPUs pass meanwhile.
  */
@@ -22,8 +23,9 @@
 #include "lazytrace.h"
 
 #define LT_SEQ_MASK	((1u << LT_SEQ_BITS) - 1)
-#define LT_SEQ_HELD	8	/* records held per CPU while a hole may still fill */
-#define LT_SEQ_WAIT	256	/* records of any CPU a hole waits at most */
+#define LT_SEQ_HELD	4096	/* records held per CPU at most while a hole may fill */
+#define LT_SEQ_WAIT	65536	/* records of any CPU a hole waits at most (the other CPUs
+				 * run on while the interrupt does) */
 
 struct lt_seq_held {
 	struct lt_event ev;
@@ -35,13 +37,13 @@ struct lt_seq_cpu {
 	bool any;			/* ... unless not known (after lt_seq_restart) */
 	bool holding;
 	__u32 hole_lo, hole_n;		/* numbers hole_lo .. hole_lo + hole_n - 1 missing ... */
-	__u64 filled;			/* ... but these came late (bit i: hole_lo + i, i < 64) */
+	__u64 filled[LT_SEQ_HELD / 64];	/* ... but these came late (bit i: hole_lo + i) */
 	__u32 nfilled;
 	__u64 gap_ts;			/* the time of this CPU's record numbered just below the
 					 * hole (0: the hole starts the stream) */
 	__u64 waited;			/* q->fed when holding began */
-	struct lt_seq_held held[LT_SEQ_HELD];	/* by sequence number */
-	unsigned int nheld;
+	struct lt_seq_held *held;	/* by sequence number; grows up to LT_SEQ_HELD */
+	unsigned int nheld, cap;
 };
 
 typedef int (*lt_seq_deliver_fn)(void *ctx, const struct lt_event *ev, const __u64 *frames);

@@ -945,6 +945,46 @@ static void test_seq_late(void)
 	lt_recon_free(lr);
 }
 
+/*
+ * A softirq on an interrupt's way out, between a program's reservation and its number, can
+ * send many records (the lab saw 53 in one hole: pages freed under debug_pagealloc): all of
+ * them fill the hole, none is a loss, and they go out in number order.
+ */
+static void test_seq_late_many(void)
+{
+	struct cur c = { .pid = 31, .tid = 31, .cpu = 1, .ts = 1000 };
+	struct lt_recon *lr = rec_new(&R1, LT_DEFER_FROM_TRACEPOINT);
+	enum { LATE = 53 };
+
+	S1.n = 0;
+	add_trans(&S1, &c, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
+	set_seq(&S1.ev[S1.n - 1], 0);
+	add_defer(&S1, &c, 1, VA_A, ENTRY_A, IP_SETPTES, false);	/* number 1 + LATE: first */
+	set_seq(&S1.ev[S1.n - 1], 1 + LATE);
+	for (int i = 0; i < LATE; i++) {				/* numbers 1 .. LATE */
+		add_map(&S1, &c, LT_SET_VALID, 1, false, VA_C + 0x1000ULL * i, 1, 0);
+		S1.ev[S1.n - 1].flags |= LT_F_IN_IRQ;
+		set_seq(&S1.ev[S1.n - 1], 1 + i);
+	}
+	add_flush(&S1, &c, 1, 1, IP_LEAVE);
+	S1.ev[S1.n - 1].enable_count = 1;
+	set_seq(&S1.ev[S1.n - 1], 2 + LATE);
+	add_trans(&S1, &c, LT_DISABLE, LT_ACT_LEAVE, 0, false, IP_LEAVE);
+	set_seq(&S1.ev[S1.n - 1], 3 + LATE);
+	CHECK_EQ(feed_all(lr, &S1), 0);
+	lt_recon_finish(lr);
+	CHECK_EQ(lt_recon_stats(lr)->lost_events, 0);
+	CHECK_EQ(lt_recon_stats(lr)->gaps, 0);
+	CHECK_EQ(lt_recon_stats(lr)->anomalies, 0);
+	/* the interrupt's map calls, in number order, then the deferral they came before */
+	CHECK_EQ(R1.nitems, 1 + LATE + 3);	/* enable, maps, defer, flush, disable */
+	CHECK_EQ(R1.items[1].kind, LT_ITEM_MAP);
+	CHECK_EQ(R1.items[1].addr, VA_C);
+	CHECK_EQ(R1.items[LATE].addr, VA_C + 0x1000ULL * (LATE - 1));
+	CHECK_EQ(R1.items[LATE + 1].kind, LT_ITEM_DEFER);
+	lt_recon_free(lr);
+}
+
 /* The flight recorder's eviction: a gap of its own cause, after which each CPU's numbers
  * start again wherever they are (no hole counted for the evicted records). */
 static void test_seq_evicted(void)
@@ -1439,6 +1479,7 @@ int main(void)
 	test_hazard_class();
 	test_seq_gap();
 	test_seq_late();
+	test_seq_late_many();
 	test_seq_evicted();
 	test_lost();
 	test_invalid();
