@@ -60,6 +60,17 @@ enum {
 	BPF_ANY = 0,
 };
 
+/* flags for bpf_ringbuf_submit() */
+enum {
+	BPF_RB_NO_WAKEUP = 1,
+	BPF_RB_FORCE_WAKEUP = 2,
+};
+
+/* what bpf_ringbuf_query() reports */
+enum {
+	BPF_RB_AVAIL_DATA = 0,
+};
+
 /* --- arm64 registers (arch/arm64/include/{uapi/,}asm/ptrace.h) ---------------------------- */
 /*
  * bpf_tracing.h reads a kprobe's registers as struct user_pt_regs, the uapi head of arm64's

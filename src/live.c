@@ -195,6 +195,8 @@ static int open_and_load(struct lazytrace_bpf **out, const struct lt_kernel *k,
 		s->rodata->page_shift = k->model.page_shift;
 	}
 	bpf_map__set_max_entries(s->maps.events, o->ringbuf_kb * 1024);
+	/* woken a quarter full; the poll loop's timeout reads the rest (bpf/lazytrace.bpf.c) */
+	s->rodata->wakeup_bytes = (__u64)o->ringbuf_kb * 1024 / 4;
 	set_autoload(s, k, p, access);
 	err = lazytrace_bpf__load(s);
 	if (err) {
@@ -492,6 +494,9 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 	deadline = o->duration_s ? now_ns() + o->duration_s * 1000000000ULL : 0;
 	while (!stop && (!deadline || now_ns() < deadline)) {
 		err = ring_buffer__poll(rb, 100);
+		/* the programs wake us only a quarter full: read what came meanwhile */
+		if (err >= 0)
+			err = ring_buffer__consume(rb);
 		if (err < 0 && err != -EINTR) {
 			fprintf(stderr, "lazytrace: ring buffer poll: %s\n", strerror(-err));
 			goto out;

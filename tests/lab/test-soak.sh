@@ -9,8 +9,9 @@
 #    ftrace saw being produced (+1: lazytrace's record of the task's name), and any excess
 #    in the reported count is within the programs' recursion misses, which are counted
 #    before the pid filter can run; the summary's lost count is the one printed on stderr.
-#    live runs the workload flat out (its consumer falls behind under emulation, so it
-#    loses events and must count them), record at a steady rate the file can hold.
+#    live runs the workload flat out (a consumer that falls behind loses events and must
+#    count them; woken only a quarter full, it keeps up in the lab), record at a steady
+#    rate the file can hold.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lab/assert.sh
