@@ -82,6 +82,10 @@ def window(objs, prefix):
                 continue
         if o.get("tid") != tid:
             continue
+        if o.get("context") == "irq":
+            # an interrupt's (it carries the interrupted task's tid), not the section's
+            c["irq_items"] += 1
+            continue
         if t in ("enable", "disable") and o.get("action") == "ignored_irq":
             c["irq_transitions"] += 1  # an interrupt's, not the section's
         elif t in ("enable", "disable"):
