@@ -92,6 +92,8 @@ struct lt_recon {
 	struct lt_seq seq;		/* records with sequence numbers: in order, holes found */
 	bool seq_mode;			/* such records seen */
 	__u64 counted_lost;		/* ... and the ring-full losses BPF counted meanwhile */
+	__u64 early_lost, early_ts;	/* counted before the first record: which kind of
+					 * stream it is is not known yet */
 	__u64 max_ts;
 	struct lt_stats st;
 };
@@ -1114,6 +1116,8 @@ static int seq_deliver(void *ctx, const struct lt_event *ev, const __u64 *frames
 	return deliver(ctx, ev, frames);
 }
 
+static void settle_early_lost(struct lt_recon *r, bool numbered);
+
 /* flatten: the per-event path in one piece, as `stats` measures it (the DWARF sites' paths
  * are noinline and call feed() on their own) */
 __attribute__((flatten))
@@ -1128,6 +1132,8 @@ int lt_recon_feed(struct lt_recon *r, const struct lt_event *ev, const __u64 *fr
 	r->st.events++;
 	if (ev->ts > r->max_ts)
 		r->max_ts = ev->ts;
+	if (__builtin_expect(r->early_lost, 0))
+		settle_early_lost(r, ev->flags & LT_F_SEQ);
 	if (ev->flags & LT_F_SEQ) {
 		r->seq_mode = true;
 		return lt_seq_feed(&r->seq, ev, frames);
@@ -1281,12 +1287,36 @@ static void lost_everywhere(struct lt_recon *r, enum lt_lost_cause cause, __u64 
 			lose_state(r, r->irqs[i], ts, count);
 }
 
+/* The stream's first record tells what losses counted before it are: in its holes, or not. */
+static __attribute__((noinline, cold)) void settle_early_lost(struct lt_recon *r, bool numbered)
+{
+	__u64 n = r->early_lost;
+
+	r->early_lost = 0;
+	if (numbered)
+		r->counted_lost += n;
+	else
+		lost_everywhere(r, LT_LOST_RING_FULL, r->early_ts, n);
+}
+
 void lt_recon_lost(struct lt_recon *r, __u64 ts, __u64 count)
 {
 	if (!r || !count)
 		return;
 	if (r->seq_mode) {
 		r->counted_lost += count;	/* the holes show them; checked at the end */
+		return;
+	}
+	/*
+	 * Before any record: a count can come first (a consumer stopped while the ring filled
+	 * reads the counter before the records; a recording's loss chunk is written before the
+	 * events chunk still being filled). With numbered records the holes show these losses:
+	 * counting them here as well counted them twice (seen in test-busy: 84654 for 42408).
+	 */
+	if (!r->st.events) {
+		r->early_lost += count;
+		if (!r->early_ts)
+			r->early_ts = ts;
 		return;
 	}
 	lost_everywhere(r, LT_LOST_RING_FULL, ts, count);
@@ -1314,6 +1344,8 @@ void lt_recon_finish(struct lt_recon *r)
 	if (!r || r->finished)
 		return;
 	r->finished = true;
+	if (r->early_lost)		/* no record at all: nothing to place them by */
+		settle_early_lost(r, false);
 	lt_seq_settle(&r->seq);
 	/* Lost after a CPU's last record: counted by BPF, in no hole. */
 	if (r->counted_lost > r->seq.holes)

@@ -21,7 +21,7 @@ cd "$(dirname "$0")/../.."
 . tests/lab/assert.sh
 
 out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+trap '[ -n "${LT_KEEP:-}" ] && cp -r "$out" "$LT_KEEP"; rm -rf "$out"' EXIT
 kv() { sed -n "s/^$2=//p" <<<"$1"; }	# kv "$facts" KEY
 lt=build/host/lazytrace
 

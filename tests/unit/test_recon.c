@@ -985,6 +985,35 @@ static void test_seq_late_many(void)
 	lt_recon_free(lr);
 }
 
+/*
+ * BPF's count can come before the first record (the consumer was stopped while the ring
+ * filled; a recording writes its loss chunk before the events chunk it was filling). With
+ * numbered records the hole shows those losses: counted once, where the hole is. Without
+ * numbers the count stands on its own, as before.
+ */
+static void test_seq_lost_first(void)
+{
+	for (int numbered = 0; numbered < 2; numbered++) {
+		struct cur c = { .pid = 32, .tid = 32, .cpu = 0, .ts = 1000 };
+		struct lt_recon *lr = rec_new(&R1, LT_DEFER_FROM_TRACEPOINT);
+
+		S1.n = 0;
+		add_trans(&S1, &c, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
+		add_trans(&S1, &c, LT_DISABLE, LT_ACT_LEAVE, 0, false, IP_LEAVE);
+		if (numbered) {
+			set_seq(&S1.ev[0], 0);
+			set_seq(&S1.ev[1], 1 + 5);	/* 5 lost in between */
+		}
+		lt_recon_lost(lr, 900, 5);
+		CHECK_EQ(feed_all(lr, &S1), 0);
+		lt_recon_finish(lr);
+		CHECK_EQ(lt_recon_stats(lr)->lost_ring_full, 5);
+		CHECK_EQ(lt_recon_stats(lr)->gaps, 1);
+		CHECK_EQ(R1.an[0].cpu_known, numbered);
+		lt_recon_free(lr);
+	}
+}
+
 /* The flight recorder's eviction: a gap of its own cause, after which each CPU's numbers
  * start again wherever they are (no hole counted for the evicted records). */
 static void test_seq_evicted(void)
@@ -1480,6 +1509,7 @@ int main(void)
 	test_seq_gap();
 	test_seq_late();
 	test_seq_late_many();
+	test_seq_lost_first();
 	test_seq_evicted();
 	test_lost();
 	test_invalid();
