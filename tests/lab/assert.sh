@@ -16,6 +16,29 @@ expect_match() {
 	if printf '%s\n' "$3" | grep -Eq -- "$2"; then pass "$1"; else fail "$1" "'$3' does not match /$2/"; fi
 }
 
+# same_as_ftrace NAME FTRACE LAZYTRACE LOST: equal when lazytrace lost nothing; otherwise
+# lazytrace saw no more than ftrace, and what it missed is within what it reported lost
+# (recursion misses: an interrupt's events while one of lazytrace's programs ran).
+same_as_ftrace() {
+	if [ "${4:-0}" -eq 0 ]; then
+		expect_eq "$1 (ftrace: $2)" "$2" "$3"
+	elif [ "${3:-0}" -le "${2:-0}" ] && [ $(( ${2:-0} - ${3:-0} )) -le "$4" ]; then
+		pass "$1 (ftrace: $2, lazytrace: $3, $4 reported lost)"
+	else
+		fail "$1" "ftrace $2, lazytrace $3, reported lost $4"
+	fi
+}
+
+# kv "$facts" KEY: the value of KEY in a listing of KEY=VALUE lines
+kv() { sed -n "s/^$2=//p" <<<"$1"; }
+
+# scratch_out: $out, a scratch directory removed at exit (copied to $LT_KEEP first, if set,
+# to look at a failed run's files)
+scratch_out() {
+	out=$(mktemp -d)
+	trap '[ -n "${LT_KEEP:-}" ] && cp -r "$out" "$LT_KEEP"; rm -rf "$out"' EXIT
+}
+
 finish() {
 	printf '%s: %d passed, %d failed\n' "${0##*/}" "$PASSED" "$FAILED"
 	[ "$FAILED" -eq 0 ]

@@ -20,23 +20,8 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lab/assert.sh
 
-out=$(mktemp -d)
-trap '[ -n "${LT_KEEP:-}" ] && cp -r "$out" "$LT_KEEP"; rm -rf "$out"' EXIT
-kv() { sed -n "s/^$2=//p" <<<"$1"; }	# kv "$facts" KEY
+scratch_out
 lt=build/host/lazytrace
-
-# same_as_ftrace NAME FTRACE LAZYTRACE LOST: equal when lazytrace lost nothing; otherwise
-# lazytrace saw no more than ftrace, and what it missed is within what it reported lost
-# (recursion misses: an interrupt's events while one of lazytrace's programs ran).
-same_as_ftrace() {
-	if [ "${4:-0}" -eq 0 ]; then
-		expect_eq "$1 (ftrace: $2)" "$2" "$3"
-	elif [ -n "$2" ] && [ -n "$3" ] && [ "$3" -le "$2" ] && [ $(( $2 - $3 )) -le "$4" ]; then
-		pass "$1 (ftrace: $2, lazytrace: $3, $4 reported lost)"
-	else
-		fail "$1" "ftrace $2, lazytrace $3, reported lost $4"
-	fi
-}
 
 scripts/guest-run -q --kernel patched --append "debug_pagealloc=on kfence.sample_interval=1" \
 	--out "$out/g" --timeout 400 -- sh -c '

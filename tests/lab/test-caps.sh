@@ -11,9 +11,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lab/assert.sh
 
-out=$(mktemp -d)
-trap '[ -n "${LT_KEEP:-}" ] && cp -r "$out" "$LT_KEEP"; rm -rf "$out"' EXIT
-kv() { sed -n "s/^$2=//p" <<<"$1"; }
+scratch_out
 
 scripts/guest-run -q --kernel patched --append debug_pagealloc=on --out "$out/g" --timeout 240 -- sh -c '
 	D=/sys/kernel/debug/lazy_mmu

@@ -10,9 +10,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lab/assert.sh
 
-out=$(mktemp -d)
-trap '[ -n "${LT_KEEP:-}" ] && cp -r "$out" "$LT_KEEP"; rm -rf "$out"' EXIT
-kv() { sed -n "s/^$2=//p" <<<"$1"; }
+scratch_out
 LT=build/host/lazytrace
 
 vmlinux=$(scripts/fetch-stock-debuginfo --print 7.2 2>"$out/fetch.err")

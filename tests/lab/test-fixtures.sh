@@ -12,7 +12,6 @@ cd "$(dirname "$0")/../.."
 . tests/lab/assert.sh
 
 lt=build/host/lazytrace
-kv() { sed -n "s/^$2=//p" <<<"$1"; }
 
 n=0
 for f in tests/fixtures/recon/*.lt; do

@@ -10,21 +10,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lab/assert.sh
 
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-kv() { sed -n "s/^$2=//p" <<<"$1"; }	# kv "$facts" KEY
-
-# same_as_ftrace NAME FTRACE LAZYTRACE LOST: equal when lazytrace lost nothing; otherwise
-# lazytrace saw no more than ftrace, and what it missed is within what it reported lost.
-same_as_ftrace() {
-	if [ "${4:-0}" -eq 0 ]; then
-		expect_eq "$1 (ftrace: $2)" "$2" "$3"
-	elif [ "${3:-0}" -le "${2:-0}" ] && [ $(( ${2:-0} - ${3:-0} )) -le "$4" ]; then
-		pass "$1 (ftrace: $2, lazytrace: $3, $4 reported lost)"
-	else
-		fail "$1" "ftrace $2, lazytrace $3, reported lost $4"
-	fi
-}
+scratch_out
 
 scripts/guest-run -q --kernel patched --append debug_pagealloc=on --out "$out/p" --timeout 240 -- sh -c '
 	D=/sys/kernel/debug/lazy_mmu

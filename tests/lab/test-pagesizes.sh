@@ -17,9 +17,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lab/assert.sh
 
-out=$(mktemp -d)
-trap '[ -n "${LT_KEEP:-}" ] && cp -r "$out" "$LT_KEEP"; rm -rf "$out"' EXIT
-kv() { sed -n "s/^$2=//p" <<<"$1"; }	# kv "$facts" KEY
+scratch_out
 LT=build/host/lazytrace
 
 # seed_checks DIR LABEL: the seed facts of a run made by seed_script.

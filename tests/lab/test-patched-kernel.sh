@@ -9,8 +9,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lab/assert.sh
 
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+scratch_out
 
 if scripts/build-kernel --check >"$out/check.log" 2>&1; then
 	pass "series applies to the fetched source, checkpatch reports no errors"

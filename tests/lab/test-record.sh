@@ -11,8 +11,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lab/assert.sh
 lt=build/host/lazytrace
-out=$(mktemp -d)
-trap '[ -n "${LT_KEEP:-}" ] && cp -r "$out" "$LT_KEEP"; rm -rf "$out"' EXIT
+scratch_out
 g=$out/g
 
 scripts/guest-run -q --kernel patched --append debug_pagealloc=on --out "$g" --timeout 240 -- sh -c '

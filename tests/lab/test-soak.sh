@@ -17,8 +17,7 @@ cd "$(dirname "$0")/../.."
 . tests/lab/assert.sh
 secs=${LT_SOAK_SECONDS:-120}
 [[ $secs =~ ^[1-9][0-9]*$ ]] || { echo "LT_SOAK_SECONDS must be whole seconds" >&2; exit 2; }
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+scratch_out
 
 start=$SECONDS
 scripts/guest-run -q --append debug_pagealloc=on --out "$out" --timeout $((2 * secs + 120)) -- sh -c "
