@@ -10,8 +10,8 @@
 #  - interrupts: sections, nested sections and max depth equal what the lazy_mmu tracepoints
 #    say in ftrace's trace of the same run, map calls in interrupt context (ftrace's context
 #    flags) equal lazytrace's interrupt-context items, and nothing is an anomaly;
-#  - forced losses (4 and 16 KiB ring buffers, the recorder stopped for 0.2 s as the workload
-#    starts, so that its records resume after the holes): the losses reported per CPU, with place and
+#  - forced losses (4 and 16 KiB ring buffers, the recorder stopped for 0.2 s and resumed for
+#    0.2 s in turn while the workload runs, so that records follow the holes): the losses reported per CPU, with place and
 #    count, are the holes of each CPU's sequence numbers that tests/lab/ltseq.py reads from the
 #    file; their sum is what BPF counted; no hazard spans a hole on its CPU;
 #  - the flight recorder (1 MiB, wrapped many times, two windows; the workload on CPU 0): one
