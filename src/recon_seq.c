@@ -122,8 +122,21 @@ void lt_seq_settle(struct lt_seq *q)
 			settle(q, (__u16)i, q->cpus[i]);
 }
 
-/* Holes of other CPUs that this record shows cannot fill: the same task is running here
- * (it left that CPU), or they waited long enough. */
+/* Whether a task has a record held on that CPU. */
+static bool holds_task(const struct lt_seq_cpu *c, __u32 tid)
+{
+	for (unsigned int i = 0; i < c->nheld; i++)
+		if (c->held[i].ev.tid == tid)
+			return true;
+	return false;
+}
+
+/*
+ * Holes of other CPUs that this record shows cannot fill: a task with a record held there is
+ * running here (it left that CPU; its held records go first, or its own events would come
+ * out of order: seen in the lab, a free_pages held on one CPU behind its ___free_pages on
+ * the next), or they waited long enough.
+ */
 static void settle_others(struct lt_seq *q, const struct lt_event *ev)
 {
 	for (unsigned int i = 0; q->nholding && i < q->ncpus; i++) {
@@ -131,7 +144,7 @@ static void settle_others(struct lt_seq *q, const struct lt_event *ev)
 
 		if (!c || !c->holding || i == ev->cpu)
 			continue;
-		if ((ev->tid && c->held[0].ev.tid == ev->tid) || q->fed - c->waited > LT_SEQ_WAIT)
+		if ((ev->tid && holds_task(c, ev->tid)) || q->fed - c->waited > LT_SEQ_WAIT)
 			settle(q, (__u16)i, c);
 	}
 }
