@@ -10,9 +10,9 @@
  * a softirq on the interrupt's way out freeing pages under debug_pagealloc sends about 11
  * per page (seen in the lab: 53 in one hole). So when a record skips numbers, it and the
  * records of its CPU that fill the hole are held until the hole either fills (no loss: all
- * go out in sequence order) or cannot fill any more (a record of that CPU past the hole, the
- * a task with a held record running on another CPU, a bound, or the end): the loss goes out, then the held records.
- * Records of other CPUs pass meanwhile.
+ * go out in sequence order) or cannot fill any more (a record of that CPU past the hole, a
+ * task with a held record running on another CPU, a bound, or the end): the loss goes out,
+ * then the held records. Records of other CPUs pass meanwhile.
  */
 #ifndef LT_RECON_SEQ_H
 #define LT_RECON_SEQ_H
