@@ -302,6 +302,19 @@ static bool in_irq(const struct lt_event *ev)
 	return ev->flags & LT_F_IN_IRQ;
 }
 
+/*
+ * Events that may come while the task is halfway through a lazy MMU helper, not between two
+ * of its steps: an interrupt's (it carries the state of the task it interrupted: counter
+ * updated, event not yet emitted, or the reverse) and a switch's (a lazy section may be
+ * preempted on arm64; seen in the lab: switched out between enable_count++ and its
+ * tracepoint, and between a disable site and its flush site). Their state never drives the
+ * depth, and they never release a site's held transition.
+ */
+static bool mid_helper(const struct lt_event *ev)
+{
+	return in_irq(ev) || ev->type == LT_SWITCH;
+}
+
 static bool ev_pending(const struct lt_event *ev)
 {
 	return ev && (ev->flags & LT_F_STATE) && (ev->flags & LT_F_PENDING);
@@ -1094,12 +1107,9 @@ static int deliver(struct lt_recon *r, const struct lt_event *ev, const __u64 *f
 	if (__builtin_expect(ev->flags & LT_F_SITE, 0) && ev->type >= LT_ENABLE && ev->type <= LT_FLUSH)
 		ret = site_event(r, t, ic, ev);
 	else {
-		/*
-		 * An interrupt's event, or the task switched out inside the helper whose site
-		 * fired: the held transition's effect comes after it, as its tracepoint would.
-		 */
+		/* mid-helper: the held transition's effect comes after it, as its tracepoint's */
 		if (__builtin_expect(t->has_held, 0)) {
-			if (!ic && ev->type != LT_SWITCH)
+			if (!mid_helper(ev))
 				release_held(r, t, t->held_ts);
 			else if (ev->ts > t->held_ts)
 				t->held_ts = ev->ts;
@@ -1142,15 +1152,12 @@ int lt_recon_feed(struct lt_recon *r, const struct lt_event *ev, const __u64 *fr
 }
 
 /*
- * Whether an event's state is compared with the reconstruction. Not an interrupt's: it
- * carries the state of the task it interrupted, which may be halfway through a transition
- * (counter updated, event not yet emitted, or the reverse). Nor a switch's: the task may be
- * preempted at the same place (a lazy section may be preempted on arm64; seen in the lab:
- * switched out between enable_count++ and its tracepoint, on another CPU when it resumed).
+ * Whether an event's state is compared with the reconstruction: not one that may come while
+ * the task is halfway through a helper (mid_helper()).
  */
 static bool state_drives(const struct lt_event *ev)
 {
-	return (ev->flags & LT_F_STATE) && !in_irq(ev) && ev->type != LT_SWITCH;
+	return (ev->flags & LT_F_STATE) && !mid_helper(ev);
 }
 
 /* One event with its meaning known (tracepoints, probes, or derived from a site). */
