@@ -49,6 +49,14 @@ struct {
 #define LT_MAX_CPUS 4096	/* a power of two */
 __u64 lost_per_cpu[LT_MAX_CPUS];
 
+/*
+ * Drops of other causes, read by userspace from the mapped .bss like lost_per_cpu: task-name
+ * records the ring buffer had no room for (also counted in lost_per_cpu: they are numbered
+ * records), and per-PTE updates not sent because the argument map was full.
+ */
+__u64 lost_names;
+__u64 lost_map_full;
+
 /* Tasks whose name was already sent (LT_TASK). */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -235,11 +243,13 @@ static __always_inline void name_task(__u64 pid_tgid, int preemptible)
 
 	if (bpf_map_lookup_elem(&named, &tid))
 		return;
-	/* Marked even if the record is lost: one LT_TASK per task, sent or counted lost. */
-	bpf_map_update_elem(&named, &tid, &one, BPF_ANY);
 	e = reserve(sizeof(*e), &seq, preemptible);
-	if (!e)
+	if (!e) {
+		/* Counted; not marked, so the task's next event tries again. */
+		__sync_fetch_and_add(&lost_names, 1);
 		return;
+	}
+	bpf_map_update_elem(&named, &tid, &one, BPF_ANY);
 	fill(e, LT_TASK, pid_tgid);
 	stamp(e, seq);
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
@@ -481,7 +491,8 @@ static __always_inline int pte_args_save(void *ptep, unsigned long addr)
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct pte_args a = { .ptep = (__u64)ptep, .addr = addr };
 
-	bpf_map_update_elem(&pte_entry_args, &tid, &a, BPF_ANY);
+	if (bpf_map_update_elem(&pte_entry_args, &tid, &a, BPF_ANY))
+		__sync_fetch_and_add(&lost_map_full, 1);	/* this update will not be sent */
 	return 0;
 }
 

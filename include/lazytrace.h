@@ -44,6 +44,27 @@ enum lt_type {
 	LT_TYPE_MAX
 };
 
+/*
+ * Why records went missing. The values are part of the trace file format (the cause of an
+ * LT_CHUNK_DROPPED record, include/lttrace.h); ring-full losses, recursion misses and
+ * evictions have chunk types of their own.
+ */
+enum lt_lost_cause {
+	LT_LOST_RING_FULL = 0,	/* the ring buffer had no room (found as a hole in the CPU's
+				 * sequence numbers, or counted by BPF after its last record) */
+	LT_LOST_RECURSION = 1,	/* the kernel skipped a program: another of ours ran on the CPU */
+	LT_LOST_EVICTED = 2,	/* the flight recorder dropped its oldest records for newer ones */
+	LT_LOST_KPROBE = 3,	/* an entry kprobe hit while another kprobe ran on the CPU (its
+				 * link's missed count): an event of an interrupt taken during one
+				 * of our probes, or of our own programs' calls */
+	LT_LOST_KRETPROBE = 4,	/* a kretprobe that did not see its return (link's missed count:
+				 * reentered, or no free return instance): a task's event */
+	LT_LOST_MAP_FULL = 5,	/* the per-PTE arguments map was full: a PTE update not sent */
+	LT_LOST_NAME = 6,	/* a task-name record the ring buffer had no room for (it is also
+				 * a ring-full loss; the name is sent again with the next event) */
+	LT_LOST_CAUSES
+};
+
 /* What a transition did: the kernel's enum lazy_mmu_action, in .action of LT_ENABLE..RESUME. */
 enum lt_action {
 	LT_ACT_ENTER = 0,

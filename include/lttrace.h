@@ -48,6 +48,10 @@
  *   LT_CHUNK_EVICTED  records as LT_CHUNK_LOST: the flight recorder dropped that many of its
  *             oldest records (events, and the losses noted among them) before what follows:
  *             a gap of the recording, not of the kernel. Readers before it stop here.
+ *   LT_CHUNK_DROPPED  records: u64 timestamp, u64 records lost, u32 cause, u32 0: losses of
+ *             the other causes (enum lt_lost_cause of include/lazytrace.h, 3 and up:
+ *             kprobe and kretprobe misses, a full per-PTE map, task names). A task-name
+ *             loss is also in the ring-full count. Readers before it stop here.
  *   LT_CHUNK_END      one record: u64 events, u64 lost records, u64 chunks before this one.
  *             Written by a clean close; without it the file is truncated (a crash, a kill -9,
  *             a power-off): every complete chunk before the cut is still read.
@@ -87,6 +91,7 @@ enum lt_chunk_type {
 	LT_CHUNK_END = 4,
 	LT_CHUNK_MISSED = 5,
 	LT_CHUNK_EVICTED = 6,
+	LT_CHUNK_DROPPED = 7,
 };
 
 /* File header fields. */

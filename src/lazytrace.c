@@ -220,14 +220,9 @@ static int live_event(void *ctx, const struct lt_event *ev, const __u64 *frames)
 	return lt_recon_feed(l->recon, ev, frames);
 }
 
-static void live_lost(void *ctx, __u64 ts, __u64 count)
+static void live_dropped(void *ctx, enum lt_lost_cause cause, __u64 ts, __u64 count)
 {
-	lt_recon_lost(((struct live_ctx *)ctx)->recon, ts, count);
-}
-
-static void live_missed(void *ctx, __u64 ts, __u64 count)
-{
-	lt_recon_missed(((struct live_ctx *)ctx)->recon, ts, count);
+	lt_recon_dropped(((struct live_ctx *)ctx)->recon, cause, ts, count);
 }
 
 static void live_usage(FILE *f)
@@ -547,7 +542,7 @@ static int cmd_trace(int argc, char **argv, bool recording)
 	{
 		struct live_ctx l = { .out = &out };
 		struct lt_consumer sink = { .ctx = &l, .start = live_start, .event = live_event,
-					    .lost = live_lost, .missed = live_missed };
+					    .dropped = live_dropped };
 		struct lt_session ses;
 
 		lt_outsel_init(&l.sel, &out.ops);

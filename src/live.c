@@ -24,6 +24,7 @@
 #include "recon.h"
 #include "sites.h"
 #include "sites_attach.h"
+#include "probe_links.h"
 #include "sites_find.h"
 
 static volatile sig_atomic_t stop;
@@ -105,18 +106,67 @@ static __u64 read_misses(struct lazytrace_bpf *s)
 
 static __u64 now_ns(void);
 
-/* New losses since the last call, by cause: the ring buffer full, recursion misses. */
-static void report_losses(struct lazytrace_bpf *s, const struct lt_consumer *sink,
-			  __u64 *full_seen, __u64 *missed_seen)
-{
-	__u64 full = read_lost(s), missed = read_misses(s);
+/* Drops as counted where they happen, summed since the start: by cause (enum lt_lost_cause). */
+struct drops {
+	__u64 n[LT_LOST_CAUSES];
+};
 
-	if (full > *full_seen)
-		sink->lost(sink->ctx, now_ns(), full - *full_seen);
-	if (missed > *missed_seen)
-		(sink->missed ? sink->missed : sink->lost)(sink->ctx, now_ns(), missed - *missed_seen);
-	*full_seen = full > *full_seen ? full : *full_seen;
-	*missed_seen = missed > *missed_seen ? missed : *missed_seen;
+static void read_drops(struct lazytrace_bpf *s, const struct lt_probe_links *pl,
+		       const struct lt_sites_attached *sites, struct drops *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->n[LT_LOST_RING_FULL] = read_lost(s);
+	d->n[LT_LOST_RECURSION] = read_misses(s);
+	d->n[LT_LOST_MAP_FULL] = __atomic_load_n(&s->bss->lost_map_full, __ATOMIC_RELAXED);
+	d->n[LT_LOST_NAME] = __atomic_load_n(&s->bss->lost_names, __ATOMIC_RELAXED);
+	lt_links_missed(pl->links, pl->n, &d->n[LT_LOST_KPROBE], &d->n[LT_LOST_KRETPROBE]);
+	lt_links_missed(sites->links, sites->nlinks, &d->n[LT_LOST_KPROBE],
+			&d->n[LT_LOST_KRETPROBE]);
+}
+
+/* One line at the end, if anything went missing: every cause that counted. */
+static void report_drops(const struct drops *d, FILE *log)
+{
+	static const char *const what[LT_LOST_CAUSES] = {
+		[LT_LOST_RING_FULL] = "with the ring buffer full",
+		[LT_LOST_RECURSION] = "while another BPF program ran on the CPU",
+		[LT_LOST_KPROBE] = "kprobe hits missed",
+		[LT_LOST_KRETPROBE] = "kretprobe returns missed",
+		[LT_LOST_MAP_FULL] = "PTE updates with the argument map full",
+		[LT_LOST_NAME] = "of them task names",
+	};
+	__u64 total = 0;
+	bool first = true;
+
+	for (int c = 0; c < LT_LOST_CAUSES; c++)
+		if (c != LT_LOST_NAME)
+			total += d->n[c];
+	if (!total)
+		return;
+	fprintf(log, "lazytrace: %llu events lost:", (unsigned long long)total);
+	for (int c = 0; c < LT_LOST_CAUSES; c++) {
+		if (!d->n[c] || !what[c])
+			continue;
+		fprintf(log, "%s %llu %s", first ? "" : ",", (unsigned long long)d->n[c], what[c]);
+		first = false;
+	}
+	fputc('\n', log);
+}
+
+/* New drops since the last call, by cause, to the sink. */
+static void report_losses(struct lazytrace_bpf *s, const struct lt_consumer *sink,
+			  const struct lt_probe_links *pl, const struct lt_sites_attached *sites,
+			  struct drops *seen)
+{
+	struct drops now;
+
+	read_drops(s, pl, sites, &now);
+	for (int c = 0; c < LT_LOST_CAUSES; c++) {
+		if (now.n[c] > seen->n[c]) {
+			sink->dropped(sink->ctx, c, now_ns(), now.n[c] - seen->n[c]);
+			seen->n[c] = now.n[c];
+		}
+	}
 }
 
 static __u64 now_ns(void)
@@ -207,8 +257,10 @@ static int open_and_load(struct lazytrace_bpf **out, const struct lt_kernel *k,
 	return 0;
 }
 
-/* Attach every loaded program; kprobe_access once per access probe, with its cookie. */
-static int attach(struct lazytrace_bpf *s, const struct lt_live_opts *o, bool call_sites, FILE *log)
+/* Attach every loaded program; kprobe_access once per access probe, with its cookie. The
+ * links go to *pl. */
+static int attach(struct lazytrace_bpf *s, const struct lt_live_opts *o, bool call_sites,
+		  struct lt_probe_links *pl, FILE *log)
 {
 	struct bpf_program *prog;
 	int attached = 0;
@@ -217,9 +269,15 @@ static int attach(struct lazytrace_bpf *s, const struct lt_live_opts *o, bool ca
 		if (!bpf_program__autoload(prog) || prog == s->progs.kprobe_access ||
 		    prog == s->progs.kprobe_site)
 			continue;
-		if (!bpf_program__attach(prog)) {
+		struct bpf_link *l = bpf_program__attach(prog);
+
+		if (!l) {
 			fprintf(stderr, "lazytrace: cannot attach %s: %s\n",
 				bpf_program__name(prog), strerror(errno));
+			return -1;
+		}
+		if (lt_probe_links_add(pl, l)) {
+			fprintf(stderr, "lazytrace: out of memory\n");
 			return -1;
 		}
 		attached++;
@@ -242,6 +300,10 @@ static int attach(struct lazytrace_bpf *s, const struct lt_live_opts *o, bool ca
 			fprintf(log, "lazytrace: access probe %s unavailable (%s)%s\n", o->access[i].func,
 				strerror(errno), errno == EINVAL ? ": notrace function on this kernel" : "");
 			continue;
+		}
+		if (lt_probe_links_add(pl, l)) {
+			fprintf(stderr, "lazytrace: out of memory\n");
+			return -1;
 		}
 		fprintf(log, "lazytrace: kprobe %s (access, argument %u%s)\n", o->access[i].func,
 			o->access[i].arg + 1, o->access[i].page ? ", a struct page" : "");
@@ -419,7 +481,9 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 	struct lt_sitetab sites = { 0 };
 	struct lt_sites_attached att = { 0 };
 	__s64 kaslr = 0;
-	__u64 full_seen = 0, missed_seen = 0, deadline;
+	struct lt_probe_links links = { 0 };
+	struct drops seen = { 0 };
+	__u64 deadline;
 	bool access;
 	int err, ret = 1;
 
@@ -463,7 +527,7 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 	}
 	report_plan(&k, &p, log);
 	report_model(&k.model, log);
-	if (attach(s, o, k.mode == LT_MODE_DWARF, log) < 0)
+	if (attach(s, o, k.mode == LT_MODE_DWARF, &links, log) < 0)
 		goto out;
 	if (k.mode == LT_MODE_DWARF) {
 		if (lt_sites_attach(&sites, kaslr, s->progs.kprobe_site, s->progs.kprobe_access,
@@ -501,23 +565,20 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 			fprintf(stderr, "lazytrace: ring buffer poll: %s\n", strerror(-err));
 			goto out;
 		}
-		report_losses(s, sink, &full_seen, &missed_seen);
+		report_losses(s, sink, &links, &att, &seen);
 		if (sink->tick && sink->tick(sink->ctx) < 0)
 			goto out;
 	}
 	/* Drain what is left, then count what was lost up to here. */
 	ring_buffer__consume(rb);
-	report_losses(s, sink, &full_seen, &missed_seen);
-	if (full_seen + missed_seen)
-		fprintf(log, "lazytrace: %llu events lost: %llu with the ring buffer full, %llu "
-			"while another BPF program ran on the CPU\n",
-			(unsigned long long)(full_seen + missed_seen), (unsigned long long)full_seen,
-			(unsigned long long)missed_seen);
+	report_losses(s, sink, &links, &att, &seen);
+	report_drops(&seen, log);
 	if (c.bad_records)
 		fprintf(log, "lazytrace: %llu malformed records skipped\n", (unsigned long long)c.bad_records);
 	ret = 0;
 out:
 	ring_buffer__free(rb);
+	lt_probe_links_free(&links);
 	lt_sites_detach(&att);
 	lazytrace_bpf__destroy(s);
 	lt_sites_free(&sites);

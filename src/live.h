@@ -70,8 +70,9 @@ struct lt_consumer {
 	void *ctx;
 	int (*start)(void *ctx, const struct lt_session *ses);	/* probes attached; may be NULL */
 	int (*event)(void *ctx, const struct lt_event *ev, const __u64 *frames);
-	void (*lost)(void *ctx, __u64 ts, __u64 count);	/* ring buffer full */
-	void (*missed)(void *ctx, __u64 ts, __u64 count);	/* recursion misses; NULL: lost */
+	/* count records went missing, noticed at ts: every cause, as the BPF side and the
+	 * kernel count them (the ring buffer full, recursion, kprobe misses, ...) */
+	void (*dropped)(void *ctx, enum lt_lost_cause cause, __u64 ts, __u64 count);
 	int (*tick)(void *ctx);		/* about every 100 ms; may be NULL */
 };
 

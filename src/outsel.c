@@ -79,17 +79,8 @@ static void sel_anomaly(void *ctx, const struct lt_anomaly *an)
 	if (s->drop_open_at_exit && an->kind == LT_ANOM_OPEN_AT_EXIT)
 		return;
 	s->st.anomalies++;
-	if (an->kind == LT_ANOM_LOST) {
-		s->st.lost_events += an->count;
-		if (an->cause == LT_LOST_RING_FULL)
-			s->st.lost_ring_full += an->count;
-		else if (an->cause == LT_LOST_RECURSION)
-			s->st.lost_recursion += an->count;
-		else
-			s->st.lost_evicted += an->count;
-		if (an->cause != LT_LOST_RECURSION)
-			s->st.gaps++;
-	}
+	if (an->kind == LT_ANOM_LOST)
+		lt_stats_count_lost(&s->st, an->cause, an->count);
 	if (s->inner.anomaly)
 		s->inner.anomaly(s->inner.ctx, an);
 }

@@ -156,8 +156,40 @@ const char *lt_hazard_class_name(enum lt_hazard_class cls)
 
 const char *lt_lost_cause_name(enum lt_lost_cause cause)
 {
-	return cause == LT_LOST_RECURSION ? "recursion" : cause == LT_LOST_EVICTED ? "evicted"
-										  : "ring_full";
+	switch (cause) {
+	case LT_LOST_RECURSION: return "recursion";
+	case LT_LOST_EVICTED: return "evicted";
+	case LT_LOST_KPROBE: return "kprobe_missed";
+	case LT_LOST_KRETPROBE: return "kretprobe_missed";
+	case LT_LOST_MAP_FULL: return "map_full";
+	case LT_LOST_NAME: return "name";
+	default: return "ring_full";
+	}
+}
+
+/* Does a loss of this cause leave the tasks' state as it was? Recursion and entry-kprobe
+ * misses skip only events of an interrupt (or of our own programs) taken while one of our
+ * programs ran: they change no task's lazy MMU state. A lost name changes nothing either
+ * (its hole is counted as a ring-full loss). */
+static bool keeps_state(enum lt_lost_cause cause)
+{
+	return cause == LT_LOST_RECURSION || cause == LT_LOST_KPROBE || cause == LT_LOST_NAME;
+}
+
+void lt_stats_count_lost(struct lt_stats *st, enum lt_lost_cause cause, __u64 count)
+{
+	switch (cause) {
+	case LT_LOST_RECURSION: st->lost_recursion += count; break;
+	case LT_LOST_EVICTED: st->lost_evicted += count; break;
+	case LT_LOST_KPROBE: st->lost_kprobe_missed += count; break;
+	case LT_LOST_KRETPROBE: st->lost_kretprobe_missed += count; break;
+	case LT_LOST_MAP_FULL: st->lost_map_full += count; break;
+	case LT_LOST_NAME: st->lost_names += count; return;	/* among the ring-full ones */
+	default: st->lost_ring_full += count; break;
+	}
+	st->lost_events += count;
+	if (!keeps_state(cause))
+		st->gaps++;
 }
 
 const char *lt_context_name(enum lt_context ctx)
@@ -1228,15 +1260,7 @@ static void lost_anomaly(struct lt_recon *r, enum lt_lost_cause cause, int cpu, 
 		.cpu = cpu >= 0 ? (__u16)cpu : 0, .cpu_known = cpu >= 0,
 	};
 
-	r->st.lost_events += count;
-	if (cause == LT_LOST_RING_FULL)
-		r->st.lost_ring_full += count;
-	else if (cause == LT_LOST_RECURSION)
-		r->st.lost_recursion += count;
-	else
-		r->st.lost_evicted += count;
-	if (cause != LT_LOST_RECURSION)
-		r->st.gaps++;
+	lt_stats_count_lost(&r->st, cause, count);
 	r->st.anomalies++;
 	if (r->ops.anomaly)
 		r->ops.anomaly(r->ops.ctx, &an);
@@ -1339,9 +1363,21 @@ void lt_recon_evicted(struct lt_recon *r, __u64 ts, __u64 count)
 
 void lt_recon_missed(struct lt_recon *r, __u64 ts, __u64 count)
 {
+	lt_recon_dropped(r, LT_LOST_RECURSION, ts, count);
+}
+
+void lt_recon_dropped(struct lt_recon *r, enum lt_lost_cause cause, __u64 ts, __u64 count)
+{
 	if (!r || !count)
 		return;
-	lost_anomaly(r, LT_LOST_RECURSION, -1, ts, count);
+	if (cause == LT_LOST_RING_FULL)
+		lt_recon_lost(r, ts, count);
+	else if (cause == LT_LOST_EVICTED)
+		lt_recon_evicted(r, ts, count);
+	else if (keeps_state(cause))
+		lost_anomaly(r, cause, -1, ts, count);
+	else
+		lost_everywhere(r, cause, ts, count);	/* a task's event, no place known */
 }
 
 void lt_recon_finish(struct lt_recon *r)

@@ -139,14 +139,6 @@ enum lt_anomaly_kind {
 					 * not the kernel's): reported once */
 };
 
-/* Why events were lost (LT_ANOM_LOST). */
-enum lt_lost_cause {
-	LT_LOST_RING_FULL,	/* the ring buffer had no room (found as a hole in the CPU's
-				 * sequence numbers, or counted by BPF after its last record) */
-	LT_LOST_RECURSION,	/* the kernel skipped a program: another of ours ran on the CPU */
-	LT_LOST_EVICTED,	/* the flight recorder dropped its oldest records for newer ones */
-};
-
 struct lt_anomaly {
 	enum lt_anomaly_kind kind;
 	enum lt_lost_cause cause;	/* LT_ANOM_LOST */
@@ -175,6 +167,11 @@ struct lt_stats {
 	__u64 lost_ring_full;
 	__u64 lost_recursion;
 	__u64 lost_evicted;
+	__u64 lost_kprobe_missed;
+	__u64 lost_kretprobe_missed;
+	__u64 lost_map_full;
+	__u64 lost_names;		/* task-name records, already among lost_ring_full (not in
+					 * lost_events): names of tasks that will show as "" */
 	__u64 gaps;			/* places where events went missing (a CPU's sequence hole,
 					 * or a loss without a place) */
 	__u64 anomalies;
@@ -231,6 +228,12 @@ void lt_recon_missed(struct lt_recon *r, __u64 ts, __u64 count);
  * to keep the newest: a gap in every timeline, counted apart from losses in the kernel. */
 void lt_recon_evicted(struct lt_recon *r, __u64 ts, __u64 count);
 
+/* count records went missing at ts for cause: ring full, recursion and eviction as the three
+ * calls above; kprobe misses and lost names keep the tasks' state (as recursion misses);
+ * kretprobe misses and a full per-PTE map lose a task's event with no place known, so
+ * every timeline loses its state (as a ring-full loss BPF counted after its last record). */
+void lt_recon_dropped(struct lt_recon *r, enum lt_lost_cause cause, __u64 ts, __u64 count);
+
 /* End of stream: reports sections still open. */
 void lt_recon_finish(struct lt_recon *r);
 
@@ -245,6 +248,9 @@ const char *lt_item_name(enum lt_item_kind kind);	/* "enable", ..., "lost" (the 
 const char *lt_hazard_name(enum lt_hazard_kind kind);	/* "confirmed", "potential" */
 const char *lt_anomaly_name(enum lt_anomaly_kind kind);	/* "disable_without_enable", ... */
 const char *lt_lost_cause_name(enum lt_lost_cause cause);	/* "ring_full", "recursion", ... */
+/* Adds a loss of count records by cause to st (lost_*, gaps): the one place that says which
+ * cause counts how; the reconstruction and the output filter both use it. */
+void lt_stats_count_lost(struct lt_stats *st, enum lt_lost_cause cause, __u64 count);
 const char *lt_hazard_class_name(enum lt_hazard_class cls);	/* "translation", ... */
 
 /* Bounds on the state kept (memory stays bounded whatever the stream). */

@@ -34,7 +34,7 @@ static void on_usr1(int sig)
 /* One buffered record in the flight recorder: an event (with frames) or a loss. */
 struct fr_rec {
 	__u32 len;		/* of the whole record, header included */
-	__u32 lost;		/* 1: a loss (ts, count follow), 2: recursion misses (the same) */
+	__u32 lost;		/* 0: an event; else a loss (ts, count follow) of cause lost - 1 */
 };
 
 struct recorder {
@@ -54,7 +54,7 @@ struct recorder {
 	bool hazard_seen, dumped_on_hazard;
 	__u64 dumps;
 	__u64 evicted, evicted_ts;	/* dropped for newer records since the last dump */
-	__u64 evicted_missed;		/* ... recursion misses among them, kept apart */
+	__u64 evicted_by[LT_LOST_CAUSES];	/* ... losses of other causes among them, kept apart */
 };
 
 static __u64 mono_ns(void)
@@ -114,9 +114,10 @@ static void ring_drop_oldest(struct recorder *r)
 	r->used -= h.len;
 }
 
-/* The oldest record goes for a newer one: counted (an event, or the events a loss record
- * stood for), so that the dump says how much is missing before it. Recursion misses are
- * not records the kernel numbered: they stay a cause of their own. */
+/* The oldest record goes for a newer one: counted (an event, or the events a ring-full loss
+ * record stood for), so that the dump says how much is missing before it. Losses of the
+ * other causes (recursion and kprobe misses, ...) are not records the kernel numbered: they
+ * stay causes of their own. */
 static void ring_evict_oldest(struct recorder *r)
 {
 	struct fr_rec h;
@@ -124,13 +125,12 @@ static void ring_evict_oldest(struct recorder *r)
 
 	ring_read(r, r->head, &h, sizeof(h));
 	ring_read(r, (r->head + sizeof(h)) % r->cap, v, sizeof(v));	/* ts first either way */
-	if (h.lost == 2) {
-		r->evicted_missed += v[1];
-	} else if (h.lost) {
+	if (h.lost > 1 && h.lost <= LT_LOST_CAUSES)
+		r->evicted_by[h.lost - 1] += v[1];
+	else if (h.lost)
 		r->evicted += v[1];
-	} else {
+	else
 		r->evicted++;
-	}
 	if (v[0] > r->evicted_ts)
 		r->evicted_ts = v[0];
 	ring_drop_oldest(r);
@@ -161,9 +161,12 @@ static int ring_dump(struct recorder *r)
 	/* What was dropped before this window (since the start, or the last window). */
 	if (r->evicted)
 		check(r, lt_writer_evicted(r->w, r->evicted_ts, r->evicted));
-	if (r->evicted_missed)
-		check(r, lt_writer_missed(r->w, r->evicted_ts, r->evicted_missed));
-	r->evicted = r->evicted_missed = r->evicted_ts = 0;
+	for (int c = 0; c < LT_LOST_CAUSES; c++) {
+		if (r->evicted_by[c])
+			check(r, lt_writer_dropped(r->w, c, r->evicted_ts, r->evicted_by[c]));
+		r->evicted_by[c] = 0;
+	}
+	r->evicted = r->evicted_ts = 0;
 	while (r->used) {
 		struct fr_rec h;
 
@@ -173,7 +176,7 @@ static int ring_dump(struct recorder *r)
 			__u64 v[2];
 
 			memcpy(v, rec, sizeof(v));
-			check(r, (h.lost == 2 ? lt_writer_missed : lt_writer_lost)(r->w, v[0], v[1]));
+			check(r, lt_writer_dropped(r->w, h.lost - 1, v[0], v[1]));
 		} else {
 			const struct lt_event *ev = (const void *)rec;
 
@@ -260,35 +263,24 @@ static int rec_event(void *ctx, const struct lt_event *ev, const __u64 *frames)
 	return check(r, lt_writer_event(r->w, ev, frames));
 }
 
-/* Losses, by cause: miss = recursion misses (only interrupts' events), else ring full. */
-static void rec_loss(struct recorder *r, __u64 ts, __u64 count, bool miss)
+/* Losses, by cause: noted in the flight recorder's ring, or in the file. */
+static void rec_dropped(void *ctx, enum lt_lost_cause cause, __u64 ts, __u64 count)
 {
+	struct recorder *r = ctx;
+
 	if (r->also)
-		(miss && r->also->missed ? r->also->missed : r->also->lost)(r->also->ctx, ts, count);
+		r->also->dropped(r->also->ctx, cause, ts, count);
 	if (r->failed)
 		return;
 	if (r->ring) {
-		struct fr_rec h = { .len = sizeof(h) + 2 * sizeof(__u64), .lost = miss ? 2 : 1 };
+		struct fr_rec h = { .len = sizeof(h) + 2 * sizeof(__u64), .lost = cause + 1 };
 		__u64 v[2] = { ts, count };
 
 		ring_push(r, &h, v, sizeof(v), NULL, 0);
-		if (miss)
-			lt_recon_missed(r->recon, ts, count);
-		else
-			lt_recon_lost(r->recon, ts, count);
+		lt_recon_dropped(r->recon, cause, ts, count);
 		return;
 	}
-	check(r, (miss ? lt_writer_missed : lt_writer_lost)(r->w, ts, count));
-}
-
-static void rec_lost(void *ctx, __u64 ts, __u64 count)
-{
-	rec_loss(ctx, ts, count, false);
-}
-
-static void rec_missed(void *ctx, __u64 ts, __u64 count)
-{
-	rec_loss(ctx, ts, count, true);
+	check(r, lt_writer_dropped(r->w, cause, ts, count));
 }
 
 /* Every ~100 ms: end the chunk, so that a crash loses at most this much. */
@@ -319,7 +311,7 @@ int lt_record(const struct lt_live_opts *o, const char *path, unsigned int wflag
 {
 	struct recorder r = { .path = path, .wflags = wflags, .opts = o, .also = also };
 	struct lt_consumer sink = { .ctx = &r, .start = rec_start, .event = rec_event,
-				    .lost = rec_lost, .missed = rec_missed, .tick = rec_tick };
+				    .dropped = rec_dropped, .tick = rec_tick };
 	struct lt_session ses;
 	struct stat st;
 	int ret;

@@ -181,12 +181,7 @@ static int replay_run(struct replay *rp, const struct lt_recon_ops *ops, FILE *e
 		if (k == LT_REC_LOST) {
 			if (rp->sel.has_to && lts > rp->sel.to_ns)
 				continue;
-			if (lt_reader_lost_is_miss(rp->rd))
-				lt_recon_missed(recon, lts, lcount);
-			else if (lt_reader_lost_is_evicted(rp->rd))
-				lt_recon_evicted(recon, lts, lcount);
-			else
-				lt_recon_lost(recon, lts, lcount);
+			lt_recon_dropped(recon, lt_reader_lost_cause(rp->rd), lts, lcount);
 			continue;
 		}
 		if (!rp->have_base) {	/* the window is relative to the first event */
@@ -578,6 +573,10 @@ static const struct total TOTALS[] = {
 	{ "lost_ring_full", offsetof(struct lt_stats, lost_ring_full) },
 	{ "lost_recursion", offsetof(struct lt_stats, lost_recursion) },
 	{ "lost_evicted", offsetof(struct lt_stats, lost_evicted) },
+	{ "lost_kprobe_missed", offsetof(struct lt_stats, lost_kprobe_missed) },
+	{ "lost_kretprobe_missed", offsetof(struct lt_stats, lost_kretprobe_missed) },
+	{ "lost_map_full", offsetof(struct lt_stats, lost_map_full) },
+	{ "lost_names", offsetof(struct lt_stats, lost_names) },
 	{ "gaps", offsetof(struct lt_stats, gaps) },
 	{ "anomalies", offsetof(struct lt_stats, anomalies) },
 };
@@ -766,7 +765,7 @@ static int cmp_row(const void *p, const void *q)
 /* One line: label, A, B, delta, ratio. Times (us) with 3 decimals, counts as integers. */
 static void cmp_line(FILE *out, const char *label, double a, double b, bool time)
 {
-	fprintf(out, "  %-19s", label);
+	fprintf(out, "  %-21s", label);
 	if (time) {
 		print_us(out, 12, a);
 		print_us(out, 12, b);
@@ -907,7 +906,7 @@ int lt_replay_compare(const char *path_a, const char *path_b, bool json, const c
 			fa.info.nesting[0] ? fa.info.nesting : "unknown", state_name(fa.state));
 		fprintf(out, "B  %s (%s, nesting %s, %s)\n", path_b, fb.info.release[0] ? fb.info.release : "?",
 			fb.info.nesting[0] ? fb.info.nesting : "unknown", state_name(fb.state));
-		fprintf(out, "\n%-21s %11s %11s %11s %8s\n", "totals", "A", "B", "delta", "B/A");
+		fprintf(out, "\n%-23s %11s %11s %11s %8s\n", "totals", "A", "B", "delta", "B/A");
 		for (size_t i = 0; i < NTOTALS; i++)
 			cmp_line(out, TOTALS[i].key, (double)total_of(&fa.st, i),
 				 (double)total_of(&fb.st, i), false);

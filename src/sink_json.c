@@ -326,6 +326,10 @@ void lt_sink_json_summary(void *sink, const struct lt_stats *st)
 	key_u64(s, "lost_ring_full", st->lost_ring_full);
 	key_u64(s, "lost_recursion", st->lost_recursion);
 	key_u64(s, "lost_evicted", st->lost_evicted);
+	key_u64(s, "lost_kprobe_missed", st->lost_kprobe_missed);
+	key_u64(s, "lost_kretprobe_missed", st->lost_kretprobe_missed);
+	key_u64(s, "lost_map_full", st->lost_map_full);
+	key_u64(s, "lost_names", st->lost_names);
 	key_u64(s, "gaps", st->gaps);
 	key_u64(s, "anomalies", st->anomalies);
 	end(s);

@@ -338,6 +338,19 @@ static void on_hazard(void *ctx, const struct lt_hazard *hz)
 	lt_ob_flush(o);
 }
 
+static const char *lost_what(enum lt_lost_cause cause)
+{
+	switch (cause) {
+	case LT_LOST_RECURSION: return " events lost (recursion misses)";
+	case LT_LOST_EVICTED: return " events dropped by the flight recorder";
+	case LT_LOST_KPROBE: return " events lost (kprobe missed: hit while a probe ran)";
+	case LT_LOST_KRETPROBE: return " events lost (kretprobe missed a return)";
+	case LT_LOST_MAP_FULL: return " PTE updates lost (per-PTE argument map full)";
+	case LT_LOST_NAME: return " task names lost (among the ring-full losses)";
+	default: return " events lost (ring buffer full)";
+	}
+}
+
 static void on_anomaly(void *ctx, const struct lt_anomaly *an)
 {
 	struct lt_sink_text *s = ctx;
@@ -373,9 +386,7 @@ static void on_anomaly(void *ctx, const struct lt_anomaly *an)
 	case LT_ANOM_LOST:
 		lt_ob_str(o, ": ");
 		lt_ob_u64(o, c);
-		lt_ob_str(o, an->cause == LT_LOST_RECURSION ? " events lost (recursion misses)" :
-			     an->cause == LT_LOST_EVICTED ? " events dropped by the flight recorder" :
-			     " events lost (ring buffer full)");
+		lt_ob_str(o, lost_what(an->cause));
 		if (an->cpu_known) {
 			lt_ob_str(o, " on CPU ");
 			lt_ob_u64(o, an->cpu);
@@ -421,11 +432,24 @@ void lt_sink_text_summary(void *sink, const struct lt_stats *st)
 		hz && s->o.color ? RED : "", (unsigned long long)st->hazards_confirmed,
 		(unsigned long long)st->hazards_potential, hz && s->o.color ? RESET : "");
 	fprintf(s->out, "lost events       %llu", (unsigned long long)st->lost_events);
-	if (st->lost_events)
-		fprintf(s->out, " (ring full %llu, recursion %llu, evicted %llu; %llu gaps)",
+	if (st->lost_events) {
+		fprintf(s->out, " (ring full %llu, recursion %llu, evicted %llu",
 			(unsigned long long)st->lost_ring_full,
 			(unsigned long long)st->lost_recursion,
-			(unsigned long long)st->lost_evicted, (unsigned long long)st->gaps);
+			(unsigned long long)st->lost_evicted);
+		/* The rarer causes only when they happened. */
+		if (st->lost_kprobe_missed)
+			fprintf(s->out, ", kprobe missed %llu",
+				(unsigned long long)st->lost_kprobe_missed);
+		if (st->lost_kretprobe_missed)
+			fprintf(s->out, ", kretprobe missed %llu",
+				(unsigned long long)st->lost_kretprobe_missed);
+		if (st->lost_map_full)
+			fprintf(s->out, ", map full %llu", (unsigned long long)st->lost_map_full);
+		fprintf(s->out, "; %llu gaps)", (unsigned long long)st->gaps);
+	}
+	if (st->lost_names)
+		fprintf(s->out, "; %llu task names lost", (unsigned long long)st->lost_names);
 	fputc('\n', s->out);
 	fprintf(s->out, "anomalies         %llu\n", (unsigned long long)st->anomalies);
 	if (st->invalid_events)

@@ -34,6 +34,7 @@ _Static_assert(offsetof(struct lt_event, arg1) == 56, "lt_event.arg1 at 56");
 #define EV_BYTES	64
 #define SYM_FIXED	12	/* u64 addr, u16 name length, u16 module length */
 #define LOST_BYTES	16
+#define DROP_BYTES	24	/* LT_CHUNK_DROPPED: ts, count, cause, 0 */
 #define END_BYTES	24
 #define MAX_SYMBOLS	(4u << 20)	/* per file: more is corruption */
 #define PTE_OA_MASK	0x0000fffffffff000ULL
@@ -593,9 +594,10 @@ int lt_writer_event(struct lt_writer *w, const struct lt_event *ev, const __u64 
 	return 0;
 }
 
-static int write_lost(struct lt_writer *w, enum lt_chunk_type type, __u64 ts, __u64 count)
+static int write_lost(struct lt_writer *w, enum lt_chunk_type type, __u64 ts, __u64 count,
+		      __u32 cause)
 {
-	__u8 rec[LOST_BYTES];
+	__u8 rec[DROP_BYTES] = { 0 };
 	int err;
 
 	if (!w)
@@ -607,23 +609,38 @@ static int write_lost(struct lt_writer *w, enum lt_chunk_type type, __u64 ts, __
 		return err;
 	put64(rec, ts);
 	put64(rec + 8, count);
+	put32(rec + 16, cause);
 	w->lost_records++;
-	return append_chunk(w, type, rec, sizeof(rec), 1);
+	return append_chunk(w, type, rec, type == LT_CHUNK_DROPPED ? DROP_BYTES : LOST_BYTES, 1);
 }
 
 int lt_writer_lost(struct lt_writer *w, __u64 ts, __u64 count)
 {
-	return write_lost(w, LT_CHUNK_LOST, ts, count);
+	return write_lost(w, LT_CHUNK_LOST, ts, count, 0);
 }
 
 int lt_writer_missed(struct lt_writer *w, __u64 ts, __u64 count)
 {
-	return write_lost(w, LT_CHUNK_MISSED, ts, count);
+	return write_lost(w, LT_CHUNK_MISSED, ts, count, 0);
 }
 
 int lt_writer_evicted(struct lt_writer *w, __u64 ts, __u64 count)
 {
-	return write_lost(w, LT_CHUNK_EVICTED, ts, count);
+	return write_lost(w, LT_CHUNK_EVICTED, ts, count, 0);
+}
+
+int lt_writer_dropped(struct lt_writer *w, enum lt_lost_cause cause, __u64 ts, __u64 count)
+{
+	/* The first three causes have chunk types of their own (older readers know them). */
+	if (cause == LT_LOST_RING_FULL)
+		return lt_writer_lost(w, ts, count);
+	if (cause == LT_LOST_RECURSION)
+		return lt_writer_missed(w, ts, count);
+	if (cause == LT_LOST_EVICTED)
+		return lt_writer_evicted(w, ts, count);
+	if (cause >= LT_LOST_CAUSES)
+		return -EINVAL;
+	return write_lost(w, LT_CHUNK_DROPPED, ts, count, cause);
 }
 
 static int do_sync(struct lt_writer *w)
@@ -892,7 +909,7 @@ struct lt_reader {
 	__u32 seq;			/* sequence number of the next chunk */
 	int state;			/* 1 while reading, then the final LT_REC_* */
 	__u16 type;			/* current chunk */
-	__u16 lost_type;		/* the chunk type of the last LT_REC_LOST */
+	enum lt_lost_cause lost_cause;	/* of the last LT_REC_LOST */
 	__u32 left;			/* records left in it */
 	size_t pos;
 	struct buf pay;
@@ -1087,7 +1104,7 @@ static int next_chunk(struct lt_reader *r)
 	if (len > LT_CHUNK_MAX_PAYLOAD)
 		return rfail(r, LT_REC_ERROR, "chunk %u at offset %llu: payload of %u bytes (at most %u)",
 			     r->seq, (unsigned long long)r->off, len, LT_CHUNK_MAX_PAYLOAD);
-	if (type < LT_CHUNK_SYMBOLS || type > LT_CHUNK_EVICTED)
+	if (type < LT_CHUNK_SYMBOLS || type > LT_CHUNK_DROPPED)
 		return rfail(r, LT_REC_ERROR, "chunk %u at offset %llu: unknown chunk type %u",
 			     r->seq, (unsigned long long)r->off, type);
 	r->pay.len = 0;
@@ -1121,6 +1138,21 @@ static int next_chunk(struct lt_reader *r)
 				     r->seq, (unsigned long long)r->off);
 		r->lost_records += count;
 		break;
+	case LT_CHUNK_DROPPED:
+		if ((__u64)count * DROP_BYTES != len)
+			return rfail(r, LT_REC_ERROR, "chunk %u at offset %llu: malformed dropped records",
+				     r->seq, (unsigned long long)r->off);
+		for (__u32 i = 0; i < count; i++) {
+			__u32 cause = get32(r->pay.p + i * DROP_BYTES + 16);
+
+			if (cause < LT_LOST_KPROBE || cause >= LT_LOST_CAUSES ||
+			    get32(r->pay.p + i * DROP_BYTES + 20))
+				return rfail(r, LT_REC_ERROR,
+					     "chunk %u at offset %llu: unknown drop cause %u",
+					     r->seq, (unsigned long long)r->off, cause);
+		}
+		r->lost_records += count;
+		break;
 	case LT_CHUNK_END:
 		if (count != 1 || len != END_BYTES)
 			return rfail(r, LT_REC_ERROR, "chunk %u at offset %llu: malformed end chunk",
@@ -1141,7 +1173,7 @@ static int next_chunk(struct lt_reader *r)
 	r->type = type;
 	r->pos = 0;
 	r->left = type == LT_CHUNK_EVENTS || type == LT_CHUNK_LOST || type == LT_CHUNK_MISSED ||
-		  type == LT_CHUNK_EVICTED ? count : 0;
+		  type == LT_CHUNK_EVICTED || type == LT_CHUNK_DROPPED ? count : 0;
 	if (type == LT_CHUNK_END) {
 		__u8 extra;
 
@@ -1222,12 +1254,15 @@ int lt_reader_next(struct lt_reader *r, const struct lt_event **ev, const __u64 
 			if (r->type != LT_CHUNK_EVENTS) {
 				const __u8 *p = r->pay.p + r->pos;
 
-				r->lost_type = r->type;
+				r->lost_cause = r->type == LT_CHUNK_MISSED ? LT_LOST_RECURSION :
+						r->type == LT_CHUNK_EVICTED ? LT_LOST_EVICTED :
+						r->type == LT_CHUNK_DROPPED ? get32(p + 16) :
+						LT_LOST_RING_FULL;
 				if (lost_ts)
 					*lost_ts = get64(p);
 				if (lost_count)
 					*lost_count = get64(p + 8);
-				r->pos += LOST_BYTES;
+				r->pos += r->type == LT_CHUNK_DROPPED ? DROP_BYTES : LOST_BYTES;
 				return LT_REC_LOST;
 			}
 			e = decode_event(r, &fr);
@@ -1417,14 +1452,9 @@ void lt_reader_close(struct lt_reader *r)
 	free(r);
 }
 
-bool lt_reader_lost_is_miss(const struct lt_reader *r)
+enum lt_lost_cause lt_reader_lost_cause(const struct lt_reader *r)
 {
-	return r && r->lost_type == LT_CHUNK_MISSED;
-}
-
-bool lt_reader_lost_is_evicted(const struct lt_reader *r)
-{
-	return r && r->lost_type == LT_CHUNK_EVICTED;
+	return r ? r->lost_cause : LT_LOST_RING_FULL;
 }
 
 const struct lt_file_info *lt_reader_info(const struct lt_reader *r)

@@ -73,6 +73,9 @@ int lt_writer_missed(struct lt_writer *w, __u64 ts, __u64 count);
 /* The same for records the flight recorder dropped (an EVICTED chunk: a gap of the file). */
 int lt_writer_evicted(struct lt_writer *w, __u64 ts, __u64 count);
 
+/* Any cause: the three above by their chunks, the others in a DROPPED chunk. */
+int lt_writer_dropped(struct lt_writer *w, enum lt_lost_cause cause, __u64 ts, __u64 count);
+
 /* Ends the current chunk and writes what is buffered, then fdatasync() (unless
  * LT_W_NOSYNC). Call it periodically (every few thousand events or 100 ms). */
 int lt_writer_flush(struct lt_writer *w);
@@ -109,10 +112,9 @@ void lt_reader_close(struct lt_reader *r);
 
 const struct lt_file_info *lt_reader_info(const struct lt_reader *r);
 
-/* After LT_REC_LOST: true if those events were recursion misses (LT_CHUNK_MISSED). */
-bool lt_reader_lost_is_miss(const struct lt_reader *r);
-/* After LT_REC_LOST: true if the flight recorder dropped them (LT_CHUNK_EVICTED). */
-bool lt_reader_lost_is_evicted(const struct lt_reader *r);
+/* After LT_REC_LOST: why those records are missing (the chunk type, or a DROPPED record's
+ * cause). */
+enum lt_lost_cause lt_reader_lost_cause(const struct lt_reader *r);
 
 /* The symbols read so far (grows as chunks are read; the pointer stays the same). */
 const struct lt_ksyms *lt_reader_ksyms(const struct lt_reader *r);

@@ -9,6 +9,8 @@
  *   0xff, u64 ts, u64 count                   events lost (missing bytes are zero)
  *   0xfe, u64 ts, u64 count                   recursion misses
  *   0xfd, u64 ts, u64 count                   the flight recorder's eviction
+ *   0xf9..0xfc, u64 ts, u64 count             drops of the other causes: kprobe and
+ *                                             kretprobe misses, full map, lost names
  *   any other byte, u16 size, size bytes      one ring-buffer record (struct lt_event and
  *                                             its frames), cut short at the end of input
  * Records are checked as src/live.c's on_record() checks them (size, nr_frames) and given to
@@ -138,7 +140,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	while (off < size) {
 		uint8_t c = data[off++];
 
-		if (c >= 0xfd) {
+		if (c >= 0xf9) {
 			__u64 ts = get_u64(data + off, size - off), n;
 
 			off += size - off < 8 ? size - off : 8;
@@ -148,8 +150,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				lt_recon_lost(r, ts, n);
 			else if (c == 0xfe)
 				lt_recon_missed(r, ts, n);
-			else
+			else if (c == 0xfd)
 				lt_recon_evicted(r, ts, n);
+			else
+				lt_recon_dropped(r, LT_LOST_KPROBE + (c - 0xf9), ts, n);
 		} else {
 			size_t len = 0;
 			const struct lt_event *ev;

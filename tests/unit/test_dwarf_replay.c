@@ -130,10 +130,7 @@ static int replay(const char *path, struct seq *q)
 	lt_recon_set_nesting(r, lt_reader_info(rd)->nesting);
 	while ((k = lt_reader_next(rd, &ev, &frames, &lts, &lcount)) > 0) {
 		if (k == LT_REC_LOST) {
-			if (lt_reader_lost_is_miss(rd))
-				lt_recon_missed(r, lts, lcount);
-			else
-				lt_recon_lost(r, lts, lcount);
+			lt_recon_dropped(r, lt_reader_lost_cause(rd), lts, lcount);
 			continue;
 		}
 		/* The scenario's outer enable: its section's id is the next one to open. */

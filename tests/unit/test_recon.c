@@ -1087,6 +1087,59 @@ static void test_lost(void)
 	lt_recon_free(lr);
 }
 
+/* Each drop cause, between a noflush deferral of B and the access to B: the misses that
+ * only skip interrupts' events (recursion, kprobe) and a lost name keep the task's state (the
+ * hazard stands); a missed kretprobe return or a full per-PTE map may have been the task's
+ * own event (a flush among them, say) with no place known: every state is dropped, no
+ * hazard, one gap. Each is counted under its own key; a name only among ring-full losses. */
+static void test_drop_causes(void)
+{
+	static const struct {
+		enum lt_lost_cause cause;
+		bool keeps;
+	} C[] = {
+		{ LT_LOST_RECURSION, true }, { LT_LOST_KPROBE, true }, { LT_LOST_NAME, true },
+		{ LT_LOST_KRETPROBE, false }, { LT_LOST_MAP_FULL, false },
+	};
+	static const char *const NAMES[LT_LOST_CAUSES] = {
+		"ring_full", "recursion", "evicted", "kprobe_missed", "kretprobe_missed",
+		"map_full", "name",
+	};
+
+	for (size_t i = 0; i < sizeof(C) / sizeof(C[0]); i++) {
+		struct cur c = { .pid = 7, .tid = 7, .ts = 1000 };
+		struct lt_recon *lr = rec_new(&R1, LT_DEFER_FROM_TRACEPOINT);
+		const struct lt_stats *st;
+
+		S1.n = 0;
+		add_trans(&S1, &c, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
+		add_trans(&S1, &c, LT_ENABLE, LT_ACT_NEST, 2, false, IP_NEST);
+		add_defer(&S1, &c, 2, VA_B, ENTRY_B, IP_PTE_DEFER, true);
+		add_trans(&S1, &c, LT_DISABLE, LT_ACT_NOFLUSH, 1, true, IP_NEST_DIS);
+		CHECK_EQ(feed_all(lr, &S1), 0);
+		lt_recon_dropped(lr, C[i].cause, c.ts + 5, 3);
+		S1.n = 0;
+		add_access(&S1, &c, 1, true, VA_B, false);
+		CHECK_EQ(feed_all(lr, &S1), 0);
+		lt_recon_finish(lr);
+		st = lt_recon_stats(lr);
+		CHECK_EQ(st->hazards_confirmed, C[i].keeps ? 1 : 0);
+		CHECK_EQ(st->gaps, C[i].keeps ? 0 : 1);
+		CHECK_EQ(st->lost_events, C[i].cause == LT_LOST_NAME ? 0 : 3);
+		CHECK_EQ(st->lost_recursion, C[i].cause == LT_LOST_RECURSION ? 3 : 0);
+		CHECK_EQ(st->lost_kprobe_missed, C[i].cause == LT_LOST_KPROBE ? 3 : 0);
+		CHECK_EQ(st->lost_kretprobe_missed, C[i].cause == LT_LOST_KRETPROBE ? 3 : 0);
+		CHECK_EQ(st->lost_map_full, C[i].cause == LT_LOST_MAP_FULL ? 3 : 0);
+		CHECK_EQ(st->lost_names, C[i].cause == LT_LOST_NAME ? 3 : 0);
+		CHECK_EQ(st->lost_ring_full, 0);
+		CHECK_EQ(R1.an[0].kind, LT_ANOM_LOST);
+		CHECK_EQ(R1.an[0].cause, C[i].cause);
+		CHECK_EQ(R1.an[0].count, 3);
+		CHECK_STR(lt_lost_cause_name(C[i].cause), NAMES[C[i].cause]);
+		lt_recon_free(lr);
+	}
+}
+
 /* ------------------------------------------------------------ invalid and random input */
 
 static void test_invalid(void)
@@ -1440,7 +1493,7 @@ HEAD("hazard", "7000") ",\"kind\":\"confirmed\",\"class\":\"unknown\",\"addr\":\
 HEAD("flush", "8000") ",\"depth\":1,\"section\":1,\"count\":1,\"site\":\"scenario_write+0x6f0\",\"ip\":\"0xffff8000801236f0\",\"pending\":false,\"inferred\":false}\n"
 HEAD("map_ret", "9000") ",\"depth\":1,\"section\":1,\"func\":\"__kernel_map_pages\",\"site\":\"__kernel_map_pages+0x0\",\"ip\":\"0xffff800080500000\"}\n"
 HEAD("anomaly", "9000") ",\"kind\":\"open_at_exit\",\"depth\":1,\"count\":1,\"site\":\"scenario_write+0x690\",\"ip\":\"0xffff800080123690\"}\n"
-"{\"type\":\"summary\",\"events\":9,\"sections\":2,\"nested_sections\":1,\"max_depth\":2,\"deferred_ptes\":1,\"flushes\":1,\"hazards_confirmed\":1,\"hazards_potential\":0,\"lost_events\":0,\"lost_ring_full\":0,\"lost_recursion\":0,\"lost_evicted\":0,\"gaps\":0,\"anomalies\":1}\n");
+"{\"type\":\"summary\",\"events\":9,\"sections\":2,\"nested_sections\":1,\"max_depth\":2,\"deferred_ptes\":1,\"flushes\":1,\"hazards_confirmed\":1,\"hazards_potential\":0,\"lost_events\":0,\"lost_ring_full\":0,\"lost_recursion\":0,\"lost_evicted\":0,\"lost_kprobe_missed\":0,\"lost_kretprobe_missed\":0,\"lost_map_full\":0,\"lost_names\":0,\"gaps\":0,\"anomalies\":1}\n");
 	sum = out ? strstr(out, "{\"type\":\"summary\"") : NULL;
 	CHECK(sum != NULL);
 	for (size_t i = 0; sum && i < sizeof(keys) / sizeof(keys[0]); i++)
@@ -1512,6 +1565,7 @@ int main(void)
 	test_seq_lost_first();
 	test_seq_evicted();
 	test_lost();
+	test_drop_causes();
 	test_invalid();
 	test_fuzz();
 	test_bounds();

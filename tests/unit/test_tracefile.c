@@ -979,7 +979,7 @@ static void test_dump(void)
 	CHECK(strstr(c.out, "{\"type\":\"summary\",\"events\":26,\"sections\":2,\"nested_sections\":1,"
 			    "\"max_depth\":2,\"deferred_ptes\":14,\"flushes\":1,\"hazards_confirmed\":1,"
 			    "\"hazards_potential\":1,\"lost_events\":0,\"lost_ring_full\":0,"
-			    "\"lost_recursion\":0,\"lost_evicted\":0,\"gaps\":0,\"anomalies\":0}\n") != NULL);
+			    "\"lost_recursion\":0,\"lost_evicted\":0,\"lost_kprobe_missed\":0,\"lost_kretprobe_missed\":0,\"lost_map_full\":0,\"lost_names\":0,\"gaps\":0,\"anomalies\":0}\n") != NULL);
 	cap_free(&c);
 
 	/* Perfetto: the golden trace of the small recording */
@@ -1242,11 +1242,82 @@ static void test_missed(void)
 		n++;
 		CHECK_EQ(ts, n * 100);
 		CHECK_EQ(count, n == 1 ? 7 : n == 2 ? 3 : 1);
-		CHECK_EQ(lt_reader_lost_is_miss(r), n != 2);
+		CHECK_EQ(lt_reader_lost_cause(r), n != 2 ? LT_LOST_RECURSION : LT_LOST_RING_FULL);
 	}
 	CHECK_EQ(k, LT_REC_END);
 	CHECK_EQ(n, 3);
 	lt_reader_close(r);
+}
+
+/* Every cause of loss goes through the file and comes back with its cause and count: the
+ * first three in their own chunk types, the others in DROPPED chunks; replayed, each is
+ * counted apart (lost names only among the ring-full ones), and a DROPPED record with a
+ * cause this reader does not know stops the reading with a one-line error. */
+static void test_drop_causes(void)
+{
+	static const struct { enum lt_lost_cause cause; __u64 count; } W[] = {
+		{ LT_LOST_RING_FULL, 5 }, { LT_LOST_KPROBE, 11 }, { LT_LOST_RECURSION, 2 },
+		{ LT_LOST_KRETPROBE, 3 }, { LT_LOST_MAP_FULL, 7 }, { LT_LOST_NAME, 4 },
+		{ LT_LOST_EVICTED, 13 },
+	};
+	const char *p = tpath("drops.lt");
+	char err[512];
+	struct lt_writer *w = lt_writer_open(p, &INFO, KS, LT_W_NOSYNC | LT_W_FORCE, err, sizeof(err));
+	struct lt_reader *r;
+	__u64 ts = 0, count = 0;
+	size_t len, n = 0;
+	struct cap c;
+	int k;
+
+	CHECK(w != NULL);
+	if (!w)
+		return;
+	for (size_t i = 0; i < sizeof(W) / sizeof(W[0]); i++)
+		CHECK_EQ(lt_writer_dropped(w, W[i].cause, 1000 * (i + 1), W[i].count), 0);
+	CHECK_EQ(lt_writer_dropped(w, LT_LOST_CAUSES, 9000, 1), -EINVAL);
+	CHECK_EQ(lt_writer_close(w), 0);
+
+	r = lt_reader_open(p, err, sizeof(err));
+	CHECK(r != NULL);
+	if (!r)
+		return;
+	while ((k = lt_reader_next(r, NULL, NULL, &ts, &count)) > 0 && n < 8) {
+		CHECK_EQ(k, LT_REC_LOST);
+		CHECK_EQ(ts, 1000 * (n + 1));
+		CHECK_EQ(count, W[n].count);
+		CHECK_EQ(lt_reader_lost_cause(r), W[n].cause);
+		n++;
+	}
+	CHECK_EQ(k, LT_REC_END);
+	CHECK_EQ(n, sizeof(W) / sizeof(W[0]));
+	lt_reader_close(r);
+
+	cap_open(&c);
+	CHECK_EQ(lt_replay_stats(p, true, c.o, c.e), 0);
+	cap_close(&c);
+	/* 5 + 11 + 2 + 3 + 7 + 13 = 41, the 4 names among the 5 ring-full ones; gaps: the
+	 * ring-full loss, the kretprobe and map losses and the eviction (misses keep state). */
+	CHECK(strstr(c.out, "\"lost_events\":41,\"lost_ring_full\":5,\"lost_recursion\":2,"
+			    "\"lost_evicted\":13,\"lost_kprobe_missed\":11,"
+			    "\"lost_kretprobe_missed\":3,\"lost_map_full\":7,\"lost_names\":4,"
+			    "\"gaps\":4,") != NULL);
+	cap_free(&c);
+
+	/* A cause from a newer writer: the DROPPED chunk holding the kprobe misses (the first
+	 * one in the file) gets cause 9, its checksums made right again. */
+	len = file_read(p, FB, sizeof(FB));
+	for (size_t off = 0; off + 28 + 24 <= len; off++) {
+		if (!memcmp(FB + off, "LTCK", 4) && FB[off + 4] == LT_CHUNK_DROPPED) {
+			put32le(FB + off + 28 + 16, 9);
+			put32le(FB + off + 20, lt_crc32c(0, FB + off + 28, 24));
+			rechecksum_chunk(FB + off);
+			break;
+		}
+	}
+	file_write(tpath("drops-bad.lt"), FB, len);
+	read_all(tpath("drops-bad.lt"), &G);
+	CHECK_EQ(G.state, LT_REC_ERROR);
+	CHECK(strstr(G.msg, "unknown drop cause 9") != NULL);
 }
 
 int main(void)
@@ -1269,6 +1340,7 @@ int main(void)
 	test_stats_compare();
 	test_cli();
 	test_missed();
+	test_drop_causes();
 	lt_ksyms_free(KS);
 	{
 		char cmd[300];
