@@ -39,8 +39,7 @@ static void sel_item(void *ctx, const struct lt_item *it)
 
 	if (!in_time(s, it->ts) || !on_cpu(s, it->cpu))
 		return;
-	if (it->kind == LT_ITEM_ENABLE && (it->action == LT_ACT_ENTER || it->action == LT_ACT_NEST ||
-					   it->action == LT_ACT_UNKNOWN)) {
+	if (it->kind == LT_ITEM_ENABLE && it->opened) {
 		s->st.sections++;
 		if (it->depth > 1)
 			s->st.nested_sections++;
@@ -85,10 +84,21 @@ static void sel_anomaly(void *ctx, const struct lt_anomaly *an)
 		s->inner.anomaly(s->inner.ctx, an);
 }
 
+static void sel_completed(void *ctx, const struct lt_completion *c)
+{
+	struct lt_outsel *s = ctx;
+
+	if (!in_time(s, c->ts) || !on_cpu(s, c->cpu))
+		return;
+	if (s->inner.completed)
+		s->inner.completed(s->inner.ctx, c);
+}
+
 void lt_outsel_ops(struct lt_outsel *s, struct lt_recon_ops *ops)
 {
 	*ops = (struct lt_recon_ops){
 		.ctx = s, .item = sel_item, .hazard = sel_hazard, .anomaly = sel_anomaly,
+		.completed = sel_completed,
 	};
 }
 

@@ -31,6 +31,12 @@ struct deferral {
 	enum lt_hazard_class cls;	/* what an access before the barrier risks */
 };
 
+/* A task's pending deferrals by the site of their section: what a flush completes. */
+struct pend {
+	__u64 site, n, first_ts;
+	unsigned __int128 sum_ts;
+};
+
 struct call {
 	__u16 type;		/* LT_MAP_PAGES or LT_SET_VALID */
 	bool enable;
@@ -48,6 +54,7 @@ struct task {
 
 	struct section *secs;
 	unsigned int depth, secs_cap;
+	__u64 closed_id, closed_ip;	/* the section closed last (its items come after) */
 	bool ended;			/* flat: a nested disable ended the mode */
 
 	struct deferral *defs;
@@ -55,6 +62,8 @@ struct task {
 	__u64 untracked;		/* deferrals not kept: beyond LT_RECON_MAX_PENDING, or
 					 * without an address (vmalloc, PMD/PUD: nothing to match) */
 	__u64 untracked_switched;	/* ... of which a switch made visible */
+	struct pend *pend;		/* every pending deferral, by section site */
+	size_t npend, pend_cap;
 
 	struct call calls[LT_RECON_MAX_CALLS];
 	unsigned int ncalls, calls_overflow;
@@ -238,6 +247,7 @@ static void task_free(struct lt_recon *r, struct task *t)
 	lt_tidtab_del(&r->tasks, &t->node);
 	free(t->secs);
 	free(t->defs);
+	free(t->pend);
 	free(t);
 }
 
@@ -367,12 +377,23 @@ static void item_init(struct lt_item *it, const struct task *t, const struct lt_
 	it->ip = ev ? ev->ip : 0;
 }
 
+/* The site that opened section id: open, or the one closed last. */
+static __u64 section_site(const struct task *t, __u64 id)
+{
+	for (unsigned int i = t->depth; i > 0; i--)
+		if (t->secs[i - 1].id == id)
+			return t->secs[i - 1].ip;
+	return id && id == t->closed_id ? t->closed_ip : 0;
+}
+
 static void emit(struct lt_recon *r, const struct task *t, struct lt_item *it)
 {
 	it->depth = t->depth;
 	if (!it->section)
 		it->section = innermost(t);
-	it->pending = npending(t) || (it->ev && ev_pending(it->ev) && it->kind != LT_ITEM_FLUSH);
+	it->section_ip = section_site(t, it->section);
+	it->npending = npending(t);
+	it->pending = it->npending || (it->ev && ev_pending(it->ev) && it->kind != LT_ITEM_FLUSH);
 	if (r->ops.item)
 		r->ops.item(r->ops.ctx, it);
 }
@@ -447,8 +468,11 @@ static __u64 pop_section(struct task *t)
 {
 	__u64 id = innermost(t);
 
-	if (t->depth)
+	if (t->depth) {
 		t->depth--;
+		t->closed_id = id;
+		t->closed_ip = t->secs[t->depth].ip;
+	}
 	if (!t->depth)
 		t->ended = false;
 	return id;
@@ -459,10 +483,65 @@ static void drop_deferrals(struct task *t)
 	t->ndefs = 0;
 	t->untracked = 0;
 	t->untracked_switched = 0;
+	t->npend = 0;
 	if (t->defs_cap > 64) {
 		free(t->defs);
 		t->defs = NULL;
 		t->defs_cap = 0;
+	}
+	if (t->pend_cap > 64) {
+		free(t->pend);
+		t->pend = NULL;
+		t->pend_cap = 0;
+	}
+}
+
+/* A pending deferral, counted under the site of its section for the flush to complete. */
+static void pend_add(struct task *t, __u64 site, __u64 ts)
+{
+	struct pend *p = NULL;
+
+	for (size_t i = t->npend; i > 0; i--) {	/* a handful of sites */
+		if (t->pend[i - 1].site == site) {
+			p = &t->pend[i - 1];
+			break;
+		}
+	}
+	if (!p) {
+		if (t->npend == t->pend_cap) {
+			size_t cap = t->pend_cap ? t->pend_cap * 2 : 4;
+			struct pend *v;
+
+			if (t->npend >= LT_RECON_MAX_PENDING)
+				return;	/* hostile input: counted as deferred, never completed */
+			v = realloc(t->pend, cap * sizeof(*v));
+			if (!v)
+				return;
+			t->pend = v;
+			t->pend_cap = cap;
+		}
+		p = &t->pend[t->npend++];
+		*p = (struct pend){ .site = site, .first_ts = ts };
+	}
+	p->n++;
+	p->sum_ts += ts;
+}
+
+/* A flush at ts emits the barriers of every pending deferral of the task. */
+static void complete_deferrals(struct lt_recon *r, const struct task *t,
+			       const struct lt_event *ev, __u64 ts)
+{
+	for (size_t i = 0; i < t->npend && r->ops.completed; i++) {
+		const struct pend *p = &t->pend[i];
+		unsigned __int128 total = (unsigned __int128)p->n * ts;
+		struct lt_completion c = {
+			.ts = ts, .pid = t->pid, .tid = t->tid, .ctx = t->ctx,
+			.cpu = ev ? ev->cpu : t->last_cpu, .section_ip = p->site, .count = p->n,
+			.pending_sum_ns = total > p->sum_ts ? total - p->sum_ts : 0,
+			.pending_max_ns = ts > p->first_ts ? ts - p->first_ts : 0,
+		};
+
+		r->ops.completed(r->ops.ctx, &c);
 	}
 }
 
@@ -471,6 +550,7 @@ static void flush(struct lt_recon *r, struct task *t, const struct lt_event *ev,
 {
 	struct lt_item it;
 
+	complete_deferrals(r, t, ev, ts);
 	drop_deferrals(t);
 	r->st.flushes++;
 	item_init(&it, t, ev, LT_ITEM_FLUSH, ts);
@@ -530,6 +610,7 @@ static void defer(struct lt_recon *r, struct task *t, const struct lt_event *ev,
 		t->untracked++;
 	}
 out:
+	pend_add(t, t->depth ? t->secs[t->depth - 1].ip : 0, ev->ts);
 	item_init(&it, t, ev, LT_ITEM_DEFER, ev->ts);
 	it.action = level;
 	it.addr = has_addr ? addr : 0;
@@ -572,6 +653,7 @@ static void sync_depth(struct lt_recon *r, struct task *t, const struct lt_event
 		item_init(&it, t, ev, LT_ITEM_ENABLE, ev->ts);
 		it.action = LT_ACT_UNKNOWN;
 		it.inferred = true;
+		it.opened = true;
 		emit(r, t, &it);
 	}
 }
@@ -662,12 +744,15 @@ static void on_enable(struct lt_recon *r, struct task *t, const struct lt_event 
 	bool opens = ev->action == LT_ACT_ENTER || ev->action == LT_ACT_NEST ||
 		     ev->action == LT_ACT_UNKNOWN;
 
+	bool opened = false;
+
 	if (opens) {
-		push_section(r, t, ev->ts, ev->ip);
+		opened = push_section(r, t, ev->ts, ev->ip);
 		t->ended = false;
 	}
 	item_init(&it, t, ev, LT_ITEM_ENABLE, ev->ts);
 	it.action = ev->action;
+	it.opened = opened;
 	emit(r, t, &it);
 }
 
@@ -1270,14 +1355,16 @@ static void lost_anomaly(struct lt_recon *r, enum lt_lost_cause cause, int cpu, 
  * completed its deferrals (so none is a hazard any more); the next state resyncs the depth. */
 static void lose_state(struct lt_recon *r, struct task *t, __u64 ts, __u64 count)
 {
-	if (t->depth || npending(t)) {
+	bool had_state = t->depth || npending(t);
+
+	drop_deferrals(t);	/* the item says what is left: none pending */
+	if (had_state) {
 		struct lt_item it;
 
 		item_init(&it, t, NULL, LT_ITEM_LOST, ts);
 		it.count = count;
 		emit(r, t, &it);
 	}
-	drop_deferrals(t);
 	t->has_last_pte = false;
 	t->resync = true;
 }
@@ -1430,6 +1517,7 @@ void lt_recon_free(struct lt_recon *r)
 		if (r->irqs[i]) {
 			free(r->irqs[i]->secs);
 			free(r->irqs[i]->defs);
+			free(r->irqs[i]->pend);
 			free(r->irqs[i]);
 		}
 	free(r->irqs);

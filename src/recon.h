@@ -81,6 +81,9 @@ struct lt_item {
 	const char *comm;		/* task name if known, else "" */
 	unsigned int depth;		/* nesting depth after the item (0 = outside any section) */
 	__u64 section;			/* id of the innermost section concerned, 0 if none */
+	__u64 section_ip;		/* ... the site that opened it (0: none, or not known) */
+	bool opened;			/* LT_ITEM_ENABLE: this item opened .section (an enable
+					 * that nests or enters, below the depth bound) */
 	int action;			/* enum lt_action for transitions, enum lt_level for DEFER */
 	bool inferred;			/* synthesized from state, not reported by the kernel */
 	__u64 ip;			/* call site or probed function (inferred items: that of the
@@ -90,6 +93,7 @@ struct lt_item {
 	__u64 count;
 	bool enable;
 	bool pending;			/* task had barriers pending after the item */
+	__u64 npending;			/* its deferrals pending after the item, as counted here */
 };
 
 enum lt_hazard_kind {
@@ -178,11 +182,29 @@ struct lt_stats {
 	__u64 invalid_events;		/* records rejected by lt_recon_feed (-EINVAL) */
 };
 
+/*
+ * Deferrals completed by a flush: a task's deferred updates made in sections opened at one
+ * site, all emitted by the flush at .ts (the barriers cover every update of the task). Their
+ * time pending is from each deferral to .ts. Deferrals whose state was lost (a gap) are never
+ * completed: their flush may have been lost with it.
+ */
+struct lt_completion {
+	__u64 ts;			/* the flush */
+	__u32 pid, tid;
+	enum lt_context ctx;
+	__u16 cpu;
+	__u64 section_ip;		/* the site of the sections they were deferred in (0: none) */
+	__u64 count;
+	unsigned __int128 pending_sum_ns;	/* summed over the count */
+	__u64 pending_max_ns;		/* the oldest one's */
+};
+
 struct lt_recon_ops {
 	void *ctx;
 	void (*item)(void *ctx, const struct lt_item *it);
 	void (*hazard)(void *ctx, const struct lt_hazard *hz);
 	void (*anomaly)(void *ctx, const struct lt_anomaly *an);
+	void (*completed)(void *ctx, const struct lt_completion *c);	/* may be NULL */
 };
 
 struct lt_recon;

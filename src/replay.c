@@ -305,29 +305,11 @@ struct site {
 	__u64 pend_max;
 };
 
-struct open_sec {
-	__u64 id;
-	size_t site;
-};
-
-struct pend {			/* a task's deferrals not yet flushed, per site */
-	size_t site;
-	__u64 n, first_ts;
-	unsigned __int128 sum_ts;
-};
-
-struct tstate {
-	struct lt_tidnode node;		/* first: the table's record */
-	struct open_sec *secs;
-	size_t nsecs, secs_cap;
-	struct pend *pend;
-	size_t npend, pend_cap;
-};
-
+/* Per-site figures from what the reconstruction says: which item opened a section at which
+ * site, each item's section site, the deferrals each flush completed. No state of its own. */
 struct sites {
 	struct site *v;
 	size_t n, cap;
-	struct lt_tidtab tasks;
 	const struct lt_ksyms *ks;
 	bool oom;
 };
@@ -357,111 +339,40 @@ static size_t site_get(struct sites *s, __u64 ip)
 	return s->n++;
 }
 
-static struct tstate *task_get(struct sites *s, __u32 tid)
-{
-	struct tstate *t = (struct tstate *)lt_tidtab_find(&s->tasks, tid);	/* node is first */
-
-	if (t)
-		return t;
-	t = calloc(1, sizeof(*t));
-	if (!t) {
-		s->oom = true;
-		return NULL;
-	}
-	lt_tidtab_add(&s->tasks, &t->node, tid);
-	return t;
-}
-
-static size_t site_of_section(struct sites *s, const struct tstate *t, __u64 section)
-{
-	for (size_t i = t->nsecs; i > 0; i--)
-		if (t->secs[i - 1].id == section)
-			return t->secs[i - 1].site;
-	return t->nsecs ? t->secs[t->nsecs - 1].site : site_get(s, 0);
-}
-
 static void s_item(void *ctx, const struct lt_item *it)
 {
 	struct sites *s = ctx;
-	struct tstate *t = task_get(s, lt_lane_key(it->ctx, it->tid, it->cpu));
 	size_t si;
 
-	if (!t)
-		return;
 	switch (it->kind) {
 	case LT_ITEM_ENABLE:
-		if (it->action != LT_ACT_ENTER && it->action != LT_ACT_NEST &&
-		    it->action != LT_ACT_UNKNOWN)
+		if (!it->opened)
 			break;
-		if (t->nsecs && t->secs[t->nsecs - 1].id == it->section)
-			break;	/* nothing opened (depth limit) */
-		if (t->nsecs == t->secs_cap) {
-			size_t ncap = t->secs_cap ? t->secs_cap * 2 : 4;
-			struct open_sec *v = realloc(t->secs, ncap * sizeof(*v));
-
-			if (!v) {
-				s->oom = true;
-				break;
-			}
-			t->secs = v;
-			t->secs_cap = ncap;
-		}
 		si = site_get(s, it->ip);
-		t->secs[t->nsecs++] = (struct open_sec){ .id = it->section, .site = si };
 		s->v[si].sections++;
 		if (it->depth > 1)
 			s->v[si].nested++;
 		break;
 	case LT_ITEM_DEFER:
-		si = site_of_section(s, t, it->section);
-		s->v[si].deferred++;
-		for (size_t i = 0; i < t->npend; i++) {
-			if (t->pend[i].site == si) {
-				t->pend[i].n++;
-				t->pend[i].sum_ts += it->ts;
-				return;
-			}
-		}
-		if (t->npend == t->pend_cap) {
-			size_t ncap = t->pend_cap ? t->pend_cap * 2 : 4;
-			struct pend *v = realloc(t->pend, ncap * sizeof(*v));
-
-			if (!v) {
-				s->oom = true;
-				break;
-			}
-			t->pend = v;
-			t->pend_cap = ncap;
-		}
-		t->pend[t->npend++] = (struct pend){ .site = si, .n = 1, .first_ts = it->ts,
-						     .sum_ts = it->ts };
+		s->v[site_get(s, it->section_ip)].deferred++;
 		break;
 	case LT_ITEM_FLUSH:
-		/* A flush completes every deferral of the task (as in the reconstruction). */
-		si = site_of_section(s, t, it->section);
-		s->v[si].flushes++;
-		for (size_t i = 0; i < t->npend; i++) {
-			struct pend *p = &t->pend[i];
-			struct site *d = &s->v[p->site];
-			unsigned __int128 total = (unsigned __int128)p->n * it->ts;
-
-			d->completed += p->n;
-			if (total > p->sum_ts)
-				d->pend_sum += total - p->sum_ts;
-			if (it->ts > p->first_ts && it->ts - p->first_ts > d->pend_max)
-				d->pend_max = it->ts - p->first_ts;
-		}
-		t->npend = 0;
-		break;
-	case LT_ITEM_LOST:
-		t->npend = 0;	/* the reconstruction forgets them: their flush may be lost */
+		s->v[site_get(s, it->section_ip)].flushes++;
 		break;
 	default:
 		break;
 	}
-	/* The sections still open are the item's depth. */
-	if (t->nsecs > it->depth)
-		t->nsecs = it->depth;
+}
+
+static void s_completed(void *ctx, const struct lt_completion *c)
+{
+	struct sites *s = ctx;
+	struct site *d = &s->v[site_get(s, c->section_ip)];
+
+	d->completed += c->count;
+	d->pend_sum += c->pending_sum_ns;
+	if (c->pending_max_ns > d->pend_max)
+		d->pend_max = c->pending_max_ns;
 }
 
 static void s_hazard(void *ctx, const struct lt_hazard *hz)
@@ -477,14 +388,6 @@ static void s_hazard(void *ctx, const struct lt_hazard *hz)
 
 static void sites_free(struct sites *s)
 {
-	for (struct lt_tidnode *n = s->tasks.head, *next; n; n = next) {
-		struct tstate *t = (struct tstate *)n;
-
-		next = n->next;
-		free(t->secs);
-		free(t->pend);
-		free(t);
-	}
 	free(s->v);
 	memset(s, 0, sizeof(*s));
 }
@@ -521,7 +424,8 @@ struct file_stats {
 static int collect(struct file_stats *fs, const char *path, FILE *err)
 {
 	struct replay rp;
-	struct lt_recon_ops ops = { .ctx = &fs->s, .item = s_item, .hazard = s_hazard };
+	struct lt_recon_ops ops = { .ctx = &fs->s, .item = s_item, .hazard = s_hazard,
+				    .completed = s_completed };
 
 	memset(fs, 0, sizeof(*fs));
 	fs->path = path;

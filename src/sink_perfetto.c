@@ -398,7 +398,7 @@ static void on_item(void *ctx, const struct lt_item *it)
 		arg_u64(s, "section", it->section);
 		arg_u64(s, "depth", it->depth);
 		args_close(s);
-		counter(s, t, it->ts, t->pending + 1);
+		counter(s, t, it->ts, it->npending);
 		break;
 	case LT_ITEM_FLUSH:
 		instant(s, t, "flush", "flush", it->ts);
@@ -452,7 +452,7 @@ static void on_item(void *ctx, const struct lt_item *it)
 		instant(s, t, "lost", "lost", it->ts);
 		arg_u64(s, "count", it->count);
 		args_close(s);
-		counter(s, t, it->ts, 0);	/* the reconstruction forgets them */
+		counter(s, t, it->ts, it->npending);	/* 0: the reconstruction forgot them */
 		break;
 	}
 }
@@ -553,6 +553,7 @@ void lt_sink_perfetto_ops(struct lt_sink_perfetto *s, struct lt_recon_ops *ops)
 	ops->item = on_item;
 	ops->hazard = on_hazard;
 	ops->anomaly = on_anomaly;
+	ops->completed = NULL;
 }
 
 static void put_stat(FILE *out, const char *k, __u64 v)

@@ -859,6 +859,7 @@ void lt_sink_svg_ops(struct lt_sink_svg *s, struct lt_recon_ops *ops)
 	ops->item = on_item;
 	ops->hazard = on_hazard;
 	ops->anomaly = on_anomaly;
+	ops->completed = NULL;
 }
 
 void lt_sink_svg_free(struct lt_sink_svg *s)

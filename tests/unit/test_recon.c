@@ -1087,6 +1087,91 @@ static void test_lost(void)
 	lt_recon_free(lr);
 }
 
+/* What the reconstruction says so that no output keeps state of its own: which enable opened a
+ * section, the site of each item's section (also after it closed), and the deferrals each
+ * flush completed, grouped by the site of their section with their time pending, computed
+ * here from the stream's own timestamps. A lost state completes nothing. */
+struct said {
+	int nitems, ncompl;
+	struct lt_item it[32];
+	struct lt_completion c[8];
+};
+
+static void said_item(void *ctx, const struct lt_item *it)
+{
+	struct said *w = ctx;
+
+	if (w->nitems < 32)
+		w->it[w->nitems] = *it;
+	w->nitems++;
+}
+
+static void said_completed(void *ctx, const struct lt_completion *c)
+{
+	struct said *w = ctx;
+
+	if (w->ncompl < 8)
+		w->c[w->ncompl] = *c;
+	w->ncompl++;
+}
+
+static void test_completions(void)
+{
+	static struct said w;
+	struct lt_recon_ops ops = { .ctx = &w, .item = said_item, .completed = said_completed };
+	struct cur c = { .pid = 9, .tid = 9, .ts = 1000 };
+	struct lt_recon *lr = lt_recon_new(LT_DEFER_FROM_TRACEPOINT, &ops);
+	__u64 a1, a2, b1, fl;
+
+	memset(&w, 0, sizeof(w));
+	S1.n = 0;
+	add_trans(&S1, &c, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);	/* item 0 */
+	a1 = add_defer(&S1, &c, 1, VA_A, ENTRY_A, IP_SETPTES, false);		/* 1 */
+	a2 = add_defer(&S1, &c, 1, VA_A + 0x1000, ENTRY_A + 8, IP_SETPTES, false);	/* 2 */
+	add_trans(&S1, &c, LT_ENABLE, LT_ACT_NEST, 2, true, IP_NEST);		/* 3 */
+	b1 = add_defer(&S1, &c, 2, VA_B, ENTRY_B, IP_SETPTES, false);		/* 4 */
+	add_trans(&S1, &c, LT_ENABLE, LT_ACT_NOOP, 2, true, IP_NEST);		/* 5: opens nothing */
+	add_flush(&S1, &c, 1, 3, IP_NEST_DIS);					/* 6 */
+	fl = S1.ev[S1.n - 1].ts;
+	add_trans(&S1, &c, LT_DISABLE, LT_ACT_FLUSH, 1, false, IP_NEST_DIS);	/* 7 */
+	add_defer(&S1, &c, 1, VA_C, ENTRY_C, IP_SETPTES, false);		/* 8 */
+	CHECK_EQ(feed_all(lr, &S1), 0);
+	lt_recon_lost(lr, c.ts + 5, 1);	/* C's state is lost: never completed */
+	S1.n = 0;
+	add_trans(&S1, &c, LT_DISABLE, LT_ACT_LEAVE, 0, false, IP_LEAVE);
+	CHECK_EQ(feed_all(lr, &S1), 0);
+	lt_recon_finish(lr);
+
+	CHECK(w.nitems >= 9);
+	CHECK(w.it[0].kind == LT_ITEM_ENABLE && w.it[0].opened);
+	CHECK_EQ(w.it[0].section_ip, IP_ENTER);
+	CHECK_EQ(w.it[1].section_ip, IP_ENTER);
+	CHECK_EQ(w.it[2].section_ip, IP_ENTER);
+	CHECK(w.it[3].kind == LT_ITEM_ENABLE && w.it[3].opened);
+	CHECK_EQ(w.it[3].section_ip, IP_NEST);
+	CHECK_EQ(w.it[4].section_ip, IP_NEST);
+	CHECK(w.it[5].kind == LT_ITEM_ENABLE && !w.it[5].opened);
+	CHECK(w.it[6].kind == LT_ITEM_FLUSH);
+	CHECK_EQ(w.it[6].section_ip, IP_NEST);
+	CHECK(w.it[7].kind == LT_ITEM_DISABLE);
+	CHECK_EQ(w.it[7].section_ip, IP_NEST);	/* the section it closed */
+	CHECK_EQ(w.it[8].section_ip, IP_ENTER);
+
+	/* the flush completed A's two (outer site) and B (inner site); C, lost, nothing */
+	CHECK_EQ(w.ncompl, 2);
+	CHECK_EQ(w.c[0].section_ip, IP_ENTER);
+	CHECK_EQ(w.c[0].count, 2);
+	CHECK(w.c[0].pending_sum_ns == (unsigned __int128)((fl - a1) + (fl - a2)));
+	CHECK_EQ(w.c[0].pending_max_ns, fl - a1);
+	CHECK_EQ(w.c[1].section_ip, IP_NEST);
+	CHECK_EQ(w.c[1].count, 1);
+	CHECK(w.c[1].pending_sum_ns == (unsigned __int128)(fl - b1));
+	CHECK_EQ(w.c[1].pending_max_ns, fl - b1);
+	CHECK_EQ(w.c[0].ts, fl);
+	CHECK_EQ(w.c[0].tid, 9);
+	lt_recon_free(lr);
+}
+
 /* Each drop cause, between a noflush deferral of B and the access to B: the misses that
  * only skip interrupts' events (recursion, kprobe) and a lost name keep the task's state (the
  * hazard stands); a missed kretprobe return or a full per-PTE map may have been the task's
@@ -1566,6 +1651,7 @@ int main(void)
 	test_seq_evicted();
 	test_lost();
 	test_drop_causes();
+	test_completions();
 	test_invalid();
 	test_fuzz();
 	test_bounds();
