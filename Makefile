@@ -83,7 +83,7 @@ $(FUZZ)/lib:
 
 .SECONDARY: $(FUZZ_OBJS)
 
-.PHONY: fuzz fuzz-short fuzz-bins fuzz-corpus
+.PHONY: fuzz fuzz-short fuzz-campaign fuzz-bins fuzz-corpus
 fuzz-bins: $(FUZZ_TARGETS)
 
 fuzz: fuzz-bins
@@ -91,6 +91,10 @@ fuzz: fuzz-bins
 
 fuzz-short: fuzz-bins
 	$(Q)FUZZ_SECONDS=15 tests/lab/test-fuzz.sh
+
+# The long campaign (hours): FUZZ_RUNS executions per target (default 10 million).
+fuzz-campaign: fuzz-bins
+	$(Q)tests/lab/fuzz-campaign.sh
 
 # Regenerates the synthetic seeds in tests/fuzz/corpus/ (and records cut from the demo's
 # seed recordings, if demo-out/ has them); the result is committed.
@@ -192,6 +196,7 @@ help:
 	@echo "  make all           build/host/lazytrace, build/arm64/lazytrace and guest programs"
 	@echo "  make unit          unit tests; make check-sanitize: the same under ASan/UBSan"
 	@echo "  make fuzz          libFuzzer targets, FUZZ_SECONDS each (default 60); fuzz-short: 15 s"
+	@echo "  make fuzz-campaign the long campaign: FUZZ_RUNS executions per target (default 10 M)"
 	@echo "  make check         all tests, QEMU end-to-end included"
 	@echo "  make bench         live overhead and replay speed benchmarks -> bench/RESULTS.md"
 	@echo "  make kernel        build the patched arm64 7.2 kernel (cached; KSRC=/path for your tree;"
