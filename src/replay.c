@@ -311,53 +311,58 @@ struct sites {
 	struct site *v;
 	size_t n, cap;
 	const struct lt_ksyms *ks;
-	bool oom;
+	bool oom;			/* a site could not be added: its figures went to spare */
+	struct site spare;
 };
 
-static size_t site_get(struct sites *s, __u64 ip)
+/* The figures of the site at ip (0: outside any section), added if new. */
+static struct site *site_get(struct sites *s, __u64 ip)
 {
+	struct site *x;
+
 	for (size_t i = 0; i < s->n; i++)	/* a few dozen call sites */
 		if (s->v[i].ip == ip)
-			return i;
+			return &s->v[i];
 	if (s->n == s->cap) {
 		size_t ncap = s->cap ? s->cap * 2 : 16;
 		struct site *v = realloc(s->v, ncap * sizeof(*v));
 
 		if (!v) {
-			s->oom = true;
-			return 0;	/* the first site takes it: counted, not lost */
+			s->oom = true;	/* reported: the per-site figures are incomplete */
+			return &s->spare;
 		}
 		s->v = v;
 		s->cap = ncap;
 	}
-	memset(&s->v[s->n], 0, sizeof(s->v[0]));
-	s->v[s->n].ip = ip;
+	x = &s->v[s->n++];
+	memset(x, 0, sizeof(*x));
+	x->ip = ip;
 	if (ip)
-		lt_ksyms_format(s->ks, ip, s->v[s->n].name, sizeof(s->v[0].name));
+		lt_ksyms_format(s->ks, ip, x->name, sizeof(x->name));
 	else
-		snprintf(s->v[s->n].name, sizeof(s->v[0].name), "(outside any section)");
-	return s->n++;
+		snprintf(x->name, sizeof(x->name), "(outside any section)");
+	return x;
 }
 
 static void s_item(void *ctx, const struct lt_item *it)
 {
 	struct sites *s = ctx;
-	size_t si;
+	struct site *x;
 
 	switch (it->kind) {
 	case LT_ITEM_ENABLE:
 		if (!it->opened)
 			break;
-		si = site_get(s, it->ip);
-		s->v[si].sections++;
+		x = site_get(s, it->ip);
+		x->sections++;
 		if (it->depth > 1)
-			s->v[si].nested++;
+			x->nested++;
 		break;
 	case LT_ITEM_DEFER:
-		s->v[site_get(s, it->section_ip)].deferred++;
+		site_get(s, it->section_ip)->deferred++;
 		break;
 	case LT_ITEM_FLUSH:
-		s->v[site_get(s, it->section_ip)].flushes++;
+		site_get(s, it->section_ip)->flushes++;
 		break;
 	default:
 		break;
@@ -366,8 +371,7 @@ static void s_item(void *ctx, const struct lt_item *it)
 
 static void s_completed(void *ctx, const struct lt_completion *c)
 {
-	struct sites *s = ctx;
-	struct site *d = &s->v[site_get(s, c->section_ip)];
+	struct site *d = site_get(ctx, c->section_ip);
 
 	d->completed += c->count;
 	d->pend_sum += c->pending_sum_ns;
@@ -377,13 +381,12 @@ static void s_completed(void *ctx, const struct lt_completion *c)
 
 static void s_hazard(void *ctx, const struct lt_hazard *hz)
 {
-	struct sites *s = ctx;
-	size_t si = site_get(s, hz->section ? hz->section_ip : 0);
+	struct site *x = site_get(ctx, hz->section ? hz->section_ip : 0);
 
 	if (hz->kind == LT_HAZARD_CONFIRMED)
-		s->v[si].hz_confirmed++;
+		x->hz_confirmed++;
 	else
-		s->v[si].hz_potential++;
+		x->hz_potential++;
 }
 
 static void sites_free(struct sites *s)
