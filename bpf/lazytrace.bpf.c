@@ -65,10 +65,12 @@ struct {
 	__type(value, __u8);
 } named SEC(".maps");
 
-/* kprobe fallback for the per-PTE callback: its arguments, kept from entry to return. */
+/* The per-PTE callback's arguments and the entry's value before it, kept from entry to return
+ * (kprobe fallback: both; fentry/fexit: the old value, the evidence of what the update did). */
 struct pte_args {
 	__u64 ptep;
 	__u64 addr;
+	__u64 old;
 };
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -451,8 +453,13 @@ int BPF_KRETPROBE(kretprobe_set_valid, int ret)
 #define PTE_USER	(1ULL << 6)
 #define PTE_UXN		(1ULL << 54)
 
-/* The update's barrier was deferred if it made a valid kernel entry while lazy mode was on. */
-static __always_inline void pte_event(__u64 ip, __u64 ptep, __u64 addr, int preemptible)
+/*
+ * The update's barrier was deferred if it made a valid kernel entry while lazy mode was on.
+ * old: the entry's value before the callback, if known (LT_PTE_OLD_*: whether the update made
+ * an invalid entry valid, changed a valid one, or rewrote it as it was).
+ */
+static __always_inline void pte_event(__u64 ip, __u64 ptep, __u64 addr, const __u64 *old,
+				      int preemptible)
 {
 	__u64 id, val = 0;
 	struct lt_event *e = start(LT_PTE_UPDATE, &id, preemptible);
@@ -465,6 +472,9 @@ static __always_inline void pte_event(__u64 ip, __u64 ptep, __u64 addr, int pree
 	e->addr = addr;
 	e->arg0 = ptep;
 	e->arg1 = val;
+	if (old)
+		e->aux = LT_PTE_OLD_KNOWN | (*old & PTE_VALID ? LT_PTE_OLD_VALID : 0) |
+			 (*old == val ? LT_PTE_OLD_SAME : 0);
 	active = e->enable_count && !e->pause_count && !(e->flags & LT_F_ENDED);
 	if (active && !(e->flags & LT_F_IN_IRQ) &&
 	    (val & (PTE_VALID | PTE_USER | PTE_UXN)) == (PTE_VALID | PTE_UXN))
@@ -472,38 +482,95 @@ static __always_inline void pte_event(__u64 ip, __u64 ptep, __u64 addr, int pree
 	send(e);
 }
 
+/*
+ * Key of a call's saved arguments: the task, and whether in interrupt context (an interrupt's
+ * call, made while the task it interrupted was inside its own, must not take its place).
+ */
+static __always_inline __u32 pte_args_key(void)
+{
+	struct task_struct___lt *t = (void *)bpf_get_current_task_btf();
+	__u32 key = (__u32)bpf_get_current_pid_tgid() & 0x7fffffff;
+
+	if (BPF_CORE_READ(t, thread_info.preempt_count) & HARDIRQ_SOFTIRQ_NMI_MASK)
+		key |= 0x80000000;
+	return key;
+}
+
+/* At entry: the arguments and the entry's value, for the return. false if the map is full. */
+static __always_inline bool pte_args_save(void *ptep, unsigned long addr)
+{
+	__u32 key = pte_args_key();
+	struct pte_args a = { .ptep = (__u64)ptep, .addr = addr };
+
+	bpf_probe_read_kernel(&a.old, sizeof(a.old), ptep);
+	return bpf_map_update_elem(&pte_entry_args, &key, &a, BPF_ANY) == 0;
+}
+
+/* fentry/fexit: the old value only; the update is sent either way. */
+static __always_inline void pte_fexit(__u64 ip, void *ptep, unsigned long addr)
+{
+	__u32 key = pte_args_key();
+	struct pte_args *a = bpf_map_lookup_elem(&pte_entry_args, &key);
+	__u64 old;
+
+	if (a && a->ptep == (__u64)ptep) {
+		old = a->old;
+		bpf_map_delete_elem(&pte_entry_args, &key);
+		pte_event(ip, (__u64)ptep, addr, &old, PREEMPTIBLE);
+		return;
+	}
+	pte_event(ip, (__u64)ptep, addr, NULL, PREEMPTIBLE);
+}
+
+SEC("fentry/pageattr_pte_entry")
+int BPF_PROG(fentry_pte_entry, void *ptep, unsigned long addr)
+{
+	if (!filtered(bpf_get_current_pid_tgid()))
+		pte_args_save(ptep, addr);
+	return 0;
+}
+
 SEC("fexit/pageattr_pte_entry")
 int BPF_PROG(fexit_pte_entry, void *ptep, unsigned long addr)
 {
-	pte_event(bpf_get_func_ip(ctx), (__u64)ptep, addr, PREEMPTIBLE);
+	pte_fexit(bpf_get_func_ip(ctx), ptep, addr);
+	return 0;
+}
+
+SEC("fentry/change_page_range")
+int BPF_PROG(fentry_change_page_range, void *ptep, unsigned long addr)
+{
+	if (!filtered(bpf_get_current_pid_tgid()))
+		pte_args_save(ptep, addr);
 	return 0;
 }
 
 SEC("fexit/change_page_range")
 int BPF_PROG(fexit_change_page_range, void *ptep, unsigned long addr)
 {
-	pte_event(bpf_get_func_ip(ctx), (__u64)ptep, addr, PREEMPTIBLE);
+	pte_fexit(bpf_get_func_ip(ctx), ptep, addr);
 	return 0;
 }
 
-static __always_inline int pte_args_save(void *ptep, unsigned long addr)
+static __always_inline int kprobe_pte_save(void *ptep, unsigned long addr)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct pte_args a = { .ptep = (__u64)ptep, .addr = addr };
-
-	if (bpf_map_update_elem(&pte_entry_args, &tid, &a, BPF_ANY))
+	if (filtered(bpf_get_current_pid_tgid()))
+		return 0;
+	if (!pte_args_save(ptep, addr))
 		__sync_fetch_and_add(&lost_map_full, 1);	/* this update will not be sent */
 	return 0;
 }
 
 static __always_inline int pte_args_use(void)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct pte_args *a = bpf_map_lookup_elem(&pte_entry_args, &tid);
+	__u32 key = pte_args_key();
+	struct pte_args *a = bpf_map_lookup_elem(&pte_entry_args, &key);
 
 	if (a) {
-		pte_event(0, a->ptep, a->addr, NOT_PREEMPTIBLE);
-		bpf_map_delete_elem(&pte_entry_args, &tid);
+		struct pte_args v = *a;
+
+		bpf_map_delete_elem(&pte_entry_args, &key);
+		pte_event(0, v.ptep, v.addr, &v.old, NOT_PREEMPTIBLE);
 	}
 	return 0;
 }
@@ -511,7 +578,7 @@ static __always_inline int pte_args_use(void)
 SEC("kprobe/pageattr_pte_entry")
 int BPF_KPROBE(kprobe_pte_entry, void *ptep, unsigned long addr)
 {
-	return pte_args_save(ptep, addr);
+	return kprobe_pte_save(ptep, addr);
 }
 
 SEC("kretprobe/pageattr_pte_entry")
@@ -523,7 +590,7 @@ int BPF_KRETPROBE(kretprobe_pte_entry)
 SEC("kprobe/change_page_range")
 int BPF_KPROBE(kprobe_change_page_range, void *ptep, unsigned long addr)
 {
-	return pte_args_save(ptep, addr);
+	return kprobe_pte_save(ptep, addr);
 }
 
 SEC("kretprobe/change_page_range")

@@ -34,7 +34,7 @@ enum lt_type {
 	LT_SET_VALID = 9,	/* set_memory_valid() entry: .addr, .arg0 numpages, .arg1 enable */
 	LT_SET_VALID_RET = 10,	/* set_memory_valid() return: .aux = return value */
 	LT_PTE_UPDATE = 11,	/* per-PTE update (pageattr_pte_entry): .addr VA, .arg0 entry, .arg1 new value;
-				 * LT_F_DEFERRED if its barrier was deferred */
+				 * LT_F_DEFERRED if its barrier was deferred; .aux LT_PTE_OLD_* */
 	LT_ACCESS = 12,		/* access probe (clear_page, copy_page, --access-probe): .addr VA,
 				 * .aux probe index; stack frames follow if .nr_frames */
 	LT_TASK = 13,		/* a task's name, sent once per task: .comm */
@@ -64,6 +64,12 @@ enum lt_lost_cause {
 				 * a ring-full loss; the name is sent again with the next event) */
 	LT_LOST_CAUSES
 };
+
+/* LT_PTE_UPDATE .aux: the entry's value before the update, as read at the callback's entry
+ * (0: not known, e.g. a recording made before it was read). */
+#define LT_PTE_OLD_KNOWN	0x1
+#define LT_PTE_OLD_VALID	0x2	/* the old entry was valid */
+#define LT_PTE_OLD_SAME		0x4	/* ... and the update rewrote it as it was */
 
 /* What a transition did: the kernel's enum lazy_mmu_action, in .action of LT_ENABLE..RESUME. */
 enum lt_action {

@@ -212,9 +212,11 @@ static void set_autoload(struct lazytrace_bpf *s, const struct lt_kernel *k, con
 	AUTO(fexit_set_valid, p->fn[LT_FN_SET_VALID] == HOW_FENTRY);
 	AUTO(kprobe_set_valid, p->fn[LT_FN_SET_VALID] == HOW_KPROBE);
 	AUTO(kretprobe_set_valid, p->fn[LT_FN_SET_VALID] == HOW_KPROBE);
+	AUTO(fentry_pte_entry, p->fn[LT_FN_PTE_ENTRY] == HOW_FENTRY);
 	AUTO(fexit_pte_entry, p->fn[LT_FN_PTE_ENTRY] == HOW_FENTRY);
 	AUTO(kprobe_pte_entry, p->fn[LT_FN_PTE_ENTRY] == HOW_KPROBE);
 	AUTO(kretprobe_pte_entry, p->fn[LT_FN_PTE_ENTRY] == HOW_KPROBE);
+	AUTO(fentry_change_page_range, p->fn[LT_FN_CHANGE_RANGE] == HOW_FENTRY);
 	AUTO(fexit_change_page_range, p->fn[LT_FN_CHANGE_RANGE] == HOW_FENTRY);
 	AUTO(kprobe_change_page_range, p->fn[LT_FN_CHANGE_RANGE] == HOW_KPROBE);
 	AUTO(kretprobe_change_page_range, p->fn[LT_FN_CHANGE_RANGE] == HOW_KPROBE);

@@ -29,6 +29,7 @@ struct deferral {
 	bool has_addr, potential, confirmed;
 	bool switched;			/* visible to the walker since a switch (on_switch) */
 	enum lt_hazard_class cls;	/* what an access before the barrier risks */
+	enum lt_hazard_evidence evidence;
 };
 
 /* A task's pending deferrals by the site of their section: what a flush completes. */
@@ -74,7 +75,8 @@ struct task {
 	__u8 enable_count, pause_count;	/* last reported by the kernel */
 
 	bool has_last_pte;
-	__u64 last_pte_entry, last_pte_addr;
+	__u64 last_pte_entry, last_pte_addr, last_pte_val;
+	__u32 last_pte_old;		/* its LT_PTE_OLD_* */
 
 	__u64 last_ts;
 	__u16 last_cpu;
@@ -159,8 +161,24 @@ const char *lt_item_name(enum lt_item_kind kind)
 
 const char *lt_hazard_class_name(enum lt_hazard_class cls)
 {
-	return cls == LT_HZ_TRANSLATION ? "translation" : cls == LT_HZ_INVALIDATION ? "invalidation"
-										   : "unknown";
+	switch (cls) {
+	case LT_HZ_TRANSLATION: return "translation";
+	case LT_HZ_INVALIDATION: return "invalidation";
+	case LT_HZ_PERMISSION: return "permission";
+	case LT_HZ_UNCHANGED: return "unchanged";
+	default: return "unknown";
+	}
+}
+
+const char *lt_hazard_evidence_name(enum lt_hazard_evidence e)
+{
+	return e == LT_HZE_ENTRY ? "entry" : e == LT_HZE_CALL ? "call" : "none";
+}
+
+/* Classes an access before the barrier cannot be hurt by. */
+static bool harmless(enum lt_hazard_class cls)
+{
+	return cls == LT_HZ_INVALIDATION || cls == LT_HZ_UNCHANGED;
 }
 
 const char *lt_lost_cause_name(enum lt_lost_cause cause)
@@ -423,7 +441,7 @@ static void hazard(struct lt_recon *r, const struct task *t, enum lt_hazard_kind
 {
 	struct lt_hazard hz = {
 		.kind = kind, .pid = t->pid, .tid = t->tid, .ctx = t->ctx, .comm = t->comm,
-		.in_irq = in_irq(ev), .cls = d->cls, .addr = page_of(r, d->addr), .section = d->section, .section_ip = d->section_ip,
+		.in_irq = in_irq(ev), .cls = d->cls, .evidence = d->evidence, .addr = page_of(r, d->addr), .section = d->section, .section_ip = d->section_ip,
 		.defer_ip = d->ip, .defer_ts = d->ts, .ts = ev->ts, .ip = ev->ip, .cpu = ev->cpu,
 		.age_ns = ev->ts > d->ts ? ev->ts - d->ts : 0,
 	};
@@ -573,6 +591,26 @@ static enum lt_hazard_class class_of(const struct task *t)
 	return t->calls[t->ncalls - 1].enable ? LT_HZ_TRANSLATION : LT_HZ_INVALIDATION;
 }
 
+/*
+ * Better evidence, where the per-PTE probe read the entry before the update (LT_PTE_OLD_*):
+ * the old value against the new one says what the update did, whatever call (or none) it
+ * was made in.
+ */
+static void class_from_entry(struct deferral *d, __u32 old, __u64 val)
+{
+	if (!(old & LT_PTE_OLD_KNOWN))
+		return;
+	d->evidence = LT_HZE_ENTRY;
+	if (!(val & 1))				/* PTE_VALID */
+		d->cls = LT_HZ_INVALIDATION;
+	else if (!(old & LT_PTE_OLD_VALID))
+		d->cls = LT_HZ_TRANSLATION;
+	else if (old & LT_PTE_OLD_SAME)
+		d->cls = LT_HZ_UNCHANGED;
+	else
+		d->cls = LT_HZ_PERMISSION;
+}
+
 static void defer(struct lt_recon *r, struct task *t, const struct lt_event *ev, int level,
 		  __u64 addr, bool has_addr, __u64 entry)
 {
@@ -605,7 +643,11 @@ static void defer(struct lt_recon *r, struct task *t, const struct lt_event *ev,
 			.addr = addr, .has_addr = has_addr, .entry = entry, .ts = ev->ts,
 			.ip = ev->ip, .section = innermost(t),
 			.section_ip = t->depth ? t->secs[t->depth - 1].ip : 0, .cls = class_of(t),
+			.evidence = t->ncalls ? LT_HZE_CALL : LT_HZE_NONE,
 		};
+		/* stock kernels: the deferral is the PTE update itself */
+		if (ev->type == LT_PTE_UPDATE)
+			class_from_entry(&t->defs[t->ndefs - 1], ev->aux, ev->arg1);
 	} else {
 		t->untracked++;
 	}
@@ -812,12 +854,15 @@ static void on_pte_update(struct lt_recon *r, struct task *t, const struct lt_ev
 		t->has_last_pte = true;
 		t->last_pte_entry = ev->arg0;
 		t->last_pte_addr = ev->addr;
+		t->last_pte_old = ev->aux;
+		t->last_pte_val = ev->arg1;
 		if (t->ndefs) {
 			struct deferral *d = &t->defs[t->ndefs - 1];
 
 			if (!d->has_addr && d->entry == ev->arg0) {
 				d->addr = ev->addr;
 				d->has_addr = true;
+				class_from_entry(d, ev->aux, ev->arg1);
 			}
 		}
 	}
@@ -840,6 +885,10 @@ static void on_defer(struct lt_recon *r, struct task *t, const struct lt_event *
 		t->has_last_pte = false;
 	}
 	defer(r, t, ev, ev->action, addr, has_addr, ev->arg0);
+	/* The PTE update came first: its evidence goes to this deferral (if it was kept). */
+	if (has_addr && t->ndefs && t->defs[t->ndefs - 1].ts == ev->ts &&
+	    t->defs[t->ndefs - 1].entry == ev->arg0)
+		class_from_entry(&t->defs[t->ndefs - 1], t->last_pte_old, t->last_pte_val);
 }
 
 static void on_map(struct lt_recon *r, struct task *t, const struct lt_event *ev)
@@ -914,7 +963,7 @@ static void on_map_ret(struct lt_recon *r, struct task *t, const struct lt_event
 	for (size_t k = 0; k < t->ndefs; k++) {
 		struct deferral *d = &t->defs[k];
 
-		if (d->has_addr && !d->potential && !d->switched && d->cls != LT_HZ_INVALIDATION &&
+		if (d->has_addr && !d->potential && !d->switched && !harmless(d->cls) &&
 		    in_range(r, page_of(r, d->addr), &c)) {
 			d->potential = true;
 			hazard(r, t, LT_HAZARD_POTENTIAL, d, ev, NULL);
@@ -930,7 +979,7 @@ static void match_access(struct lt_recon *r, struct task *t, const struct lt_eve
 	for (size_t k = 0; k < t->ndefs; k++) {
 		struct deferral *d = &t->defs[k];
 
-		if (d->has_addr && !d->confirmed && !d->switched && d->cls != LT_HZ_INVALIDATION &&
+		if (d->has_addr && !d->confirmed && !d->switched && !harmless(d->cls) &&
 		    page_of(r, d->addr) == page) {
 			d->confirmed = true;
 			hazard(r, t, LT_HAZARD_CONFIRMED, d, ev, frames);

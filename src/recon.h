@@ -101,20 +101,30 @@ enum lt_hazard_kind {
 	LT_HAZARD_POTENTIAL,	/* a mapping made valid in a section was handed back, still deferred */
 };
 
-/* What the deferred update did, by the evidence of the call it was made in. */
+/* What the deferred update did, by the best evidence there is (enum lt_hazard_evidence). */
 enum lt_hazard_class {
-	LT_HZ_TRANSLATION,	/* made a page valid (set_memory_valid/__kernel_map_pages enable=1):
-				 * an access before the barrier can take a spurious translation
-				 * fault */
-	LT_HZ_UNKNOWN,		/* no such call open: the entry's old value is not known (e.g. a
-				 * permission change of a valid entry) */
-	LT_HZ_INVALIDATION,	/* made a page invalid (enable=0): never a hazard (an access is a
-				 * real fault, not a spurious one) */
+	LT_HZ_TRANSLATION,	/* made an invalid entry valid: an access before the barrier can
+				 * take a spurious translation fault */
+	LT_HZ_UNKNOWN,		/* neither the old entry nor an open call tells */
+	LT_HZ_INVALIDATION,	/* made a page invalid: never a hazard (an access is a real
+				 * fault, not a spurious one) */
+	LT_HZ_PERMISSION,	/* changed a valid entry (its permissions or attributes): an
+				 * access before the barrier can still see the old ones */
+	LT_HZ_UNCHANGED,	/* rewrote a valid entry as it was: never a hazard */
+};
+
+/* What the class rests on. */
+enum lt_hazard_evidence {
+	LT_HZE_NONE,		/* nothing: LT_HZ_UNKNOWN */
+	LT_HZE_CALL,		/* the open set_memory_valid/__kernel_map_pages call's enable */
+	LT_HZE_ENTRY,		/* the entry's value before the update, read at the callback's
+				 * entry, against the value it wrote */
 };
 
 struct lt_hazard {
 	enum lt_hazard_kind kind;
 	enum lt_hazard_class cls;
+	enum lt_hazard_evidence evidence;
 	__u32 pid, tid;			/* the task whose update was deferred */
 	enum lt_context ctx;		/* ... its timeline (a task or an idle task) */
 	bool in_irq;			/* the access came from an interrupt on that task's CPU */
@@ -274,6 +284,7 @@ const char *lt_lost_cause_name(enum lt_lost_cause cause);	/* "ring_full", "recur
  * cause counts how; the reconstruction and the output filter both use it. */
 void lt_stats_count_lost(struct lt_stats *st, enum lt_lost_cause cause, __u64 count);
 const char *lt_hazard_class_name(enum lt_hazard_class cls);	/* "translation", ... */
+const char *lt_hazard_evidence_name(enum lt_hazard_evidence e);	/* "none", "call", "entry" */
 
 /* Bounds on the state kept (memory stays bounded whatever the stream). */
 #define LT_RECON_MAX_TASKS	32768	/* beyond: idle tasks, then the oldest, are forgotten */

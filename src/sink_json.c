@@ -230,6 +230,10 @@ static void on_item(void *ctx, const struct lt_item *it)
 		key_hex(s, "addr", it->addr);
 		key_hex(s, "entry", it->entry);
 		key_bool(s, "deferred", it->ev && (it->ev->flags & LT_F_DEFERRED));
+		/* what the entry was before the update, where the probe read it */
+		if (it->ev && (it->ev->aux & LT_PTE_OLD_KNOWN))
+			key_str(s, "was", it->ev->aux & LT_PTE_OLD_SAME ? "same" :
+					  it->ev->aux & LT_PTE_OLD_VALID ? "valid" : "invalid");
 		key_site(s, "site", it->ip);
 		key_hex(s, "ip", it->ip);
 		key_bool(s, "pending", it->pending);
@@ -263,6 +267,7 @@ static void on_hazard(void *ctx, const struct lt_hazard *hz)
 		key_bool(s, "in_irq", true);
 	key_str(s, "kind", lt_hazard_name(hz->kind));
 	key_str(s, "class", lt_hazard_class_name(hz->cls));
+	key_str(s, "evidence", lt_hazard_evidence_name(hz->evidence));
 	key_hex(s, "addr", hz->addr);
 	key_u64(s, "section", hz->section);
 	key_site(s, "section_site", hz->section_ip);

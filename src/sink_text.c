@@ -326,6 +326,8 @@ static void on_hazard(void *ctx, const struct lt_hazard *hz)
 		lt_ob_str(o, "returning to the caller");
 	if (hz->cls == LT_HZ_UNKNOWN)
 		lt_ob_str(o, " (deferred outside set_memory_valid: what it changed is not known)");
+	else if (hz->cls == LT_HZ_PERMISSION)
+		lt_ob_str(o, " (changed a valid entry: the old permissions may still be used)");
 	if (s->o.color)
 		lt_ob_str(o, RESET);
 	lt_ob_ch(o, '\n');

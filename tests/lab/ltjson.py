@@ -4,8 +4,10 @@
   ltjson.py counts FILE           whole-run counts: items per type, map items per function,
                                   hazards per kind, and the summary's keys (summary.KEY)
   ltjson.py window FILE PREFIX    the section opened at depth 1 by a call site starting with
-                                  PREFIX, up to its close: transitions, deferrals, flushes and
-                                  hazards inside it
+                                  PREFIX, up to its close: transitions, deferrals, flushes,
+                                  switches (and the deferrals they made visible, in all and
+                                  before the first access), PTE updates by what the entry was
+                                  before (pte_was.*) and hazards (with class/evidence) inside it
 Every line of FILE must be a JSON object; a line that is not is an error (exit 1).
 """
 import json
@@ -72,7 +74,7 @@ def counts(objs):
 
 def window(objs, prefix):
     c = Counter({"hazard.confirmed": 0, "hazard.potential": 0})
-    tid, seq, hz = None, [], []
+    tid, seq, hz, cls = None, [], [], []
     for o in objs:
         t = o.get("type")
         if tid is None:
@@ -102,11 +104,21 @@ def window(objs, prefix):
             c["hazard." + str(o.get("kind"))] += 1
             if o.get("kind") == "confirmed":
                 hz.append(str(o.get("addr")))
+                cls.append(f'{o.get("class")}/{o.get("evidence")}')
+        elif t == "pte":
+            c["pte_was." + str(o.get("was", "unknown"))] += 1
+        elif t == "switch":
+            c["switch"] += 1
+            c["made_visible"] += o.get("made_visible", 0)
+        elif t == "access" and "first_access" not in c:
+            c["first_access"] = 1
+            c["made_visible_before_access"] = c["made_visible"]
         if t == "disable" and o.get("depth") == 0:
             c["complete"] = 1
             break
     c["flush_seq"] = ",".join(seq) or "none"
     c["confirmed_addrs"] = ",".join(hz) or "none"
+    c["confirmed_classes"] = ",".join(cls) or "none"
     return c
 
 

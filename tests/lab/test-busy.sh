@@ -15,7 +15,10 @@
 #    count, are the holes of each CPU's sequence numbers that tests/lab/ltseq.py reads from the
 #    file; their sum is what BPF counted; no hazard spans a hole on its CPU;
 #  - the flight recorder (1 MiB, wrapped many times, two windows; the workload on CPU 0): one
-#    EVICTED gap before each window, exactly the numbers missing from CPU 0's sequence there.
+#    EVICTED gap before each window, exactly the numbers missing from CPU 0's sequence there;
+#  - a section that sleeps ("seed 8 5 sleep" under noflush): switched out with its barriers
+#    pending, the switch makes them visible (7.2's __switch_to dsb), so the access to B that
+#    is a confirmed hazard without the sleep is none with it; ftrace shows the switch.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lab/assert.sh
@@ -36,6 +39,10 @@ scripts/guest-run -q --kernel patched --append "debug_pagealloc=on kfence.sample
 	for kb in 4 16; do
 		LT_RECORD=1 LT_STOP_CONSUMER=0.2 lazytrace-capture loss$kb --ringbuf-kb $kb --no-default-access \
 			-- lazy-workload -m 4 -r 4 -s 20
+	done
+	# a section switched out with its barriers pending (the scenario sleeps before clear_page)
+	for sl in "" " sleep"; do
+		LT_KEEP_TRACE=1 lazytrace-capture "sleep-noflush${sl:+-sleep}" -- sh -c "echo seed 8 5$sl >$D/scenario"
 	done
 	echo nested >$D/nesting
 	mkfifo /tmp/fr.ready
@@ -102,6 +109,35 @@ PY
 )"
 	done
 done
+
+# ---------------------------------------------------------------- a section that sleeps
+# noflush, seed 8 5: without the sleep, clear_page() touches B while its barrier is deferred
+# (one confirmed hazard); with it, the task is switched out with A's 8 and B's deferrals
+# pending, and 7.2's __switch_to() issues dsb(ish) before the task runs again: B is visible
+# to the walker by the time clear_page() touches it, so no confirmed hazard (the potential
+# one, at the hand-back of B before the sleep, stands).
+for v in sleep-noflush sleep-noflush-sleep; do
+	f=$out/g/$v
+	expect_eq "$v: command and lazytrace exit 0, ftrace lost nothing" \
+		"command=0 lazytrace=0 ftrace_lost=0" "$(cat "$f.status" 2>/dev/null)"
+done
+w0=$(tests/lab/ltjson.py window "$out/g/sleep-noflush.json" scenario_write 2>&1)
+w1=$(tests/lab/ltjson.py window "$out/g/sleep-noflush-sleep.json" scenario_write 2>&1)
+expect_eq "without the sleep: one confirmed hazard, no switch before the access" "1 1 0" \
+	"$(kv "$w0" hazard.confirmed) $(kv "$w0" hazard.potential) $(kv "$w0" made_visible_before_access)"
+expect_eq "with the sleep: the same section (2 enables, 14 deferrals, one flush of 14)" \
+	"2 14 14" "$(kv "$w1" enable) $(kv "$w1" defer) $(kv "$w1" flush_seq)"
+expect_eq "with the sleep: switched out with A's 8 and B pending, all 9 made visible before the access" \
+	"9" "$(kv "$w1" made_visible_before_access)"
+expect_eq "with the sleep: no confirmed hazard, B's potential one stands" "0 1" \
+	"$(kv "$w1" hazard.confirmed) $(kv "$w1" hazard.potential)"
+# ftrace's sched_switch of the task, in uninterruptible sleep (prev_state=D) in the section:
+# the oracle that it was switched out there
+expect_match "with the sleep: ftrace shows the task switched out asleep (prev_state=D)" \
+	'prev_state=D ' "$(grep 'sched_switch:' "$out/g/sleep-noflush-sleep.trace" 2>/dev/null | grep -m1 'prev_state=D ')"
+expect_eq "with the sleep: lazytrace's switch items are within ftrace's switches of the task" "ok" \
+	"$(sw=$(awk '$1 == "sched_switch" { print $2 }' "$out/g/sleep-noflush-sleep.ftrace"); \
+	   [ "$(kv "$w1" switch)" -ge 1 ] && [ "$(kv "$w1" switch)" -le "${sw:-0}" ] && echo ok)"
 
 # ---------------------------------------------------------------- interrupts
 f=$out/g/irq

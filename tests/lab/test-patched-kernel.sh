@@ -66,10 +66,12 @@ done
 for v in flat noflush nested; do
 	expect_match "nesting accepts '$v'" "^nesting '$v' ok$" "$(printf '%s\n' "$bad" | grep -F "nesting '$v' ")"
 done
-for v in "" "seed1" "seed 1" "seed 1 2 3" "seed -1 2" "seed x 2" "seed 513 1" "seed 1 513" "seeds 1 2"; do
+for v in "" "seed1" "seed 1" "seed 1 2 3" "seed -1 2" "seed x 2" "seed 513 1" "seed 1 513" "seeds 1 2" \
+	"seed 1 2 sleepy" "seed sleep" "seed 1 2 sleep 3"; do
 	expect_match "scenario rejects '$v'" "^scenario '$v' Invalid argument$" "$(printf '%s\n' "$bad" | grep -F "scenario '$v' ")"
 done
 expect_match "scenario accepts 'seed 0 0'" "^scenario 'seed 0 0' ok$" "$(printf '%s\n' "$bad" | grep -F "scenario 'seed 0 0' ")"
+expect_match "scenario accepts 'seed 0 0 sleep'" "^scenario 'seed 0 0 sleep' ok$" "$(printf '%s\n' "$bad" | grep -F "scenario 'seed 0 0 sleep' ")"
 expect_match "'seed' alone runs N=4 M=4" "^scenario now seed n=4 m=4 nesting=nested .* status=0 " \
 	"$(printf '%s\n' "$bad" | grep '^scenario now')"
 

@@ -1087,6 +1087,70 @@ static void test_lost(void)
 	lt_recon_free(lr);
 }
 
+/* The hazard class from the entry's old value read by the per-PTE probe (LT_PTE_OLD_*),
+ * whichever of the PTE update and the defer tracepoint comes first, and on stock kernels (the
+ * update is the deferral): an invalid entry made valid is a translation hazard, a valid one
+ * changed a permission hazard, one rewritten as it was or made invalid none; without the old
+ * value, the open call's enable (none here: unknown). */
+static void test_entry_evidence(void)
+{
+	static const struct {
+		__u32 old;
+		__u64 val;
+		enum lt_hazard_class cls;
+		enum lt_hazard_evidence ev;
+		int hazards;
+	} C[] = {
+		{ LT_PTE_OLD_KNOWN, 0x0060000012345703ULL, LT_HZ_TRANSLATION, LT_HZE_ENTRY, 1 },
+		{ LT_PTE_OLD_KNOWN | LT_PTE_OLD_VALID, 0x0060000012345703ULL, LT_HZ_PERMISSION,
+		  LT_HZE_ENTRY, 1 },
+		{ LT_PTE_OLD_KNOWN | LT_PTE_OLD_VALID | LT_PTE_OLD_SAME, 0x0060000012345703ULL,
+		  LT_HZ_UNCHANGED, LT_HZE_ENTRY, 0 },
+		{ LT_PTE_OLD_KNOWN | LT_PTE_OLD_VALID, 0x0060000012345702ULL, LT_HZ_INVALIDATION,
+		  LT_HZE_ENTRY, 0 },
+		{ 0, 0x0060000012345703ULL, LT_HZ_UNKNOWN, LT_HZE_NONE, 1 },
+	};
+
+	for (size_t i = 0; i < sizeof(C) / sizeof(C[0]); i++) {
+		for (int order = 0; order < 3; order++) {	/* pte first, defer first, stock */
+			struct cur c = { .pid = 5, .tid = 5, .ts = 1000, .stock = order == 2 };
+			struct lt_recon *lr = rec_new(&R1, order == 2 ? LT_DEFER_FROM_PTE_UPDATE
+								     : LT_DEFER_FROM_TRACEPOINT);
+			struct lt_event *pte;
+
+			S1.n = 0;
+			if (order != 2)	/* stock: the update's state shows the section */
+				add_trans(&S1, &c, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
+			if (order == 1)
+				add_defer(&S1, &c, 1, VA_B, ENTRY_B, IP_PTE_DEFER, false);
+			pte = add(&S1, &c, LT_PTE_UPDATE, 1, true);
+			pte->ip = IP_PTE_FN;
+			pte->addr = VA_B;
+			pte->arg0 = ENTRY_B;
+			pte->arg1 = C[i].val;
+			pte->aux = C[i].old;
+			if (order == 2)
+				pte->flags |= LT_F_DEFERRED;
+			if (order == 0)
+				add_defer(&S1, &c, 1, VA_B, ENTRY_B, IP_PTE_DEFER, false);
+			add_access(&S1, &c, 1, true, VA_B, false);
+			CHECK_EQ(feed_all(lr, &S1), 0);
+			lt_recon_finish(lr);
+			CHECK_EQ(lt_recon_stats(lr)->deferred_ptes, 1);
+			CHECK_EQ(lt_recon_stats(lr)->hazards_confirmed, C[i].hazards);
+			if (C[i].hazards && R1.nhz) {
+				CHECK_EQ(R1.hz[0].cls, C[i].cls);
+				CHECK_EQ(R1.hz[0].evidence, C[i].ev);
+			}
+			lt_recon_free(lr);
+		}
+	}
+	CHECK_STR(lt_hazard_class_name(LT_HZ_PERMISSION), "permission");
+	CHECK_STR(lt_hazard_class_name(LT_HZ_UNCHANGED), "unchanged");
+	CHECK_STR(lt_hazard_evidence_name(LT_HZE_ENTRY), "entry");
+	CHECK_STR(lt_hazard_evidence_name(LT_HZE_CALL), "call");
+}
+
 /* What the reconstruction says so that no output keeps state of its own: which enable opened a
  * section, the site of each item's section (also after it closed), and the deferrals each
  * flush completed, grouped by the site of their section with their time pending, computed
@@ -1574,7 +1638,7 @@ HEAD("pte", "4000") ",\"depth\":2,\"section\":2,\"addr\":\"0xffff000012345000\",
 HEAD("defer", "5000") ",\"depth\":2,\"section\":2,\"level\":\"pte\",\"addr\":\"0xffff000012345000\",\"entry\":\"0xffff0000c01048d0\",\"site\":\"pageattr_pte_entry+0x94\",\"ip\":\"0xffff800080300394\",\"pending\":true}\n"
 HEAD("disable", "6000") ",\"depth\":1,\"section\":2,\"action\":\"noflush\",\"site\":\"update_range_prot+0x208\",\"ip\":\"0xffff800080300208\",\"pending\":true,\"inferred\":false}\n"
 HEAD("access", "7000") ",\"depth\":1,\"section\":1,\"addr\":\"0xffff000012345010\",\"site\":\"clear_page+0x0\",\"ip\":\"0xffff800080400000\"}\n"
-HEAD("hazard", "7000") ",\"kind\":\"confirmed\",\"class\":\"unknown\",\"addr\":\"0xffff000012345000\",\"section\":2,\"section_site\":\"update_range_prot+0x1e8\",\"defer_site\":\"pageattr_pte_entry+0x94\",\"defer_ts_ns\":5000,\"access_site\":\"clear_page+0x0\",\"age_ns\":2000,\"stack\":[\"clear_page+0x10\",\"update_range_prot+0x40\",\"scenario_write+0x6b0\"]}\n"
+HEAD("hazard", "7000") ",\"kind\":\"confirmed\",\"class\":\"unknown\",\"evidence\":\"none\",\"addr\":\"0xffff000012345000\",\"section\":2,\"section_site\":\"update_range_prot+0x1e8\",\"defer_site\":\"pageattr_pte_entry+0x94\",\"defer_ts_ns\":5000,\"access_site\":\"clear_page+0x0\",\"age_ns\":2000,\"stack\":[\"clear_page+0x10\",\"update_range_prot+0x40\",\"scenario_write+0x6b0\"]}\n"
 HEAD("flush", "8000") ",\"depth\":1,\"section\":1,\"count\":1,\"site\":\"scenario_write+0x6f0\",\"ip\":\"0xffff8000801236f0\",\"pending\":false,\"inferred\":false}\n"
 HEAD("map_ret", "9000") ",\"depth\":1,\"section\":1,\"func\":\"__kernel_map_pages\",\"site\":\"__kernel_map_pages+0x0\",\"ip\":\"0xffff800080500000\"}\n"
 HEAD("anomaly", "9000") ",\"kind\":\"open_at_exit\",\"depth\":1,\"count\":1,\"site\":\"scenario_write+0x690\",\"ip\":\"0xffff800080123690\"}\n"
@@ -1652,6 +1716,7 @@ int main(void)
 	test_lost();
 	test_drop_causes();
 	test_completions();
+	test_entry_evidence();
 	test_invalid();
 	test_fuzz();
 	test_bounds();
