@@ -92,9 +92,13 @@ fuzz: fuzz-bins
 fuzz-short: fuzz-bins
 	$(Q)FUZZ_SECONDS=15 tests/lab/test-fuzz.sh
 
-# The long campaign (hours): FUZZ_RUNS executions per target (default 10 million).
+# The long campaign (hours): FUZZ_RUNS executions per target (default 10 million), at most
+# FUZZ_CAMPAIGN_SECONDS, at the lowest CPU priority; its own corpus copy and logs (campaign-*).
+FUZZ_RUNS ?= 10000000
+FUZZ_CAMPAIGN_SECONDS ?= 43200
 fuzz-campaign: fuzz-bins
-	$(Q)tests/lab/fuzz-campaign.sh
+	$(Q)FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_SECONDS=$(FUZZ_CAMPAIGN_SECONDS) FUZZ_NICE=19 FUZZ_NAME=campaign- \
+		tests/lab/test-fuzz.sh
 
 # Regenerates the synthetic seeds in tests/fuzz/corpus/ (and records cut from the demo's
 # seed recordings, if demo-out/ has them); the result is committed.
