@@ -65,8 +65,8 @@ struct {
 	__type(value, __u8);
 } named SEC(".maps");
 
-/* The per-PTE callback's arguments and the entry's value before it, kept from entry to return
- * (kprobe fallback: both; fentry/fexit: the old value, the evidence of what the update did). */
+/* kprobe fallback for the per-PTE callback: its arguments and the entry's value before it
+ * (the evidence of what the update did), kept from entry to return. */
 struct pte_args {
 	__u64 ptep;
 	__u64 addr;
@@ -506,16 +506,42 @@ static __always_inline bool pte_args_save(void *ptep, unsigned long addr)
 	return bpf_map_update_elem(&pte_entry_args, &key, &a, BPF_ANY) == 0;
 }
 
-/* fentry/fexit: the old value only; the update is sent either way. */
+/*
+ * fentry/fexit: the entry's old value, from fentry to fexit, in a slot per CPU and context
+ * (task, interrupt) rather than a hash map: no update and delete per PTE (measured: the map
+ * made `record` 0.85x slower). The callback neither sleeps nor loops; a task preempted inside
+ * it and moved to another CPU finds another entry's pointer in the slot there, and its update
+ * goes without the evidence (the class then comes from the open call).
+ */
+__u64 pte_old_slot[LT_MAX_CPUS * 2][2];	/* the entry's pointer, its old value */
+
+static __always_inline __u64 *pte_old_of(void)
+{
+	struct task_struct___lt *t = (void *)bpf_get_current_task_btf();
+	__u32 i = (bpf_get_smp_processor_id() & (LT_MAX_CPUS - 1)) * 2;
+
+	if (BPF_CORE_READ(t, thread_info.preempt_count) & HARDIRQ_SOFTIRQ_NMI_MASK)
+		i++;
+	return pte_old_slot[i & (LT_MAX_CPUS * 2 - 1)];
+}
+
+static __always_inline void pte_fentry(void *ptep)
+{
+	__u64 *o = pte_old_of();
+	__u64 old = 0;
+
+	bpf_probe_read_kernel(&old, sizeof(old), ptep);
+	o[1] = old;
+	o[0] = (__u64)ptep;
+}
+
 static __always_inline void pte_fexit(__u64 ip, void *ptep, unsigned long addr)
 {
-	__u32 key = pte_args_key();
-	struct pte_args *a = bpf_map_lookup_elem(&pte_entry_args, &key);
-	__u64 old;
+	__u64 *o = pte_old_of();
+	__u64 old = o[1];
 
-	if (a && a->ptep == (__u64)ptep) {
-		old = a->old;
-		bpf_map_delete_elem(&pte_entry_args, &key);
+	if (o[0] == (__u64)ptep) {
+		o[0] = 0;
 		pte_event(ip, (__u64)ptep, addr, &old, PREEMPTIBLE);
 		return;
 	}
@@ -526,7 +552,7 @@ SEC("fentry/pageattr_pte_entry")
 int BPF_PROG(fentry_pte_entry, void *ptep, unsigned long addr)
 {
 	if (!filtered(bpf_get_current_pid_tgid()))
-		pte_args_save(ptep, addr);
+		pte_fentry(ptep);
 	return 0;
 }
 
@@ -541,7 +567,7 @@ SEC("fentry/change_page_range")
 int BPF_PROG(fentry_change_page_range, void *ptep, unsigned long addr)
 {
 	if (!filtered(bpf_get_current_pid_tgid()))
-		pte_args_save(ptep, addr);
+		pte_fentry(ptep);
 	return 0;
 }
 
