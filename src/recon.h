@@ -72,28 +72,29 @@ enum lt_item_kind {
 };
 
 struct lt_item {
-	enum lt_item_kind kind;
+	/* pointers and 64-bit fields first, then 32, 16 and 8: 112 bytes, built per item */
 	const struct lt_event *ev;	/* the event behind it (NULL for synthesized items) */
 	__u64 ts;
-	__u32 pid, tid;
-	__u16 cpu;
-	enum lt_context ctx;		/* whose timeline */
 	const char *comm;		/* task name if known, else "" */
-	unsigned int depth;		/* nesting depth after the item (0 = outside any section) */
 	__u64 section;			/* id of the innermost section concerned, 0 if none */
 	__u64 section_ip;		/* ... the site that opened it (0: none, or not known) */
-	bool opened;			/* LT_ITEM_ENABLE: this item opened .section (an enable
-					 * that nests or enters, below the depth bound) */
-	int action;			/* enum lt_action for transitions, enum lt_level for DEFER */
-	bool inferred;			/* synthesized from state, not reported by the kernel */
 	__u64 ip;			/* call site or probed function (inferred items: that of the
 					 * event that revealed them) */
 	__u64 addr;
 	__u64 entry;
 	__u64 count;
+	__u64 npending;			/* its deferrals pending after the item, as counted here */
+	enum lt_item_kind kind;
+	__u32 pid, tid;
+	enum lt_context ctx;		/* whose timeline */
+	unsigned int depth;		/* nesting depth after the item (0 = outside any section) */
+	int action;			/* enum lt_action for transitions, enum lt_level for DEFER */
+	__u16 cpu;
+	bool opened;			/* LT_ITEM_ENABLE: this item opened .section (an enable
+					 * that nests or enters, below the depth bound) */
+	bool inferred;			/* synthesized from state, not reported by the kernel */
 	bool enable;
 	bool pending;			/* task had barriers pending after the item */
-	__u64 npending;			/* its deferrals pending after the item, as counted here */
 };
 
 enum lt_hazard_kind {
