@@ -7,8 +7,11 @@ SHELL := /bin/bash
 .DELETE_ON_ERROR:
 .DEFAULT_GOAL := all
 
-# Stock Debian arm64 kernel for `make kernel-stock`: a version or a prefix (newest match).
-KVER ?= 7.2
+# Kernel version: of the patched lab kernel (`make kernel`: 7.3, the newest, or 7.2; the one
+# series applies to both) and of `make kernel-stock` (a version or a prefix, newest match).
+KVER ?= 7.3
+# The older version the series is also built, booted and tested on by `make check`.
+KVER_OLDER := 7.2
 
 # V=1 shows the commands.
 ifeq ($(V),1)
@@ -191,7 +194,7 @@ bench: kernel all $(HOST)/ltgen
 
 include mk/install.mk
 
-.PHONY: help deps kernel kernel-64k kernel-stock demo check check-patches clean
+.PHONY: help deps kernel kernel-64k kernel-older kernel-stock demo check check-patches clean
 
 help:
 	@echo "lazytrace targets:"
@@ -203,10 +206,11 @@ help:
 	@echo "  make fuzz-campaign the long campaign: FUZZ_RUNS executions per target (default 10 M)"
 	@echo "  make check         all tests, QEMU end-to-end included"
 	@echo "  make bench         live overhead and replay speed benchmarks -> bench/RESULTS.md"
-	@echo "  make kernel        build the patched arm64 7.2 kernel (cached; KSRC=/path for your tree;"
-	@echo "                     PAGES=16k|64k for another page size; make kernel-64k = PAGES=64k)"
+	@echo "  make kernel        build the patched arm64 kernel (KVER=7.3, the default, or 7.2; each"
+	@echo "                     cached apart; KSRC=/path for your tree; PAGES=16k|64k for another"
+	@echo "                     page size; make kernel-64k = PAGES=64k; make kernel-older = KVER=$(KVER_OLDER))"
 	@echo "  make kernel-stock  download a stock Debian arm64 kernel (KVER=$(KVER); FLAVOUR=16k)"
-	@echo "  make check-patches apply the series to the source and run checkpatch.pl"
+	@echo "  make check-patches apply the series to the KVER source, run checkpatch.pl --strict"
 	@echo "  make check-types   check bpf/kernel_types.h against the lab kernel's BTF"
 	@echo "                     (skipped without one; KERNEL_BTF=FILE for another vmlinux)"
 	@echo "  make deps          install the Debian packages needed (as root)"
@@ -221,21 +225,25 @@ clean:
 	rm -rf build demo-out
 
 kernel: deps
-	@scripts/build-kernel >/dev/null
+	@KVER=$(KVER) scripts/build-kernel >/dev/null
 
 # The same kernel with 64K pages, for the page-size tests (tests/lab/test-pagesizes.sh).
 kernel-64k: deps
-	@PAGES=64k scripts/build-kernel >/dev/null
+	@KVER=$(KVER) PAGES=64k scripts/build-kernel >/dev/null
+
+# The series on the older version: make check builds, boots and tests it too (a reduced set).
+kernel-older: deps
+	@KVER=$(KVER_OLDER) scripts/build-kernel >/dev/null
 
 kernel-stock: deps
 	@scripts/fetch-stock-kernel $(KVER)
 
 check-patches: deps
-	@scripts/build-kernel --check
+	@KVER=$(KVER) scripts/build-kernel --check
 
 demo: kernel all
 	@scripts/demo
 
 # Stock kernels (7.2, 6.19, 6.16) are fetched by the tests that boot them.
-check: kernel kernel-64k check-types all $(HOST)/ltgen $(UNIT_BINS) asan-bins fuzz-bins
+check: kernel kernel-64k kernel-older check-types all $(HOST)/ltgen $(UNIT_BINS) asan-bins fuzz-bins
 	@tests/run-all $(UNIT_BINS) $(ASAN_BINS) tests/lab/test-*.sh

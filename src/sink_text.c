@@ -197,8 +197,13 @@ static void print_item(struct lt_sink_text *s, const struct lt_item *it, unsigne
 		site(s, it->ip);
 		break;
 	case LT_ITEM_FLUSH:
+		/* The kernel reports 0 when it cannot know: the task's deferrals began before
+		 * lazy_mmu_defer was switched on (kernel-patch/0002). */
 		lt_ob_str(o, "flush   completes ");
-		lt_ob_u64(o, it->count);
+		if (it->count || it->inferred)
+			lt_ob_u64(o, it->count);
+		else
+			lt_ob_str(o, "?");
 		lt_ob_str(o, " deferred");
 		if (it->ip) {
 			lt_ob_mem(o, "  ", 2);
