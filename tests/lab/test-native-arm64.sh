@@ -74,7 +74,7 @@ expect_eq "no lazytrace cache in the root" no \
 	"$([ -e "$root/root/.cache/lazytrace" ] && echo yes || echo no)"
 in_root 'scripts/build-kernel --print' >"$tmp/out" 2>"$tmp/err"
 expect_eq "scripts/build-kernel --print fails there (no kernel built)" 1 $?
-expect_match "... saying no kernel is built" '^build-kernel: error: no .*kernel built' "$(cat "$tmp/err")"
+expect_match "... saying no kernel is built" '^build-kernel: error: no .*kernel .*built from' "$(cat "$tmp/err")"
 
 # --- make all, natively ------------------------------------------------------------------
 t0=$(date +%s)
