@@ -55,11 +55,13 @@ for i in "${!targets[@]}"; do
 	# the machine's, not the code's; it is shown and set aside, never silently dropped.
 	for a in "$out/${pre}artifacts-${t#fuzz_}"/slow-unit-*; do
 		[ -e "$a" ] || continue
+		# The rerun's log is kept beside the artifacts, not among them (where it would count).
+		rerun=$out/$pre$t.rerun-${a##*/}.log
 		t0=$(date +%s%N)
-		if "$out/$t" -timeout=5 -runs=100 "$a" >"$a.rerun.log" 2>&1; then
+		if "$out/$t" -timeout=5 -runs=100 "$a" >"$rerun" 2>&1; then
 			ms=$(( ($(date +%s%N) - t0) / 100000000 ))
 			mkdir -p "$out/${pre}slow-not-reproduced-${t#fuzz_}"
-			mv "$a" "$a.rerun.log" "$out/${pre}slow-not-reproduced-${t#fuzz_}/"
+			mv "$a" "$rerun" "$out/${pre}slow-not-reproduced-${t#fuzz_}/"
 			pass "$t: slow-unit report ${a##*/} not reproduced: 100 runs of it in ~$ms ms each ($(grep -oE 'Slowest unit: [0-9]+ s' "$log" | tail -n1) in the campaign, set aside)"
 		fi
 	done
