@@ -29,9 +29,9 @@ HOST := build/host
 
 # The reconstruction library and output sinks: no BPF, shared by live, replay and tests.
 LIB_SRCS := $(sort $(wildcard src/recon.c src/recon_seq.c src/outsel.c src/tidtab.c src/sink_*.c src/ksyms.c src/svg_chart.c \
-	src/tracefile.c src/replay.c src/output.c src/a64.c src/sites_dwarf.c src/sites_file.c src/sites_find.c src/kmodel.c src/elfnote.c))
+	src/tracefile.c src/replay.c src/replay_file.c src/sitestats.c src/compare.c src/compare_report.c src/stattest.c src/output.c src/a64.c src/sites_dwarf.c src/sites_file.c src/sites_find.c src/kmodel.c src/elfnote.c))
 # libdw walks the kernel's DWARF (probes+dwarf); libelf reads ELF notes and symbols.
-LIB_LIBS := -ldw -lelf -lz
+LIB_LIBS := -ldw -lelf -lz -lm
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(HOST)/tests/%,$(UNIT_SRCS))
 
@@ -146,13 +146,13 @@ check-types:
 	$(Q)BPF_CLANG=$(BPF_CLANG) scripts/check-kernel-types $(KERNEL_BTF)
 
 # --- the lazytrace binary: x86-64 host build and static arm64 build --------------------
-APP_SRCS := src/lazytrace.c src/live.c src/probe_links.c src/probe.c src/record.c src/sites_attach.c src/kmodel_bpf.c src/caps.c
+APP_SRCS := src/lazytrace.c src/cli_replay.c src/live.c src/probe_links.c src/probe.c src/record.c src/sites_attach.c src/kmodel_bpf.c src/caps.c
 ALL_SRCS := $(APP_SRCS) $(LIB_SRCS)
 HDRS := $(wildcard include/*.h src/*.h)
 
 $(HOST)/lazytrace: $(ALL_SRCS) $(HDRS) $(SKEL) | $(HOST)
 	$(call msg,CCLD,$@)
-	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ibuild/bpf $(ALL_SRCS) -o $@ -lbpf -ldw -lelf -lz
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Ibuild/bpf $(ALL_SRCS) -o $@ -lbpf -ldw -lelf -lz -lm
 
 # Natively on an arm64 host, cross-compiled elsewhere.
 ifneq ($(filter aarch64 arm64,$(shell uname -m)),)
@@ -166,7 +166,7 @@ ARM64_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Iinclude -Isrc -Ibuild/bpf
 
 build/arm64/lazytrace: $(ALL_SRCS) $(HDRS) $(SKEL) | build/arm64
 	$(call msg,CCLD,$@)
-	$(Q)$(ARM64_CC) $(ARM64_CFLAGS) -static $(ALL_SRCS) -o $@ -lbpf -ldw -lelf -lz -llzma -lbz2 -lzstd
+	$(Q)$(ARM64_CC) $(ARM64_CFLAGS) -static $(ALL_SRCS) -o $@ -lbpf -ldw -lelf -lz -llzma -lbz2 -lzstd -lm
 	$(Q)$(ARM64_STRIP) $@
 
 # Static arm64 programs run in the guest (workloads for the end-to-end tests).

@@ -3,7 +3,8 @@
  * bench/ltgen.c: writes valid synthetic lazytrace recordings of any size, for the replay
  * benchmark (bench/replay.sh) and its test (tests/lab/test-ltgen.sh).
  *
- *   ltgen -o FILE -n EVENTS [--seed N] [--tasks T] [--nesting MODE] [--force]
+ *   ltgen -o FILE -n EVENTS [--seed N] [--tasks T] [--nesting MODE] [--build-id HEX]
+ *         [--batch N] [--force]
  *
  * The stream looks like a patched-kernel recording of a munmap storm with debug_pagealloc
  * (demo-out/munmap-*.lt): several tasks on two CPUs, interleaved; __kernel_map_pages() /
@@ -13,6 +14,17 @@
  * back mappings still deferred (potential hazards), some touched by clear_page() before the
  * flush (confirmed hazards, with a kernel stack); a kallsyms table so sites have names; a
  * LOST chunk or two. The same seed gives the same bytes.
+ *
+ * For `lazytrace compare` (tests/lab/test-compare-stats.sh), two knobs set what repeated runs
+ * share and what they vary: --build-id names the kernel build in the header (runs of one build
+ * share it, sites then line up by symbol+offset; default: the seed as 16 hex digits), and
+ * --batch N adds one section of a chosen size at a call site of its own, ltgen_batch+0x24 (a
+ * symbol added to the kallsyms table only then): the first task, right after its LT_TASK
+ * record, opens it, defers exactly N kernel PTE updates (vmap-like), flushes them once and
+ * leaves. That episode is queued whole with the naming record, room for it is kept aside from
+ * the start (no filler replaces it), and the simulated losses only ever drop episodes of named
+ * tasks (never this one). Without these options the output is what it always was, byte for
+ * byte.
  *
  * On stdout: the totals `lazytrace stats --json` must find, counted here from what was
  * written (never by running the reconstruction), under the same keys.
@@ -55,6 +67,9 @@ static const char KALLSYMS[] =
 	"ffff800080360000 T el0t_64_sync\n"
 	"ffff800079a10000 t zs_map_object\t[zsmalloc]\n";
 
+/* Appended to KALLSYMS with --batch only (else the files stay as they were). */
+static const char KALLSYMS_BATCH[] = "ffff800080370000 t ltgen_batch\n";
+
 #define IP_PTE_FN	0xffff80008002bcd0ULL	/* pageattr_pte_entry (probed) */
 #define IP_PTE_DEFER	0xffff80008002bd64ULL	/* pageattr_pte_entry+0x94 */
 #define IP_URP_ENTER	0xffff80008002c0c0ULL	/* update_range_prot+0x1d8 */
@@ -70,6 +85,7 @@ static const char KALLSYMS[] =
 #define IP_LMD_FLUSH	0xffff800080323174ULL	/* +0x174 */
 #define IP_VMAP		0xffff8000803341a4ULL	/* vmap_range_noflush+0x1a4 */
 #define IP_CLEAR_PAGE	0xffff800080345000ULL
+#define IP_BATCH	0xffff800080370024ULL	/* ltgen_batch+0x24 (--batch) */
 
 /* A page fault allocating a page: the stack the BPF side sends with a hazardous access. */
 static const __u64 FAULT_STACK[] = {
@@ -87,6 +103,9 @@ static const __u64 FAULT_STACK[] = {
 #define PTE_TABLES	0xfff000003fc00000ULL	/* the linear map's last-level tables */
 #define USER_TABLES	0xfff0000100000000ULL	/* table entries of vmap/user ranges */
 #define PAGES_PER_TASK	(1u << 18)		/* 1 GiB of linear map per task */
+#define BATCH_TABLES	0xfff0000200000000ULL	/* table entries of the --batch section */
+#define BATCH_MAX	120			/* its deferrals: with the naming record, the
+						 * enable, flush and disable, within QMAX */
 
 /* The table entry of a linear-map page: one 4 KiB table per 2 MiB, an entry per page. */
 static __u64 entry_of(__u64 va)
@@ -180,6 +199,8 @@ struct gen {
 	struct lt_writer *w;
 	__u64 n, queued, ts, last_flush;
 	struct truth t;
+	unsigned int batch;	/* --batch: deferrals of the extra section, 0 none */
+	__u64 reserve;		/* events kept for it until it is queued */
 };
 
 /* Builds an episode of task t: the depth and pending barriers as the kernel reports them. */
@@ -395,6 +416,16 @@ static void vmap(struct bld *b)
 	disable(b, LT_ACT_LEAVE, IP_LMD_LEAVE);
 }
 
+/* --batch: a section of its own deferring exactly n kernel PTE updates, one flush. */
+static void batch(struct bld *b, unsigned int n)
+{
+	enable(b, LT_ACT_ENTER, IP_BATCH);
+	for (unsigned int i = 0; i < n; i++)
+		defer(b, IP_SETPTES, BATCH_TABLES + 8 * i, 0x0068000000000703ULL + ((__u64)i << 12));
+	flush(b, IP_LMD_FLUSH, 0);
+	disable(b, LT_ACT_LEAVE, IP_LMD_LEAVE);
+}
+
 static void episode(struct gen *g, struct task *t)
 {
 	struct bld b = { .g = g, .t = t, .e = &t->q };
@@ -407,6 +438,10 @@ static void episode(struct gen *g, struct task *t)
 
 		snprintf(ev->comm, sizeof(ev->comm), "%s", t->comm);
 		t->named = true;
+		/* The first task's batch right after its name: in this episode, which a loss
+		 * never drops (lose() takes named tasks only). */
+		if (g->batch && t == &g->tasks[0])
+			batch(&b, g->batch);
 		return;
 	}
 	/* Now and then the scheduler moves the task to the other CPU. */
@@ -465,7 +500,8 @@ static void emit(struct gen *g, struct task *t)
 /* The next episode of t, or a filler if its events would pass the count. */
 static void refill(struct gen *g, struct task *t)
 {
-	__u64 left = g->n - g->t.events - g->queued;
+	bool first = g->reserve && t == &g->tasks[0];
+	__u64 left = g->n - g->t.events - g->queued - (first ? 0 : g->reserve);
 
 	if (!left)
 		return;
@@ -473,6 +509,8 @@ static void refill(struct gen *g, struct task *t)
 	if (t->q.n > left)
 		filler(g, t);
 	g->queued += t->q.n;
+	if (first)
+		g->reserve = 0;	/* its name and batch are queued: kept for nothing else */
 }
 
 static bool busy(const struct task *t)
@@ -535,7 +573,8 @@ static void generate(struct gen *g)
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: ltgen -o FILE -n EVENTS [--seed N] [--tasks T] [--nesting MODE] [--force]\n"
+		"usage: ltgen -o FILE -n EVENTS [--seed N] [--tasks T] [--nesting MODE]\n"
+		"             [--build-id HEX] [--batch N] [--force]\n"
 		"\n"
 		"Write a valid synthetic lazytrace recording of EVENTS event records: a munmap storm\n"
 		"under debug_pagealloc on a patched kernel, several tasks on two CPUs. The same seed\n"
@@ -550,11 +589,18 @@ static void usage(FILE *f)
 		"  -t, --tasks T       tasks (threads) recorded, 1..64 (default 4)\n"
 		"      --nesting MODE  what a nested disable does: nested, flat or noflush (default:\n"
 		"                      noflush, the mode with hazards)\n"
+		"      --build-id HEX  the kernel build id in the header, 1..128 hex digits\n"
+		"                      (default: the seed as 16 hex digits); runs of one build\n"
+		"                      share it\n"
+		"      --batch N       one more section, 0..%d deferrals (default 0: none), at a\n"
+		"                      site of its own (ltgen_batch+0x24): the first task, right\n"
+		"                      after it is named, defers exactly N kernel PTE updates,\n"
+		"                      flushes them once and leaves; needs EVENTS >= N + 4\n"
 		"  -f, --force         overwrite FILE\n"
 		"  -h, --help          this text\n"
 		"\n"
 		"Exit status: 0 written; 1 the file could not be written; 2 usage errors.\n",
-		(unsigned long long)(1ULL << 40));
+		(unsigned long long)(1ULL << 40), BATCH_MAX);
 }
 
 static int parse_u64(const char *opt, const char *s, unsigned long long min,
@@ -576,20 +622,22 @@ static int parse_u64(const char *opt, const char *s, unsigned long long min,
 
 int main(int argc, char **argv)
 {
-	enum { OPT_NESTING = 256 };
+	enum { OPT_NESTING = 256, OPT_BUILD_ID, OPT_BATCH };
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "events", required_argument, NULL, 'n' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "tasks", required_argument, NULL, 't' },
 		{ "nesting", required_argument, NULL, OPT_NESTING },
+		{ "build-id", required_argument, NULL, OPT_BUILD_ID },
+		{ "batch", required_argument, NULL, OPT_BATCH },
 		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	static const char *const COMMS[] = { "munmap-storm", "munmap-storm", "kworker/u4:2", "sh" };
-	unsigned long long n = 0, seed = 1, ntasks = 4;
-	const char *path = NULL;
+	unsigned long long n = 0, seed = 1, ntasks = 4, nbatch = 0;
+	const char *path = NULL, *build_id = NULL;
 	unsigned int wflags = LT_W_NOSYNC;
 	struct lt_file_info info;
 	struct lt_ksyms *ks;
@@ -629,6 +677,19 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case OPT_BUILD_ID:
+			if (!*optarg || strlen(optarg) >= sizeof(info.build_id) ||
+			    strspn(optarg, "0123456789abcdefABCDEF") != strlen(optarg)) {
+				fprintf(stderr, "ltgen: invalid build id '%s' (expected 1..%zu hex digits)\n",
+					optarg, sizeof(info.build_id) - 1);
+				return 2;
+			}
+			build_id = optarg;
+			break;
+		case OPT_BATCH:
+			if (parse_u64("--batch", optarg, 0, BATCH_MAX, &nbatch))
+				return 2;
+			break;
 		case 'f':
 			wflags |= LT_W_FORCE;
 			break;
@@ -653,12 +714,27 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ltgen: -o FILE and -n EVENTS are required (see 'ltgen --help')\n");
 		return 2;
 	}
+	/* The naming record, the enable, the deferrals, the flush and the disable. */
+	if (nbatch && n < nbatch + 4) {
+		fprintf(stderr, "ltgen: --batch %llu needs at least %llu events (-n %llu)\n", nbatch,
+			nbatch + 4, n);
+		return 2;
+	}
 
 	g.rng.s = seed;
 	g.n = n;
 	g.ntasks = (unsigned int)ntasks;
+	g.batch = (unsigned int)nbatch;
+	g.reserve = nbatch ? nbatch + 4 : 0;
 	g.tasks = calloc(g.ntasks, sizeof(*g.tasks));
-	ks = lt_ksyms_from_buffer(KALLSYMS, sizeof(KALLSYMS) - 1);
+	if (nbatch) {
+		char syms[sizeof(KALLSYMS) + sizeof(KALLSYMS_BATCH)];
+
+		snprintf(syms, sizeof(syms), "%s%s", KALLSYMS, KALLSYMS_BATCH);
+		ks = lt_ksyms_from_buffer(syms, strlen(syms));
+	} else {
+		ks = lt_ksyms_from_buffer(KALLSYMS, sizeof(KALLSYMS) - 1);
+	}
 	if (!g.tasks || !ks) {
 		fprintf(stderr, "ltgen: out of memory\n");
 		return 1;
@@ -682,7 +758,10 @@ int main(int argc, char **argv)
 	info.start_realtime_ns = 1767225600000000000ULL + seed % 1000000007ULL;
 	info.start_mono_ns = g.ts - 1000000;
 	snprintf(info.release, sizeof(info.release), "7.2.13-ltgen");
-	snprintf(info.build_id, sizeof(info.build_id), "%016llx", seed);
+	if (build_id)
+		snprintf(info.build_id, sizeof(info.build_id), "%s", build_id);
+	else
+		snprintf(info.build_id, sizeof(info.build_id), "%016llx", seed);
 	snprintf(info.machine, sizeof(info.machine), "aarch64");
 	snprintf(info.mode, sizeof(info.mode), "tracepoints");
 	snprintf(info.nesting, sizeof(info.nesting), "%s", NESTING_NAME[g.nesting]);

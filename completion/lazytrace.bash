@@ -3,8 +3,9 @@
 #
 # Installed as $(PREFIX)/share/bash-completion/completions/lazytrace (make install), where
 # bash-completion loads it on first use; works without bash-completion too (`source` it).
-# Completes the commands, each command's options, the values of --source and --format, and
-# file names for -o/--output, --record, --sites, --debuginfo, --btf, --svg and trace files.
+# Completes the commands, each command's options, the values of --source, --format, --by,
+# --test and --confidence, and file names for -o/--output, --record, --sites, --debuginfo,
+# --btf, --svg and trace files.
 
 # COMPREPLY from compgen ARGS..., one entry per line (no word splitting or globbing).
 _lazytrace_reply()
@@ -71,11 +72,11 @@ _lazytrace()
 		args='file'
 		;;
 	stats)
-		opts='-j --json -h --help'
+		opts='-j --json -b --by -h --help'
 		args='file'
 		;;
 	compare)
-		opts='-j --json -s --svg -h --help'
+		opts='-j --json -s --svg -b --by -t --test -c --confidence -m --mixed -h --help'
 		args='file'
 		;;
 	sites)
@@ -99,6 +100,18 @@ _lazytrace()
 		;;
 	dump:-f | dump:--format)
 		_lazytrace_reply -W 'text json perfetto svg' -- "$cur"
+		return 0
+		;;
+	stats:-b | stats:--by | compare:-b | compare:--by)
+		_lazytrace_reply -W 'site function' -- "$cur"
+		return 0
+		;;
+	compare:-t | compare:--test)
+		_lazytrace_reply -W 'welch mwu' -- "$cur"
+		return 0
+		;;
+	compare:-c | compare:--confidence)
+		_lazytrace_reply -W '0.9 0.95 0.99' -- "$cur"
 		return 0
 		;;
 	live:-p | live:--pid | record:-p | record:--pid)

@@ -19,7 +19,7 @@
 #include "outsel.h"
 #include "probe.h"
 #include "record.h"
-#include "replay.h"
+#include "cli.h"
 #include "sites.h"
 #include "sites_find.h"
 #include "tracefile.h"
@@ -54,7 +54,7 @@ static void usage(FILE *f)
 		"  record   trace into a file (-o FILE)\n"
 		"  dump     print a recorded timeline: text, json, perfetto or svg\n"
 		"  stats    totals and per-call-site figures of a recording\n"
-		"  compare  per-call-site figures of two recordings side by side\n"
+		"  compare  recordings of A against B, one or more runs a side: did it change?\n"
 		"  sites    write the DWARF site table of a kernel build (for --sites)\n"
 		"\n"
 		"'lazytrace COMMAND --help' describes each command.\n");

@@ -167,10 +167,11 @@ int lt_svg_bar_chart(FILE *out, const char *title, const char *name_a, const cha
 	for (size_t i = 0; i < n; i++) {
 		size_t l = bars[i].label ? strlen(bars[i].label) : 0;
 
-		if (!isfinite(bars[i].a) || !isfinite(bars[i].b))
+		if (!isfinite(bars[i].a) || !isfinite(bars[i].b) || !isfinite(bars[i].err_a) ||
+		    !isfinite(bars[i].err_b) || bars[i].err_a < 0 || bars[i].err_b < 0)
 			return -1;
-		lo = dmin(lo, dmin(bars[i].a, bars[i].b));
-		hi = dmax(hi, dmax(bars[i].a, bars[i].b));
+		lo = dmin(lo, dmin(bars[i].a - bars[i].err_a, bars[i].b - bars[i].err_b));
+		hi = dmax(hi, dmax(bars[i].a + bars[i].err_a, bars[i].b + bars[i].err_b));
 		if (l > label_chars)
 			label_chars = l;
 	}
@@ -242,6 +243,7 @@ int lt_svg_bar_chart(FILE *out, const char *title, const char *name_a, const cha
 	for (size_t i = 0; i < n; i++) {
 		double y = CH_TOP + (double)i * CH_GROUP;
 		const double v[2] = { bars[i].a, bars[i].b };
+		const double e[2] = { bars[i].err_a, bars[i].err_b };
 		static const char *const col[2] = { COLOR_A, COLOR_B };
 
 		text(out, x0 - 8, y + CH_BAR + 4, " text-anchor=\"end\"",
@@ -257,6 +259,18 @@ int lt_svg_bar_chart(FILE *out, const char *title, const char *name_a, const cha
 			}
 			fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%d\" "
 				"fill=\"%s\"/>\n", xa, by, xb - xa, CH_BAR - 1, col[j]);
+			if (e[j] > 0) {	/* the error bar: a line from v - e to v + e, capped */
+				double el = zero + (v[j] - e[j]) * scale, er = zero + (v[j] + e[j]) * scale;
+				double my = by + (CH_BAR - 1) / 2.0;
+
+				fprintf(out, "<path d=\"M%.1f %.1fH%.1fM%.1f %.1fV%.1fM%.1f %.1fV%.1f\" "
+					"stroke=\"#222\" fill=\"none\"/>\n", el, my, er, el, my - 4,
+					my + 4, er, my - 4, my + 4);
+				if (v[j] < 0)
+					xa = dmin(xa, el);
+				else
+					xb = dmax(xb, er);
+			}
 			value_label(out, v[j] < 0 ? xa : xb, by + CH_BAR - 3, v[j] < 0, v[j], unit);
 		}
 	}

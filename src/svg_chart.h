@@ -2,7 +2,7 @@
 /*
  * src/svg_chart.h: a standalone SVG 1.1 grouped bar chart (A vs B per label), e.g. for
  * `compare`: one horizontal bar pair per label, two colours, legend, value labels, an axis
- * with round ticks. Also the XML text escaper shared by the SVG outputs.
+ * with round ticks, error bars where given. Also the XML text escaper shared by the SVG outputs.
  */
 #ifndef LT_SVG_CHART_H
 #define LT_SVG_CHART_H
@@ -13,6 +13,7 @@
 struct lt_chart_bar {
 	const char *label;
 	double a, b;
+	double err_a, err_b;		/* error bars: a +- err_a (>= 0; 0: none) */
 };
 
 /*

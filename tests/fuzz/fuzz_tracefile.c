@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * tests/fuzz/fuzz_tracefile.c: libFuzzer target for the trace file reader and the replay
- * path (`lazytrace dump --format json` and `stats`). The input is the whole file: it is
+ * path (`lazytrace dump --format json`, `stats` and `compare`). The input is the whole file: it is
  * written to a memfd (one per process, reopened by path through /proc/self/fd), read to its
  * end with lt_reader_next(), then replayed with lt_replay_dump() and lt_replay_stats(),
- * output to /dev/null. Built and run by `make fuzz` / `make fuzz-short`.
+ * and compared with itself (two runs a side, text and JSON, by function), output to
+ * /dev/null. Built and run by `make fuzz` / `make fuzz-short`.
  *
  * Mutations would almost never get past the CRC-32C checks, so before writing, the header
  * checksum and those of every chunk whose header and payload are in the input are set right,
@@ -20,6 +21,7 @@
 #include <sys/mman.h>
 
 #include "tracefile.h"
+#include "compare.h"
 #include "replay.h"
 
 static int mfd = -1;
@@ -148,8 +150,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.format = LT_DUMP_JSON;
 	o.filter.cpu = (__u32)-1;
 	lt_replay_dump(path, &o, devnull, devnull);
-	lt_replay_stats(path, false, devnull, devnull);
-	lt_replay_stats(path, true, devnull, devnull);
+	lt_replay_stats(path, false, LT_BY_SITE, devnull, devnull);
+	lt_replay_stats(path, true, LT_BY_FUNCTION, devnull, devnull);
+	{
+		const char *runs[2] = { path, path };
+		struct lt_compare_opts co = { .test = LT_TEST_WELCH, .conf = 0.95 };
+
+		lt_compare_run(runs, 2, runs, 1, &co, devnull, devnull);
+		co.json = true;
+		co.by_set = true;
+		co.by = LT_BY_FUNCTION;
+		co.test = LT_TEST_MWU;
+		lt_compare_run(runs, 2, runs, 2, &co, devnull, devnull);
+	}
 	fflush(devnull);
 	return 0;
 }

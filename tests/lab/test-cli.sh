@@ -36,6 +36,29 @@ bad "access probe argument 0" "^lazytrace: invalid value '0' for --access-probe"
 bad "comm too long" '^lazytrace: --comm takes a task name' live --comm abcdefghijklmnopqrstuvwxyz
 bad "stray argument" "^lazytrace live: unexpected argument 'extra'" live extra
 bad "unknown option" "unrecognized option '--frob'" live --frob
+# the offline commands
+bad "dump: unknown format" "^lazytrace dump: unknown format 'xml'" dump --format xml x.lt
+bad "dump: no file" "^lazytrace dump: no trace file given" dump
+bad "dump: negative --from" "^lazytrace dump: invalid value '-1' for --from" dump --from -1 x.lt
+bad "dump: --from after --to" "^lazytrace dump: --from is after --to$" dump --from 2 --to 1 x.lt
+bad "dump: non-numeric --pid" "^lazytrace dump: invalid value 'abc' for --pid" dump --pid abc x.lt
+bad "dump: comm too long" "^lazytrace dump: --comm takes a task name" dump --comm a-name-that-is-too-long x.lt
+bad "stats: two files" "^lazytrace stats: unexpected argument 'b'" stats a b
+bad "stats: unknown --by" "^lazytrace stats: unknown --by 'line' \(site or function\)$" stats --by line a
+bad "compare: one file" "^lazytrace compare: expected A B, or A1 A2 ... -- B1 B2 ..." compare a
+bad "compare: three files without --" "^lazytrace compare: expected A B, or A1 A2 ... -- B1 B2 ..." compare a b c
+bad "compare: nothing after --" "^lazytrace compare: no recording on side B" compare a b --
+bad "compare: nothing before --" "^lazytrace compare: no recording on side A" compare -- a b
+bad "compare: unknown --test" "^lazytrace compare: unknown --test 't' \(welch or mwu\)$" compare --test t a b
+bad "compare: --confidence out of range" "^lazytrace compare: invalid value '95' for --confidence" compare --confidence 95 a b
+bad "compare: --confidence not a number" "^lazytrace compare: invalid value 'high' for --confidence" compare -c high a b
+bad "compare: unknown --by after --" "^lazytrace compare: unknown --by 'x'" compare a -- b --by x
+mkdir -p "$tmp/empty"
+expect_eq "compare: an empty directory: exit 1" 1 "$(run compare "$tmp/empty" "$tmp/empty")"
+expect_eq "... one line" "lazytrace compare: $tmp/empty: no recording (*.lt) in the directory" "$(cat "$tmp/err")"
+expect_eq "compare --help exits 0" 0 "$(run compare --help)"
+expect_match "... and documents --test and the verdict" 'Mann-Whitney.*' "$(tr '\n' ' ' <"$tmp/out")"
+expect_eq "compare --help after --: exit 0" 0 "$(run compare a -- --help)"
 
 # This host is x86-64: no arm64 lazy MMU mode.
 expect_eq "probe on x86-64 exits 1" 1 "$(run probe)"

@@ -31,4 +31,20 @@ for f in tests/fixtures/recon/*.lt; do
 	esac
 done
 expect_match "fixtures found" '^[1-9]' "$n"
+
+# `compare` and `stats --by function` of real recordings (tests/fixtures/compare/HOW): the
+# whole text, as pinned (scripts/capture-compare-fixtures --golden re-pins a changed format).
+d=tests/fixtures/compare
+golden() {	# golden NAME FILE COMMAND...
+	local name=$1 file=$2 diffs
+	shift 2
+	if diffs=$("$@" 2>&1 | diff -u "$d/$file" -); then
+		pass "$name: the output pinned in $d/$file"
+	else
+		fail "$name: the output pinned in $d/$file" "$(head -8 <<<"$diffs")"
+	fi
+}
+golden "compare 7.2 (3 runs) against 7.3 (3 runs)" 7.2-vs-7.3.txt "$lt" compare "$d/7.2-nested" "$d/7.3-nested"
+golden "compare nested against flat (3 runs each)" nested-vs-flat.txt "$lt" compare "$d/7.3-nested" "$d/7.3-flat"
+golden "stats --by function" stats-by-function.txt "$lt" stats --by function "$d/7.3-nested/run-1.lt"
 finish

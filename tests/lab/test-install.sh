@@ -165,8 +165,8 @@ while read -r o; do
 	n=$((n + 1))
 	has_opt "--$o" "$options_sec" || missing+=" --$o"
 done < <(sed -nE 's/.*\{ "([a-z][a-z0-9-]*)", (no|required|optional)_argument.*/\1/p' \
-	src/lazytrace.c src/replay.c | sort -u)
-expect_eq "man: the $n long options of the getopt tables (src/lazytrace.c, src/replay.c)" "" "$missing"
+	src/lazytrace.c src/cli_replay.c | sort -u)
+expect_eq "man: the $n long options of the getopt tables (src/lazytrace.c, src/cli_replay.c)" "" "$missing"
 # Exit codes: 0-2 and every LT_EXIT_* of src/sites.h.
 exit_sec=$(awk '/^EXIT STATUS$/ { f = 1; next } f && /^[^ ]/ { exit } f' "$tmp/man.txt")
 for code in 0 1 2 $(sed -nE 's/^#define LT_EXIT_[A-Z_]+[[:space:]]+([0-9]+).*/\1/p' src/sites.h); do
@@ -222,6 +222,9 @@ expect_eq "completion: live --source" "$(printf '%s\n' auto dwarf probes tracepo
 	"$(comp lazytrace live --source '')"
 expect_eq "completion: dump --format" "$(printf '%s\n' json perfetto svg text)" \
 	"$(comp lazytrace dump -f '')"
+expect_eq "completion: compare --by" "$(printf '%s\n' function site)" "$(comp lazytrace compare --by '')"
+expect_eq "completion: stats -b" "$(printf '%s\n' function site)" "$(comp lazytrace stats -b '')"
+expect_eq "completion: compare --test" "$(printf '%s\n' mwu welch)" "$(comp lazytrace compare --test '')"
 expect_eq "completion: dump --format=j" json "$(comp lazytrace dump --format = j)"
 expect_eq "completion: dump --format=" "$(printf '%s\n' json perfetto svg text)" \
 	"$(comp lazytrace dump --format =)"

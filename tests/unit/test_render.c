@@ -1097,17 +1097,29 @@ static char *chart(int *rc, const char *t, const struct lt_chart_bar *bars, size
 	return buf;
 }
 
+static int count_substr(const char *s, const char *sub)
+{
+	int n = 0;
+
+	for (const char *p = s; (p = strstr(p, sub)); p += strlen(sub))
+		n++;
+	return n;
+}
+
 static void test_chart(void)
 {
 	static const struct lt_chart_bar bars[] = {
-		{ "deferred updates", 14, 14 },
-		{ "flushes", 2, 1 },
-		{ "hazards", 0, 2.5 },
+		{ "deferred updates", 14, 14, 0, 0 },
+		{ "flushes", 2, 1, 0, 0 },
+		{ "hazards", 0, 2.5, 0, 0 },
 	};
 	static const struct lt_chart_bar neg[] = {
-		{ "delta <&>", -120.5, 37 }, { NULL, 1e6, 0.001 }, { "x", 0, 0 },
+		{ "delta <&>", -120.5, 37, 0, 0 }, { NULL, 1e6, 0.001, 0, 0 }, { "x", 0, 0, 0, 0 },
 	};
-	static const struct lt_chart_bar bad[] = { { "nan", 0.0 / 0.0, 1 } };
+	static const struct lt_chart_bar bad[] = { { "nan", 0.0 / 0.0, 1, 0, 0 } };
+	/* mean ± sd of repeated runs: the axis reaches 13 + 4 = 17, so its last tick is 20 */
+	static const struct lt_chart_bar err[] = { { "scenario_write", 13, 8, 4, 0 } };
+	static const struct lt_chart_bar bad_err[] = { { "negative", 1, 1, -1, 0 } };
 	int rc;
 	char *out;
 
@@ -1126,6 +1138,17 @@ static void test_chart(void)
 	CHECK(strstr(out, ">-120.5 us</text>") != NULL);
 	CHECK(strstr(out, ">1000000 us</text>") != NULL);
 	CHECK(strstr(out, ">A &quot;quoted&quot; title &amp; more</text>") != NULL);
+	free(out);
+
+	out = chart(&rc, "error bars", err, 1, "");
+	save("chart-err.svg", out);
+	CHECK_EQ(rc, 0);
+	CHECK(xml_check(out) > 0);
+	CHECK(strstr(out, ">20</text>") != NULL);	/* the axis covers the error bar */
+	CHECK_EQ(count_substr(out, "<path d=\"M"), 1);	/* A's only: B's sd is 0 */
+	free(out);
+	out = chart(&rc, "bad", bad_err, 1, "");
+	CHECK_EQ(rc, -1);
 	free(out);
 
 	out = chart(&rc, "empty", NULL, 0, NULL);

@@ -19,6 +19,7 @@
 #include "check.h"
 #include "ksyms.h"
 #include "recon.h"
+#include "compare.h"
 #include "replay.h"
 #include "tracefile.h"
 
@@ -1064,6 +1065,37 @@ static void test_dump(void)
 	cap_free(&c);
 }
 
+/* Sites by function: the offset and the compiler's clone suffixes dropped, the module kept. */
+static void test_site_function(void)
+{
+	static const char *const cases[][2] = {
+		{ "update_range_prot+0x1d8", "update_range_prot" },
+		{ "__set_ptes_anysz.constprop.0+0xd4", "__set_ptes_anysz" },
+		{ "f.isra.0.part.1+0x8 [zsmalloc]", "f [zsmalloc]" },
+		{ "zs_map_object+0x0 [zsmalloc]", "zs_map_object [zsmalloc]" },
+		{ "g.cold+0x10", "g" },
+		{ "(outside any section)", "(outside any section)" },
+		{ "0xffff800080001234", "0xffff800080001234" },
+	};
+	char buf[LT_SITE_NAME_LEN];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		lt_site_function(cases[i][0], buf, sizeof(buf));
+		CHECK_STR(buf, cases[i][1]);
+	}
+	lt_site_function("update_range_prot+0x1d8", buf, 7);	/* cut, terminated */
+	CHECK_STR(buf, "update");
+}
+
+/* One run a side, as `lazytrace compare A B`. */
+static int compare1(const char *a, const char *b, bool json, const char *svg, struct cap *c)
+{
+	struct lt_compare_opts o = { .test = LT_TEST_WELCH, .conf = 0.95, .json = json,
+				     .svg_path = svg };
+
+	return lt_compare_run(&a, 1, &b, 1, &o, c->o, c->e);
+}
+
 static void test_stats_compare(void)
 {
 	char nested[256], flat[256], *u;
@@ -1076,7 +1108,7 @@ static void test_stats_compare(void)
 	write_mode(flat, FLAT, false);
 
 	cap_open(&c);
-	CHECK_EQ(lt_replay_stats(nested, false, c.o, c.e), 0);
+	CHECK_EQ(lt_replay_stats(nested, false, LT_BY_SITE, c.o, c.e), 0);
 	cap_close(&c);
 	u = undir(c.out);
 	save("stats-nested.txt", u);
@@ -1086,7 +1118,7 @@ static void test_stats_compare(void)
 	cap_free(&c);
 
 	cap_open(&c);
-	CHECK_EQ(lt_replay_stats(flat, true, c.o, c.e), 0);
+	CHECK_EQ(lt_replay_stats(flat, true, LT_BY_SITE, c.o, c.e), 0);
 	cap_close(&c);
 	u = undir(c.out);
 	save("stats-flat.json", u);
@@ -1095,7 +1127,7 @@ static void test_stats_compare(void)
 	cap_free(&c);
 
 	cap_open(&c);
-	CHECK_EQ(lt_replay_compare(nested, flat, false, tpath("cmp.svg"), c.o, c.e), 0);
+	CHECK_EQ(compare1(nested, flat, false, tpath("cmp.svg"), &c), 0);
 	cap_close(&c);
 	u = undir(c.out);
 	save("compare.txt", u);
@@ -1113,7 +1145,7 @@ static void test_stats_compare(void)
 	}
 
 	cap_open(&c);
-	CHECK_EQ(lt_replay_compare(nested, flat, true, NULL, c.o, c.e), 0);
+	CHECK_EQ(compare1(nested, flat, true, NULL, &c), 0);
 	cap_close(&c);
 	u = undir(c.out);
 	save("compare.json", u);
@@ -1123,13 +1155,13 @@ static void test_stats_compare(void)
 
 	/* a missing file: exit 1, one line */
 	cap_open(&c);
-	CHECK_EQ(lt_replay_compare(nested, tpath("nope.lt"), false, NULL, c.o, c.e), 1);
+	CHECK_EQ(compare1(nested, tpath("nope.lt"), false, NULL, &c), 1);
 	cap_close(&c);
 	CHECK_EQ(count_lines(c.err, "lazytrace: "), 1);
 	CHECK_STR(c.out, "");
 	cap_free(&c);
 	cap_open(&c);
-	CHECK_EQ(lt_replay_stats(tpath("nope.lt"), false, c.o, c.e), 1);
+	CHECK_EQ(lt_replay_stats(tpath("nope.lt"), false, LT_BY_SITE, c.o, c.e), 1);
 	cap_close(&c);
 	CHECK_STR(c.out, "");
 	cap_free(&c);
@@ -1140,39 +1172,13 @@ static void test_stats_compare(void)
 
 		file_write(tpath("nested-cut.lt"), FB, len - 30);
 		cap_open(&c);
-		CHECK_EQ(lt_replay_stats(tpath("nested-cut.lt"), false, c.o, c.e), 0);
+		CHECK_EQ(lt_replay_stats(tpath("nested-cut.lt"), false, LT_BY_SITE, c.o, c.e), 0);
 		cap_close(&c);
 		CHECK(strstr(c.out, "(truncated)") != NULL);
 		CHECK(strstr(c.out, "deferred_ptes      14\n") != NULL);
 		CHECK(strstr(c.err, "truncated after chunk") != NULL);
 		cap_free(&c);
 	}
-}
-
-/* The command lines: usage errors exit 2 with one line, --help exits 0. */
-static void test_cli(void)
-{
-	char *a1[] = { "dump", "--format", "xml", "x.lt", NULL };
-	char *a2[] = { "dump", NULL };
-	char *a3[] = { "stats", "a", "b", NULL };
-	char *a4[] = { "compare", "a", NULL };
-	char *a5[] = { "dump", "--from", "-1", "x.lt", NULL };
-	char *a6[] = { "dump", "--from", "2", "--to", "1", "x.lt", NULL };
-	char *a7[] = { "dump", "--pid", "abc", "x.lt", NULL };
-	char *a8[] = { "dump", "--comm", "a-name-that-is-too-long", "x.lt", NULL };
-	FILE *saved = stderr;
-
-	stderr = fopen("/dev/null", "w");
-	CHECK_EQ(cmd_dump(4, a1), 2);
-	CHECK_EQ(cmd_dump(1, a2), 2);
-	CHECK_EQ(cmd_stats(3, a3), 2);
-	CHECK_EQ(cmd_compare(2, a4), 2);
-	CHECK_EQ(cmd_dump(4, a5), 2);
-	CHECK_EQ(cmd_dump(6, a6), 2);
-	CHECK_EQ(cmd_dump(4, a7), 2);
-	CHECK_EQ(cmd_dump(4, a8), 2);
-	fclose(stderr);
-	stderr = saved;
 }
 
 static void test_crc(void)
@@ -1293,7 +1299,7 @@ static void test_drop_causes(void)
 	lt_reader_close(r);
 
 	cap_open(&c);
-	CHECK_EQ(lt_replay_stats(p, true, c.o, c.e), 0);
+	CHECK_EQ(lt_replay_stats(p, true, LT_BY_SITE, c.o, c.e), 0);
 	cap_close(&c);
 	/* 5 + 11 + 2 + 3 + 7 + 13 = 41, the 4 names among the 5 ring-full ones; gaps: the
 	 * ring-full loss, the kretprobe and map losses and the eviction (misses keep state). */
@@ -1338,7 +1344,7 @@ int main(void)
 	test_redact();
 	test_dump();
 	test_stats_compare();
-	test_cli();
+	test_site_function();
 	test_missed();
 	test_drop_causes();
 	lt_ksyms_free(KS);
