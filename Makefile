@@ -29,7 +29,7 @@ HOST := build/host
 
 # The reconstruction library and output sinks: no BPF, shared by live, replay and tests.
 LIB_SRCS := $(sort $(wildcard src/recon.c src/recon_seq.c src/outsel.c src/tidtab.c src/sink_*.c src/ksyms.c src/svg_chart.c \
-	src/tracefile.c src/replay.c src/replay_file.c src/sitestats.c src/compare.c src/compare_report.c src/stattest.c src/output.c src/a64.c src/sites_dwarf.c src/sites_file.c src/sites_find.c src/kmodel.c src/elfnote.c))
+	src/tracefile.c src/replay.c src/replay_file.c src/sitestats.c src/compare.c src/compare_report.c src/stattest.c src/top_snap.c src/top_report.c src/output.c src/a64.c src/sites_dwarf.c src/sites_file.c src/sites_find.c src/kmodel.c src/elfnote.c))
 # libdw walks the kernel's DWARF (probes+dwarf); libelf reads ELF notes and symbols.
 LIB_LIBS := -ldw -lelf -lz -lm
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -126,17 +126,17 @@ fuzz-corpus: $(HOST)/mkcorpus
 BPF_CLANG ?= clang
 # -mcpu=v3: atomic fetch-and-add with its result (the per-CPU record sequence, kernel 5.12+)
 BPF_CFLAGS := -g -O2 -target bpfel -mcpu=v3 -D__TARGET_ARCH_arm64 -Wall -Werror -Ibpf -Iinclude
-BPF_OBJ := build/bpf/lazytrace.bpf.o
-SKEL := build/bpf/lazytrace.skel.h
+BPF_OBJ := build/bpf/lazytrace.bpf.o build/bpf/top.bpf.o
+SKEL := build/bpf/lazytrace.skel.h build/bpf/top.skel.h
 
-$(BPF_OBJ): bpf/lazytrace.bpf.c bpf/kernel_types.h include/lazytrace.h | build/bpf
+build/bpf/%.bpf.o: bpf/%.bpf.c bpf/kernel_types.h include/lazytrace.h include/lttop.h | build/bpf
 	$(call msg,BPF,$@)
 	$(Q)$(BPF_CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp
 	$(Q)llvm-strip -g $@.tmp -o $@ && rm -f $@.tmp
 
-$(SKEL): $(BPF_OBJ)
+build/bpf/%.skel.h: build/bpf/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
-	$(Q)bpftool gen skeleton $< name lazytrace_bpf > $@
+	$(Q)bpftool gen skeleton $< name $*_bpf > $@
 
 build/bpf:
 	$(Q)mkdir -p $@
@@ -146,7 +146,7 @@ check-types:
 	$(Q)BPF_CLANG=$(BPF_CLANG) scripts/check-kernel-types $(KERNEL_BTF)
 
 # --- the lazytrace binary: x86-64 host build and static arm64 build --------------------
-APP_SRCS := src/lazytrace.c src/cli_replay.c src/live.c src/probe_links.c src/probe.c src/record.c src/sites_attach.c src/kmodel_bpf.c src/caps.c
+APP_SRCS := src/lazytrace.c src/cli_replay.c src/cli_top.c src/top.c src/live.c src/probe_links.c src/probe.c src/record.c src/sites_attach.c src/kmodel_bpf.c src/caps.c
 ALL_SRCS := $(APP_SRCS) $(LIB_SRCS)
 HDRS := $(wildcard include/*.h src/*.h)
 

@@ -50,14 +50,27 @@ enum {
 /* --- uapi enum values (include/uapi/linux/bpf.h) ------------------------------------------ */
 enum bpf_map_type {
 	BPF_MAP_TYPE_HASH = 1,
+	BPF_MAP_TYPE_PERCPU_HASH = 5,
 	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
 	BPF_MAP_TYPE_LRU_HASH = 9,
 	BPF_MAP_TYPE_RINGBUF = 27,
+	BPF_MAP_TYPE_TASK_STORAGE = 29,
 };
 
 /* flags for BPF_MAP_UPDATE_ELEM */
 enum {
 	BPF_ANY = 0,
+	BPF_NOEXIST = 1,
+};
+
+/* flags for BPF_MAP_CREATE */
+enum {
+	BPF_F_NO_PREALLOC = 1,
+};
+
+/* flags for bpf_task_storage_get() */
+enum {
+	BPF_LOCAL_STORAGE_GET_F_CREATE = 1,
 };
 
 /* flags for bpf_ringbuf_submit() */

@@ -27,7 +27,7 @@ _lazytrace_files()
 _lazytrace()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev='' cmd='' i
-	local commands='probe live record dump stats compare sites'
+	local commands='probe live record dump stats compare sites top'
 	local trace_opts='-d --duration -p --pid -c --comm -C --cpu -a --access-probe
 		--no-default-access --all-accesses -k --kprobes -s --source --debuginfo --sites
 		--ringbuf-kb --ready-fd -v --verbose -h --help'
@@ -82,6 +82,10 @@ _lazytrace()
 	sites)
 		opts='-g --debuginfo -o --output -f --force -h --help'
 		;;
+	top)
+		opts='-i --interval -d --duration -1 --once -j --json -b --by -p --pid -c --comm --color
+			--no-color --ready-fd -v --verbose -h --help'
+		;;
 	*)
 		return 0
 		;;
@@ -102,7 +106,7 @@ _lazytrace()
 		_lazytrace_reply -W 'text json perfetto svg' -- "$cur"
 		return 0
 		;;
-	stats:-b | stats:--by | compare:-b | compare:--by)
+	stats:-b | stats:--by | compare:-b | compare:--by | top:-b | top:--by)
 		_lazytrace_reply -W 'site function' -- "$cur"
 		return 0
 		;;
@@ -114,7 +118,7 @@ _lazytrace()
 		_lazytrace_reply -W '0.9 0.95 0.99' -- "$cur"
 		return 0
 		;;
-	live:-p | live:--pid | record:-p | record:--pid)
+	live:-p | live:--pid | record:-p | record:--pid | top:-p | top:--pid)
 		local pids=(/proc/[0-9]*)
 		_lazytrace_reply -W "${pids[*]#/proc/}" -- "$cur"
 		return 0
@@ -129,7 +133,8 @@ _lazytrace()
 		return 0
 		;;
 	*:-d | *:--duration | *:-c | *:--comm | *:--ringbuf-kb | *:--ready-fd | \
-		*:--flight-recorder | dump:-p | dump:--pid | dump:-C | dump:--cpu | *:--from | *:--to)
+		*:--flight-recorder | dump:-p | dump:--pid | dump:-C | dump:--cpu | *:--from | *:--to | \
+		top:-i | top:--interval)
 		return 0	# a number or a name: nothing to offer
 		;;
 	esac

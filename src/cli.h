@@ -1,14 +1,22 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * src/cli.h: the subcommands whose command lines are parsed outside lazytrace.c (the offline
- * ones, cli_replay.c). Each takes argv[0] as the subcommand's name and returns the process's
- * exit status: 2 for a usage error (one line on stderr), 0 for --help.
+ * ones, cli_replay.c; top, cli_top.c). Each takes argv[0] as the subcommand's name and returns
+ * the process's exit status: 2 for a usage error (one line on stderr), 0 for --help.
  */
 #ifndef LT_CLI_H
 #define LT_CLI_H
 
+#include <stdbool.h>
+
 int cmd_dump(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_top(int argc, char **argv);
+
+/* lazytrace.c: libbpf's messages on stderr (-v); the kallsyms snapshot (NULL, with a warning
+ * on stderr, if it cannot be read). */
+void lt_cli_set_verbose(bool on);
+struct lt_ksyms *lt_cli_load_ksyms(void);
 
 #endif /* LT_CLI_H */

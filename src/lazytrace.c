@@ -30,6 +30,11 @@
 
 static bool verbose;
 
+void lt_cli_set_verbose(bool on)
+{
+	verbose = on;
+}
+
 /* libbpf's own messages only with -v: lazytrace reports failures in one line of its own. */
 static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list args)
 {
@@ -56,6 +61,7 @@ static void usage(FILE *f)
 		"  stats    totals and per-call-site figures of a recording\n"
 		"  compare  recordings of A against B, one or more runs a side: did it change?\n"
 		"  sites    write the DWARF site table of a kernel build (for --sites)\n"
+		"  top      figures per site counted in the kernel, shown every interval\n"
 		"\n"
 		"'lazytrace COMMAND --help' describes each command.\n");
 }
@@ -78,7 +84,7 @@ static int parse_uint(const char *opt, const char *s, unsigned long min, unsigne
 	return 0;
 }
 
-static struct lt_ksyms *load_ksyms(void)
+struct lt_ksyms *lt_cli_load_ksyms(void)
 {
 	struct lt_ksyms *ks = lt_ksyms_load("/proc/kallsyms");
 
@@ -159,7 +165,7 @@ static int cmd_probe(int argc, char **argv)
 		fprintf(stderr, "lazytrace probe: unexpected argument '%s'\n", argv[optind]);
 		return 2;
 	}
-	ks = load_ksyms();
+	ks = lt_cli_load_ksyms();
 	lt_kernel_probe(&k, ks, btf);
 	/* the memory layout as live and record will read it: /proc/kcore, else through BPF */
 	lt_kernel_read_code(&k, ks, NULL);
@@ -526,7 +532,7 @@ static int cmd_trace(int argc, char **argv, bool recording)
 			 add_access(&o, "copy_page", 1, false, false)))
 		return 2;
 
-	o.ksyms = load_ksyms();
+	o.ksyms = lt_cli_load_ksyms();
 	/* every CPU is recorded; cpu=N tells replay which to show */
 	snprintf(filters, sizeof(filters), "pid=%u comm=%.*s cpu=%d", o.pid, LT_COMM_LEN, o.comm,
 		 o.cpu == (__u32)-1 ? -1 : (int)o.cpu);
@@ -681,6 +687,8 @@ int main(int argc, char **argv)
 		return cmd_compare(argc - 1, argv + 1);
 	if (!strcmp(cmd, "sites"))
 		return cmd_sites(argc - 1, argv + 1);
+	if (!strcmp(cmd, "top"))
+		return cmd_top(argc - 1, argv + 1);
 	fprintf(stderr, "lazytrace: unknown command '%s' (see 'lazytrace --help')\n", cmd);
 	return 2;
 }

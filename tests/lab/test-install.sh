@@ -87,7 +87,7 @@ if ! "$lt" --help >"$tmp/help" 2>&1; then
 	exit
 fi
 mapfile -t cmds < <(awk '/^commands:/ { f = 1; next } f && /^$/ { exit } f { print $1 }' "$tmp/help")
-expect_match "--help lists the commands" '^probe live record dump stats compare sites( |$)' "${cmds[*]}"
+expect_match "--help lists the commands" '^probe live record dump stats compare sites top( |$)' "${cmds[*]}"
 # Long options of a help text (on stdin), one per line: those of its usage lines and option
 # lines (not those its prose names, e.g. "for --sites" in the command list).
 long_opts() {
@@ -165,8 +165,8 @@ while read -r o; do
 	n=$((n + 1))
 	has_opt "--$o" "$options_sec" || missing+=" --$o"
 done < <(sed -nE 's/.*\{ "([a-z][a-z0-9-]*)", (no|required|optional)_argument.*/\1/p' \
-	src/lazytrace.c src/cli_replay.c | sort -u)
-expect_eq "man: the $n long options of the getopt tables (src/lazytrace.c, src/cli_replay.c)" "" "$missing"
+	src/lazytrace.c src/cli_replay.c src/cli_top.c | sort -u)
+expect_eq "man: the $n long options of the getopt tables (src/lazytrace.c, src/cli_*.c)" "" "$missing"
 # Exit codes: 0-2 and every LT_EXIT_* of src/sites.h.
 exit_sec=$(awk '/^EXIT STATUS$/ { f = 1; next } f && /^[^ ]/ { exit } f' "$tmp/man.txt")
 for code in 0 1 2 $(sed -nE 's/^#define LT_EXIT_[A-Z_]+[[:space:]]+([0-9]+).*/\1/p' src/sites.h); do

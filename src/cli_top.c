@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * src/cli_top.c: the command line of `lazytrace top` (see top.h and cli.h).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "ksyms.h"
+#include "top.h"
+
+static void top_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: lazytrace top [--interval S] [--duration S] [--once] [--json] [--by site|function]\n"
+		"                     [--pid PID] [--comm NAME] [--color|--no-color] [--ready-fd FD] [-v]\n"
+		"\n"
+		"The lazy MMU figures of the running kernel, counted in the kernel (BPF per-CPU maps,\n"
+		"each task's state in BPF task storage): no record per event crosses to user space.\n"
+		"Every interval, per call site (where the section was opened): sections, nested,\n"
+		"deferred PTE updates, flushes, the mean and maximum time a deferred update waited\n"
+		"for its flush; the totals; and log2 histograms of the time pending, the section\n"
+		"length and the deferrals a flush completed. The figures mean what `lazytrace\n"
+		"stats` reports for a recording of the same tasks. At the end (Ctrl-C, --duration,\n"
+		"--once), the totals since the start. Needs the lazy_mmu tracepoints of\n"
+		"kernel-patch/.\n"
+		"\n"
+		"  -i, --interval S    seconds between two tables (default 1)\n"
+		"  -d, --duration S    stop after S seconds (default: at Ctrl-C)\n"
+		"  -1, --once          one interval, then the totals\n"
+		"  -j, --json          one JSON object per interval: \"interval\" (its figures) and\n"
+		"                      \"total\" (since the start), each with the totals' keys,\n"
+		"                      \"sites\" [{\"site\", \"sections\", \"nested\", \"deferred_ptes\",\n"
+		"                      \"flushes\", \"completed\", \"mean_pending_ns\",\n"
+		"                      \"max_pending_ns\"}] and \"hist\" ({lo, hi, count} buckets);\n"
+		"                      the last has \"final\": true\n"
+		"  -b, --by KEY        site (default) or function (as `stats --by function`)\n"
+		"  -p, --pid PID       only this process (tgid)\n"
+		"  -c, --comm NAME     only tasks named NAME\n"
+		"      --color         colour the table even when not on a terminal\n"
+		"      --no-color      no colour even on a terminal\n"
+		"      --ready-fd FD   write \"ready\\n\" to FD once attached, then close it\n"
+		"  -v, --verbose       libbpf debug output\n"
+		"  -h, --help          this text\n"
+		"\n"
+		"Exit status: 0; 1 when it cannot run here (no lazy_mmu tracepoints, no privilege);\n"
+		"2 for usage errors.\n");
+}
+
+static int parse_secs(const char *opt, const char *s, double min, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v < min || v > 1e7) {
+		fprintf(stderr, "lazytrace top: invalid value '%s' for %s (expected seconds, at least %g)\n",
+			s, opt, min);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int cmd_top(int argc, char **argv)
+{
+	enum { OPT_COLOR = 256, OPT_NO_COLOR, OPT_READY_FD };
+	static const struct option opts[] = {
+		{ "interval", required_argument, NULL, 'i' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "once", no_argument, NULL, '1' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "by", required_argument, NULL, 'b' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "comm", required_argument, NULL, 'c' },
+		{ "color", no_argument, NULL, OPT_COLOR },
+		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+		{ "ready-fd", required_argument, NULL, OPT_READY_FD },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	struct lt_top_opts o = { .interval_s = 1, .by = LT_BY_SITE, .ready_fd = -1,
+				 .color = isatty(STDOUT_FILENO) };
+	struct lt_ksyms *ks;
+	char *end;
+	long v;
+	int c, ret;
+
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "i:d:1jb:p:c:vh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			if (parse_secs("--interval", optarg, 0.1, &o.interval_s))
+				return 2;
+			break;
+		case 'd':
+			if (parse_secs("--duration", optarg, 0.1, &o.duration_s))
+				return 2;
+			break;
+		case '1':
+			o.once = true;
+			break;
+		case 'j':
+			o.json = true;
+			break;
+		case 'b':
+			if (!strcmp(optarg, "site")) {
+				o.by = LT_BY_SITE;
+			} else if (!strcmp(optarg, "function")) {
+				o.by = LT_BY_FUNCTION;
+			} else {
+				fprintf(stderr, "lazytrace top: unknown --by '%s' (site or function)\n", optarg);
+				return 2;
+			}
+			break;
+		case 'p':
+		case OPT_READY_FD:
+			errno = 0;
+			v = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || v < (c == 'p' ? 1 : 0) || v > INT_MAX) {
+				fprintf(stderr, "lazytrace top: invalid value '%s' for %s\n", optarg,
+					c == 'p' ? "--pid" : "--ready-fd");
+				return 2;
+			}
+			if (c == 'p')
+				o.pid = (__u32)v;
+			else
+				o.ready_fd = (int)v;
+			break;
+		case 'c':
+			if (!optarg[0] || strlen(optarg) >= LT_COMM_LEN) {
+				fprintf(stderr, "lazytrace top: --comm takes a task name of 1 to %d characters\n",
+					LT_COMM_LEN - 1);
+				return 2;
+			}
+			snprintf(o.comm, sizeof(o.comm), "%s", optarg);
+			break;
+		case OPT_COLOR:
+			o.color = true;
+			break;
+		case OPT_NO_COLOR:
+			o.color = false;
+			break;
+		case 'v':
+			lt_cli_set_verbose(true);
+			break;
+		case 'h':
+			top_usage(stdout);
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "lazytrace top: unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	if (o.json)
+		o.color = false;
+	ks = lt_cli_load_ksyms();
+	o.ksyms = ks;
+	ret = lt_top_run(&o);
+	lt_ksyms_free(ks);
+	return ret;
+}

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * src/top.c: `lazytrace top`, the engine (see top.h): bpf/top.bpf.c loaded and attached to the
+ * lazy_mmu tracepoints, its per-CPU maps read and summed every interval. Reading a per-CPU map
+ * keeps kprobe programs from running on that CPU meanwhile (bpf_disable_instrumentation); the
+ * tracepoint programs here are raw tracepoints (tp_btf), which that does not stop: reading
+ * every interval misses nothing.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "caps.h"
+#include "probe.h"
+#include "top.h"
+#include "top.skel.h"
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static __u64 mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
+}
+
+static void add_site(struct lt_top_site *d, const struct lt_top_site *v)
+{
+	d->sections += v->sections;
+	d->nested += v->nested;
+	d->deferred += v->deferred;
+	d->flushes += v->flushes;
+	d->completed += v->completed;
+	d->pend_sum_ns += v->pend_sum_ns;
+	if (v->pend_max_ns > d->pend_max_ns)
+		d->pend_max_ns = v->pend_max_ns;
+}
+
+static void add_totals(struct lt_top_totals *d, const struct lt_top_totals *v)
+{
+	d->events += v->events;
+	d->sections += v->sections;
+	d->nested_sections += v->nested_sections;
+	if (v->max_depth > d->max_depth)
+		d->max_depth = v->max_depth;
+	d->deferred_ptes += v->deferred_ptes;
+	d->flushes += v->flushes;
+	d->depth_overflow += v->depth_overflow;
+	d->pend_overflow += v->pend_overflow;
+	d->hist_overflow += v->hist_overflow;
+	d->no_state += v->no_state;
+}
+
+/* Everything the maps hold now, summed over the CPUs. 0, or -errno. */
+static int read_snap(struct top_bpf *s, int ncpu, struct lt_top_snap *snap)
+{
+	struct lt_top_site *sv = calloc(ncpu, sizeof(*sv));
+	struct lt_top_totals *tv = calloc(ncpu, sizeof(*tv));
+	__u64 *hv = calloc(ncpu, sizeof(*hv));
+	int fd_sites = bpf_map__fd(s->maps.sites), err = 0;
+	__u64 key, next, *prev = NULL;
+	__u32 zero = 0;
+
+	memset(snap, 0, sizeof(*snap));
+	if (!sv || !tv || !hv) {
+		err = -ENOMEM;
+		goto out;
+	}
+	snap->mono_ns = mono_ns();
+	if (bpf_map_lookup_elem(bpf_map__fd(s->maps.totals), &zero, tv) == 0)
+		for (int c = 0; c < ncpu; c++)
+			add_totals(&snap->t, &tv[c]);
+	for (__u32 k = 0; k < LT_TOP_HIST_NR * LT_TOP_HIST_SLOTS; k++) {
+		if (bpf_map_lookup_elem(bpf_map__fd(s->maps.hist), &k, hv))
+			continue;
+		for (int c = 0; c < ncpu; c++)
+			snap->hist[k / LT_TOP_HIST_SLOTS][k % LT_TOP_HIST_SLOTS] += hv[c];
+	}
+	snap->sites_full = s->bss->sites_full;
+	while (bpf_map_get_next_key(fd_sites, prev, &next) == 0) {
+		struct lt_top_site sum = { 0 };
+
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd_sites, &key, sv))
+			continue;	/* gone meanwhile: entries are never deleted */
+		for (int c = 0; c < ncpu; c++)
+			add_site(&sum, &sv[c]);
+		if (lt_top_snap_add(snap, key, &sum)) {
+			err = -ENOMEM;
+			goto out;
+		}
+	}
+out:
+	free(sv);
+	free(tv);
+	free(hv);
+	return err;
+}
+
+static int open_and_load(struct top_bpf **sp, const struct lt_top_opts *o)
+{
+	struct top_bpf *s = top_bpf__open();
+	int err;
+
+	if (!s)
+		return -errno;
+	s->rodata->filter_pid = o->pid;
+	memcpy((char *)s->rodata->filter_comm, o->comm, LT_COMM_LEN);
+	err = top_bpf__load(s);
+	if (err) {
+		top_bpf__destroy(s);
+		return err;
+	}
+	*sp = s;
+	return 0;
+}
+
+/* Prints the interval now - prev (and the totals now); now becomes prev. */
+static int report(struct lt_top_snap *prev, struct lt_top_snap *now, const struct lt_top_opts *o,
+		  __u64 start_ns, unsigned long seq, bool final, bool clear)
+{
+	struct lt_top_snap iv;
+	double iv_s = (double)(now->mono_ns - prev->mono_ns) / 1e9;
+
+	if (lt_top_snap_diff(now, prev, &iv)) {
+		lt_top_snap_free(&iv);
+		lt_top_snap_free(now);
+		return -ENOMEM;
+	}
+	lt_top_snap_finish(&iv, o->ksyms, o->by);
+	lt_top_snap_free(prev);
+	*prev = *now;	/* by site, unnamed: the next interval subtracts from it */
+	{
+		struct lt_top_snap cum = *now;
+
+		/* the totals named and grouped on a copy: prev keeps raw sites */
+		cum.v = malloc((now->n ? now->n : 1) * sizeof(*cum.v));
+		if (!cum.v) {
+			lt_top_snap_free(&iv);
+			return -ENOMEM;
+		}
+		memcpy(cum.v, now->v, now->n * sizeof(*cum.v));
+		cum.cap = now->n;
+		lt_top_snap_finish(&cum, o->ksyms, o->by);
+		if (o->json)
+			lt_top_print_json(stdout, &iv, &cum, iv_s,
+					  (double)(now->mono_ns - start_ns) / 1e9, seq, o, final);
+		else
+			lt_top_print_text(stdout, &iv, &cum, iv_s, o, final, clear);
+		lt_top_snap_free(&cum);
+	}
+	lt_top_snap_free(&iv);
+	return 0;
+}
+
+int lt_top_run(const struct lt_top_opts *o)
+{
+	struct top_bpf *s = NULL;
+	struct lt_top_snap prev = { 0 }, now;
+	struct lt_kernel k;
+	__u64 start, deadline, next;
+	unsigned long seq = 0;
+	bool tty = isatty(STDOUT_FILENO) && !o->json;
+	int ncpu, err, ret = 1;
+
+	lt_kernel_probe(&k, o->ksyms, NULL);
+	if (k.mode == LT_MODE_NONE) {
+		fprintf(stderr, "lazytrace: %s\n", k.why);
+		return 1;
+	}
+	if (!k.tracepoints || !k.barrier_events) {
+		fprintf(stderr, "lazytrace top: this kernel has no lazy_mmu tracepoints (they come with "
+			"kernel-patch/); top counts from them in the kernel (live and record work "
+			"without them)\n");
+		return 1;
+	}
+	if (lt_caps_check())
+		return 1;
+	ncpu = libbpf_num_possible_cpus();
+	if (ncpu <= 0) {
+		fprintf(stderr, "lazytrace: cannot count the CPUs: %s\n", strerror(-ncpu));
+		return 1;
+	}
+	err = open_and_load(&s, o);
+	if (err) {
+		fprintf(stderr, "lazytrace: cannot load BPF programs: %s%s\n", strerror(-err),
+			err == -EPERM ? " (run as root, or with CAP_BPF and CAP_PERFMON)" :
+			" (-v shows libbpf's log)");
+		return 1;
+	}
+	err = top_bpf__attach(s);
+	if (err) {
+		fprintf(stderr, "lazytrace: cannot attach to the lazy_mmu tracepoints: %s\n",
+			strerror(-err));
+		goto out;
+	}
+	lt_caps_drop_all(stderr);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if (o->ready_fd >= 0) {
+		if (write(o->ready_fd, "ready\n", 6) < 0)
+			fprintf(stderr, "lazytrace: cannot signal readiness: %s\n", strerror(errno));
+		close(o->ready_fd);
+	}
+	start = mono_ns();
+	prev.mono_ns = start;
+	deadline = o->duration_s > 0 ? start + (__u64)(o->duration_s * 1e9) : 0;
+	next = start + (__u64)(o->interval_s * 1e9);
+	while (!stop) {
+		struct timespec nap = { 0, 50 * 1000 * 1000 };
+		__u64 t = mono_ns();
+
+		if (deadline && t >= deadline)
+			break;
+		if (t < next) {
+			nanosleep(&nap, NULL);
+			continue;
+		}
+		next += (__u64)(o->interval_s * 1e9);
+		if (read_snap(s, ncpu, &now)) {
+			lt_top_snap_free(&now);
+			goto nomem;
+		}
+		if (report(&prev, &now, o, start, ++seq, false, tty))
+			goto nomem;
+		if (o->once)
+			break;
+	}
+	/* The totals since the start, and what came since the last table. */
+	if (read_snap(s, ncpu, &now)) {
+		lt_top_snap_free(&now);
+		goto nomem;
+	}
+	if (report(&prev, &now, o, start, ++seq, true, false))
+		goto nomem;
+	ret = 0;
+	goto out;
+nomem:
+	fprintf(stderr, "lazytrace: out of memory\n");
+out:
+	lt_top_snap_free(&prev);
+	top_bpf__destroy(s);
+	return ret;
+}

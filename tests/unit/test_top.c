@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tests/unit/test_top.c: the arithmetic and output of `lazytrace top` without BPF (src/top_snap.c,
+ * src/top_report.c): an interval is the difference of two snapshots, site by site, with the
+ * maxima kept; sites are named from kallsyms and merged by function as `stats --by function`
+ * does; the log2 histogram prints bcc's layout, bucket bounds and scaled bars; the JSON
+ * parses to what went in.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "ksyms.h"
+#include "top.h"
+
+static const char KALLSYMS[] =
+	"ffff800080010000 T _stext\n"
+	"ffff80008002bee8 t update_range_prot\n"
+	"ffff800080301000 T __set_ptes_anysz.constprop.0\n"
+	"ffff800080334000 t vmap_range_noflush\n";
+
+static struct lt_top_site fig(__u64 sections, __u64 deferred, __u64 flushes, __u64 completed,
+			       __u64 sum, __u64 max)
+{
+	return (struct lt_top_site){ .sections = sections, .deferred = deferred,
+				     .flushes = flushes, .completed = completed,
+				     .pend_sum_ns = sum, .pend_max_ns = max };
+}
+
+static char *capture(void (*fn)(FILE *, void *), void *arg)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	fn(f, arg);
+	fclose(f);
+	return buf;
+}
+
+static void print_hist(FILE *f, void *arg)
+{
+	lt_top_print_log2_hist(f, arg, "nsecs");
+}
+
+static void test_diff_and_names(void)
+{
+	struct lt_ksyms *ks = lt_ksyms_from_buffer(KALLSYMS, sizeof(KALLSYMS) - 1);
+	struct lt_top_snap a = { 0 }, b = { 0 }, iv;
+	struct lt_top_site s1 = fig(2, 5, 1, 5, 500, 200), s2 = fig(1, 0, 0, 0, 0, 0);
+
+	CHECK(ks != NULL);
+	a.mono_ns = 1000;
+	a.t.sections = 3;
+	a.t.deferred_ptes = 5;
+	a.t.max_depth = 2;
+	a.hist[LT_TOP_HIST_PENDING][3] = 5;
+	CHECK_EQ(lt_top_snap_add(&a, 0xffff80008002bf00ULL, &s1), 0);	/* update_range_prot+0x18 */
+	CHECK_EQ(lt_top_snap_add(&a, 0xffff800080334010ULL, &s2), 0);
+	b = a;
+	b.v = NULL;
+	b.n = b.cap = 0;
+	b.mono_ns = 3000;
+	b.t.sections = 7;
+	b.t.deferred_ptes = 12;
+	b.hist[LT_TOP_HIST_PENDING][3] = 9;
+	s1 = fig(4, 9, 2, 9, 900, 150);	/* the maximum so far stays 200 where the kernel keeps it */
+	s1.pend_max_ns = 200;
+	CHECK_EQ(lt_top_snap_add(&b, 0xffff80008002bf00ULL, &s1), 0);
+	CHECK_EQ(lt_top_snap_add(&b, 0xffff800080334010ULL, &s2), 0);	/* unchanged: not in iv */
+	s1 = fig(2, 3, 1, 3, 300, 50);
+	CHECK_EQ(lt_top_snap_add(&b, 0xffff80008030101cULL, &s1), 0);	/* new site */
+	CHECK_EQ(lt_top_snap_diff(&b, &a, &iv), 0);
+	CHECK_EQ(iv.t.sections, 4);
+	CHECK_EQ(iv.t.deferred_ptes, 7);
+	CHECK_EQ(iv.t.max_depth, 2);
+	CHECK_EQ(iv.hist[LT_TOP_HIST_PENDING][3], 4);
+	CHECK_EQ(iv.n, 2);
+	lt_top_snap_finish(&iv, ks, LT_BY_SITE);
+	CHECK_STR(iv.v[0].name, "update_range_prot+0x18");	/* 4 deferred */
+	CHECK_EQ(iv.v[0].v.deferred, 4);
+	CHECK_EQ(iv.v[0].v.pend_sum_ns, 400);
+	CHECK_EQ(iv.v[0].v.pend_max_ns, 200);
+	CHECK_STR(iv.v[1].name, "__set_ptes_anysz.constprop.0+0x1c");
+	CHECK_EQ(iv.v[1].v.deferred, 3);
+	lt_top_snap_free(&iv);
+
+	/* by function: the two sites of update_range_prot become one, the clone suffix goes */
+	s1 = fig(1, 1, 1, 1, 10, 10);
+	CHECK_EQ(lt_top_snap_add(&b, 0xffff80008002bf10ULL, &s1), 0);	/* update_range_prot+0x28 */
+	s1 = fig(0, 2, 0, 0, 0, 0);
+	CHECK_EQ(lt_top_snap_add(&b, 0, &s1), 0);
+	lt_top_snap_finish(&b, ks, LT_BY_FUNCTION);
+	CHECK_EQ(b.n, 4);
+	CHECK_STR(b.v[0].name, "update_range_prot");
+	CHECK_EQ(b.v[0].v.sections, 5);
+	CHECK_EQ(b.v[0].v.deferred, 10);
+	CHECK_EQ(b.v[0].v.pend_max_ns, 200);
+	CHECK_STR(b.v[1].name, "__set_ptes_anysz");
+	CHECK_STR(b.v[2].name, "(outside any section)");
+	CHECK_STR(b.v[3].name, "vmap_range_noflush");
+	lt_top_snap_free(&a);
+	lt_top_snap_free(&b);
+	lt_ksyms_free(ks);
+}
+
+static void test_hist(void)
+{
+	__u64 slots[LT_TOP_HIST_SLOTS] = { 0 };
+	char *out;
+
+	slots[0] = 1;
+	slots[2] = 4;
+	slots[3] = 2;
+	CHECK_EQ(lt_top_hist_sum(slots), 7);
+	out = capture(print_hist, slots);
+	CHECK_STR(out,
+		  "                   nsecs : count     distribution\n"
+		  "         0 -> 1          : 1        |**********                              |\n"
+		  "         2 -> 3          : 0        |                                        |\n"
+		  "         4 -> 7          : 4        |****************************************|\n"
+		  "         8 -> 15         : 2        |********************                    |\n");
+	free(out);
+	memset(slots, 0, sizeof(slots));
+	out = capture(print_hist, slots);	/* empty: nothing */
+	CHECK_STR(out, "");
+	free(out);
+}
+
+int main(void)
+{
+	test_diff_and_names();
+	test_hist();
+	return check_finish("test_top");
+}
