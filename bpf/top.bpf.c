@@ -77,9 +77,8 @@ __u64 sites_full;
 
 static __always_inline bool filtered(void)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-
-	if (filter_pid && (pid_tgid >> 32) != filter_pid)
+	/* rodata: with no filter the verifier drops all of this */
+	if (filter_pid && (bpf_get_current_pid_tgid() >> 32) != filter_pid)
 		return true;
 	if (filter_comm[0]) {
 		char comm[LT_COMM_LEN];
@@ -102,14 +101,14 @@ static __always_inline struct lt_top_totals *tot(void)
 	return bpf_map_lookup_elem(&totals, &zero);
 }
 
-/* The state of whoever runs: the interrupt context of this CPU, or the current task. */
+/* The state of whoever runs: the interrupt context of this CPU, or the current task. The
+ * task pointer is trusted (BTF): its field is a plain load, no helper call. */
 static __always_inline struct top_state *state(void)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
-	__u64 pc = BPF_CORE_READ(&t->thread_info, preempt_count);
 	__u32 zero = 0;
 
-	if (pc & HARDIRQ_SOFTIRQ_NMI_MASK)
+	if (t->thread_info.preempt_count & HARDIRQ_SOFTIRQ_NMI_MASK)
 		return bpf_map_lookup_elem(&irq_state, &zero);
 	return bpf_task_storage_get(&task_state, t, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
 }
@@ -140,13 +139,15 @@ static __always_inline __u32 log2_slot(__u64 v)
 	return r;
 }
 
-static __always_inline void hist_add(enum lt_top_hist h, __u64 v)
+static __always_inline void hist_add(struct lt_top_totals *tp, enum lt_top_hist h, __u64 v)
 {
 	__u32 key = h * LT_TOP_HIST_SLOTS + log2_slot(v);
 	__u64 *slot = bpf_map_lookup_elem(&hist, &key);
 
 	if (slot)
 		*slot += 1;
+	if (h < LT_TOP_HIST_NR)
+		tp->hist_sum[h] += v;
 }
 
 static __always_inline __u64 innermost(const struct top_state *st)
@@ -232,7 +233,7 @@ int BPF_PROG(top_disable, unsigned long ip, int action, const struct lazy_mmu_st
 		return 0;	/* a section opened before top started */
 	d--;
 	st->depth = d;
-	hist_add(LT_TOP_HIST_SECTION, bpf_ktime_get_ns() - st->start[d & (LT_TOP_MAX_DEPTH - 1)]);
+	hist_add(tp, LT_TOP_HIST_SECTION, bpf_ktime_get_ns() - st->start[d & (LT_TOP_MAX_DEPTH - 1)]);
 	return 0;
 }
 
@@ -301,6 +302,7 @@ int BPF_PROG(top_defer, unsigned long ip, int level, const void *entryp, __u64 v
 
 struct pend_walk {
 	struct top_state *st;
+	struct lt_top_totals *tp;
 	__u64 now;
 };
 
@@ -310,7 +312,7 @@ static long pend_time(__u32 i, void *ctx)
 {
 	struct pend_walk *w = ctx;
 
-	hist_add(LT_TOP_HIST_PENDING, w->now - w->st->ts[i & (LT_TOP_MAX_PEND - 1)]);
+	hist_add(w->tp, LT_TOP_HIST_PENDING, w->now - w->st->ts[i & (LT_TOP_MAX_PEND - 1)]);
 	return 0;
 }
 
@@ -347,12 +349,12 @@ int BPF_PROG(top_flush, unsigned long ip, unsigned int completed, const struct l
 			s->pend_max_ns = span;
 	}
 	{
-		struct pend_walk w = { .st = st, .now = now };
+		struct pend_walk w = { .st = st, .tp = tp, .now = now };
 		__u32 n = st->nts;
 
 		bpf_loop(n < LT_TOP_MAX_PEND ? n : LT_TOP_MAX_PEND, pend_time, &w, 0);
 	}
-	hist_add(LT_TOP_HIST_BATCH, batch);
+	hist_add(tp, LT_TOP_HIST_BATCH, batch);
 	st->npend = 0;
 	st->nts = 0;
 	return 0;

@@ -30,7 +30,7 @@ _lazytrace()
 	local commands='probe live record dump stats compare sites top'
 	local trace_opts='-d --duration -p --pid -c --comm -C --cpu -a --access-probe
 		--no-default-access --all-accesses -k --kprobes -s --source --debuginfo --sites
-		--ringbuf-kb --ready-fd -v --verbose -h --help'
+		--ringbuf-kb --ready-fd --prog-stats -v --verbose -h --help'
 	local opts='' args=none
 
 	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -83,8 +83,8 @@ _lazytrace()
 		opts='-g --debuginfo -o --output -f --force -h --help'
 		;;
 	top)
-		opts='-i --interval -d --duration -1 --once -j --json -b --by -p --pid -c --comm --color
-			--no-color --ready-fd -v --verbose -h --help'
+		opts='-i --interval -d --duration -1 --once -j --json -b --by -o --openmetrics -p --pid
+			-c --comm --color --no-color --ready-fd --prog-stats -v --verbose -h --help'
 		;;
 	*)
 		return 0

@@ -34,6 +34,13 @@ struct lt_top_site {
 	__u64 pend_max_ns;	/* the longest (per CPU: the reader takes the maximum) */
 };
 
+enum lt_top_hist {
+	LT_TOP_HIST_PENDING,	/* ns from a deferral to the flush that completed it */
+	LT_TOP_HIST_SECTION,	/* ns from a section's enable to its disable */
+	LT_TOP_HIST_BATCH,	/* deferrals a flush completed */
+	LT_TOP_HIST_NR
+};
+
 /* Totals (one per CPU, index 0). */
 struct lt_top_totals {
 	__u64 events;		/* tracepoint hits of the filtered tasks */
@@ -48,13 +55,9 @@ struct lt_top_totals {
 	__u64 hist_overflow;	/* deferrals past LT_TOP_MAX_PEND pending: not in the
 				 * pending-time histogram (still completed) */
 	__u64 no_state;		/* events of a task whose state could not be stored */
+	__u64 hist_sum[LT_TOP_HIST_NR];	/* what each histogram's values add up to: ns, ns,
+					 * deferrals (a Prometheus histogram has a _sum) */
 };
 
-enum lt_top_hist {
-	LT_TOP_HIST_PENDING,	/* ns from a deferral to the flush that completed it */
-	LT_TOP_HIST_SECTION,	/* ns from a section's enable to its disable */
-	LT_TOP_HIST_BATCH,	/* deferrals a flush completed */
-	LT_TOP_HIST_NR
-};
 
 #endif /* LT_TOP_H */

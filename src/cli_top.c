@@ -18,7 +18,8 @@ static void top_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: lazytrace top [--interval S] [--duration S] [--once] [--json] [--by site|function]\n"
-		"                     [--pid PID] [--comm NAME] [--color|--no-color] [--ready-fd FD] [-v]\n"
+		"                     [--openmetrics FILE] [--pid PID] [--comm NAME] [--color|--no-color]\n"
+		"                     [--ready-fd FD] [--prog-stats] [-v]\n"
 		"\n"
 		"The lazy MMU figures of the running kernel, counted in the kernel (BPF per-CPU maps,\n"
 		"each task's state in BPF task storage): no record per event crosses to user space.\n"
@@ -40,11 +41,15 @@ static void top_usage(FILE *f)
 		"                      \"max_pending_ns\"}] and \"hist\" ({lo, hi, count} buckets);\n"
 		"                      the last has \"final\": true\n"
 		"  -b, --by KEY        site (default) or function (as `stats --by function`)\n"
+		"  -o, --openmetrics FILE  also rewrite FILE every interval (written beside it, then\n"
+		"                      renamed) with the totals since the start in the Prometheus\n"
+		"                      text format, for node_exporter's textfile collector\n"
 		"  -p, --pid PID       only this process (tgid)\n"
 		"  -c, --comm NAME     only tasks named NAME\n"
 		"      --color         colour the table even when not on a terminal\n"
 		"      --no-color      no colour even on a terminal\n"
 		"      --ready-fd FD   write \"ready\\n\" to FD once attached, then close it\n"
+		"      --prog-stats    at the end, each BPF program's runs and ns per run\n"
 		"  -v, --verbose       libbpf debug output\n"
 		"  -h, --help          this text\n"
 		"\n"
@@ -70,18 +75,20 @@ static int parse_secs(const char *opt, const char *s, double min, double *out)
 
 int cmd_top(int argc, char **argv)
 {
-	enum { OPT_COLOR = 256, OPT_NO_COLOR, OPT_READY_FD };
+	enum { OPT_COLOR = 256, OPT_NO_COLOR, OPT_READY_FD, OPT_PROG_STATS };
 	static const struct option opts[] = {
 		{ "interval", required_argument, NULL, 'i' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "once", no_argument, NULL, '1' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "by", required_argument, NULL, 'b' },
+		{ "openmetrics", required_argument, NULL, 'o' },
 		{ "pid", required_argument, NULL, 'p' },
 		{ "comm", required_argument, NULL, 'c' },
 		{ "color", no_argument, NULL, OPT_COLOR },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ "ready-fd", required_argument, NULL, OPT_READY_FD },
+		{ "prog-stats", no_argument, NULL, OPT_PROG_STATS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -94,7 +101,7 @@ int cmd_top(int argc, char **argv)
 	int c, ret;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "i:d:1jb:p:c:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:d:1jb:o:p:c:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			if (parse_secs("--interval", optarg, 0.1, &o.interval_s))
@@ -106,6 +113,9 @@ int cmd_top(int argc, char **argv)
 			break;
 		case '1':
 			o.once = true;
+			break;
+		case 'o':
+			o.openmetrics = optarg;
 			break;
 		case 'j':
 			o.json = true;
@@ -147,6 +157,9 @@ int cmd_top(int argc, char **argv)
 			break;
 		case OPT_NO_COLOR:
 			o.color = false;
+			break;
+		case OPT_PROG_STATS:
+			o.prog_stats = true;
 			break;
 		case 'v':
 			lt_cli_set_verbose(true);

@@ -268,6 +268,8 @@ static void live_usage(FILE *f)
 		"      --ringbuf-kb N      ring buffer size in KiB (power of two, a multiple of the\n"
 		"                          kernel's page size; default 8192)\n"
 		"      --ready-fd FD       write \"ready\" to FD once probes are attached\n"
+		"      --prog-stats        at the end, each BPF program's runs and ns per run (the\n"
+		"                          kernel's accounting, on while tracing: it costs a little)\n"
 		"      --record FILE       also record what is shown into FILE (see 'record';\n"
 		"                          --force and --redact apply)\n"
 		"  -v, --verbose           libbpf debug output\n"
@@ -360,14 +362,14 @@ static void record_usage(FILE *f)
 		"  -p, --pid PID, -c, --comm NAME, -C, --cpu N, -a, --access-probe FUNC:ARG[:page],\n"
 		"      --no-default-access, --all-accesses, -k, --kprobes, -s, --source SRC,\n"
 		"      --debuginfo FILE, --sites FILE, --ringbuf-kb N,\n"
-		"      --ready-fd FD, -v, --verbose: as for 'lazytrace live'\n"
+		"      --ready-fd FD, --prog-stats, -v, --verbose: as for 'lazytrace live'\n"
 		"  -h, --help              this text\n");
 }
 
 static int cmd_trace(int argc, char **argv, bool recording)
 {
 	enum { OPT_NO_COLOR = 256, OPT_COLOR, OPT_RINGBUF, OPT_READY, OPT_ALL_ACCESS, OPT_NO_DEFAULT,
-	       OPT_REDACT, OPT_FLIGHT, OPT_RECORD, OPT_DEBUGINFO, OPT_SITES };
+	       OPT_REDACT, OPT_FLIGHT, OPT_RECORD, OPT_DEBUGINFO, OPT_SITES, OPT_PROG_STATS };
 	static const struct option opts[] = {
 		{ "duration", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
@@ -385,6 +387,7 @@ static int cmd_trace(int argc, char **argv, bool recording)
 		{ "sites", required_argument, NULL, OPT_SITES },
 		{ "ringbuf-kb", required_argument, NULL, OPT_RINGBUF },
 		{ "ready-fd", required_argument, NULL, OPT_READY },
+		{ "prog-stats", no_argument, NULL, OPT_PROG_STATS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "output", required_argument, NULL, 'o' },
@@ -485,6 +488,9 @@ static int cmd_trace(int argc, char **argv, bool recording)
 			if (parse_uint("--ready-fd", optarg, 0, INT_MAX, &v))
 				return 2;
 			o.ready_fd = v;
+			break;
+		case OPT_PROG_STATS:
+			o.prog_stats = true;
 			break;
 		case 'v':
 			verbose = true;

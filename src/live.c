@@ -20,6 +20,7 @@
 #include "kmodel_bpf.h"
 #include "ksyms.h"
 #include "live.h"
+#include "progstats.h"
 #include "probe.h"
 #include "recon.h"
 #include "sites.h"
@@ -485,6 +486,7 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 	__s64 kaslr = 0;
 	struct lt_probe_links links = { 0 };
 	struct drops seen = { 0 };
+	int stats_fd = -1;
 	__u64 deadline;
 	bool access;
 	int err, ret = 1;
@@ -529,6 +531,8 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 	}
 	report_plan(&k, &p, log);
 	report_model(&k.model, log);
+	if (o->prog_stats)
+		stats_fd = lt_progstats_enable(log);
 	if (attach(s, o, k.mode == LT_MODE_DWARF, &links, log) < 0)
 		goto out;
 	if (k.mode == LT_MODE_DWARF) {
@@ -575,6 +579,8 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 	ring_buffer__consume(rb);
 	report_losses(s, sink, &links, &att, &seen);
 	report_drops(&seen, log);
+	if (o->prog_stats)
+		lt_progstats_print(s->obj, log);
 	if (c.bad_records)
 		fprintf(log, "lazytrace: %llu malformed records skipped\n", (unsigned long long)c.bad_records);
 	ret = 0;
@@ -582,6 +588,8 @@ out:
 	ring_buffer__free(rb);
 	lt_probe_links_free(&links);
 	lt_sites_detach(&att);
+	if (stats_fd >= 0)
+		close(stats_fd);
 	lazytrace_bpf__destroy(s);
 	lt_sites_free(&sites);
 	return ret;

@@ -42,6 +42,7 @@ struct lt_live_opts {
 	bool kprobes_only;		/* no fentry/fexit */
 	bool all_accesses;		/* report accesses even with no barrier pending */
 	int ready_fd;			/* write "ready" here once attached, -1: none */
+	bool prog_stats;		/* at the end, each BPF program's cost (progstats.h) */
 	struct lt_access_probe access[LT_MAX_ACCESS_PROBES];
 	int nr_access;
 	const struct lt_ksyms *ksyms;

@@ -17,6 +17,7 @@
 
 #include "caps.h"
 #include "probe.h"
+#include "progstats.h"
 #include "top.h"
 #include "top.skel.h"
 
@@ -61,6 +62,8 @@ static void add_totals(struct lt_top_totals *d, const struct lt_top_totals *v)
 	d->pend_overflow += v->pend_overflow;
 	d->hist_overflow += v->hist_overflow;
 	d->no_state += v->no_state;
+	for (int h = 0; h < LT_TOP_HIST_NR; h++)
+		d->hist_sum[h] += v->hist_sum[h];
 }
 
 /* Everything the maps hold now, summed over the CPUs. 0, or -errno. */
@@ -160,6 +163,9 @@ static int report(struct lt_top_snap *prev, struct lt_top_snap *now, const struc
 					  (double)(now->mono_ns - start_ns) / 1e9, seq, o, final);
 		else
 			lt_top_print_text(stdout, &iv, &cum, iv_s, o, final, clear);
+		/* A failed write is said and tried again next interval. */
+		if (o->openmetrics)
+			lt_top_write_openmetrics(o->openmetrics, &cum, o->by, stderr);
 		lt_top_snap_free(&cum);
 	}
 	lt_top_snap_free(&iv);
@@ -173,6 +179,7 @@ int lt_top_run(const struct lt_top_opts *o)
 	struct lt_kernel k;
 	__u64 start, deadline, next;
 	unsigned long seq = 0;
+	int stats_fd = -1;
 	bool tty = isatty(STDOUT_FILENO) && !o->json;
 	int ncpu, err, ret = 1;
 
@@ -206,6 +213,14 @@ int lt_top_run(const struct lt_top_opts *o)
 		fprintf(stderr, "lazytrace: cannot attach to the lazy_mmu tracepoints: %s\n",
 			strerror(-err));
 		goto out;
+	}
+	if (o->prog_stats)
+		stats_fd = lt_progstats_enable(stderr);
+	if (o->openmetrics) {	/* from the start, and a path that cannot be written: exit 1 */
+		struct lt_top_snap zero = { 0 };
+
+		if (lt_top_write_openmetrics(o->openmetrics, &zero, o->by, stderr))
+			goto out;
 	}
 	lt_caps_drop_all(stderr);
 	signal(SIGINT, on_signal);
@@ -246,11 +261,15 @@ int lt_top_run(const struct lt_top_opts *o)
 	}
 	if (report(&prev, &now, o, start, ++seq, true, false))
 		goto nomem;
+	if (o->prog_stats)
+		lt_progstats_print(s->obj, stderr);
 	ret = 0;
 	goto out;
 nomem:
 	fprintf(stderr, "lazytrace: out of memory\n");
 out:
+	if (stats_fd >= 0)
+		close(stats_fd);
 	lt_top_snap_free(&prev);
 	top_bpf__destroy(s);
 	return ret;

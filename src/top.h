@@ -28,6 +28,8 @@ struct lt_top_opts {
 	bool color;
 	enum lt_site_key by;
 	int ready_fd;			/* -1: none; else "ready\n" once attached */
+	const char *openmetrics;	/* NULL, or the file the totals are rewritten to */
+	bool prog_stats;		/* at the end, each BPF program's cost (progstats.h) */
 	const struct lt_ksyms *ksyms;	/* names of the sites; NULL: addresses */
 };
 
@@ -69,6 +71,11 @@ void lt_top_print_json(FILE *out, const struct lt_top_snap *iv, const struct lt_
 		       const struct lt_top_opts *o, bool final);
 /* A log2 histogram as bcc's print_log2_hist prints it: "low -> high : count |****|". */
 void lt_top_print_log2_hist(FILE *out, const __u64 *slots, const char *unit);
+
+/* top_openmetrics.c: the totals in the Prometheus text format, written beside path and
+ * renamed over it. 0, or -1 with one line on err. */
+int lt_top_write_openmetrics(const char *path, const struct lt_top_snap *cum,
+			     enum lt_site_key by, FILE *err);
 
 /* top.c: the whole command (load, attach, loop, print). The exit status. */
 int lt_top_run(const struct lt_top_opts *o);

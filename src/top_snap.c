@@ -55,6 +55,8 @@ int lt_top_snap_diff(const struct lt_top_snap *now, const struct lt_top_snap *pr
 	out->t.pend_overflow = minus(now->t.pend_overflow, prev->t.pend_overflow);
 	out->t.hist_overflow = minus(now->t.hist_overflow, prev->t.hist_overflow);
 	out->t.no_state = minus(now->t.no_state, prev->t.no_state);
+	for (int h = 0; h < LT_TOP_HIST_NR; h++)
+		out->t.hist_sum[h] = minus(now->t.hist_sum[h], prev->t.hist_sum[h]);
 	out->sites_full = minus(now->sites_full, prev->sites_full);
 	for (int h = 0; h < LT_TOP_HIST_NR; h++)
 		for (int k = 0; k < LT_TOP_HIST_SLOTS; k++)

@@ -9,8 +9,11 @@
 # completed deferrals equal `stats --json` of the recording exactly (both by site and by
 # function); the histograms' buckets add up to the totals (pending times: the completed
 # deferrals; deferrals per flush: the flushes; section lengths: the sections closed); the
-# intervals add up to the totals; nothing overflowed. Then the command line and a kernel
-# without the tracepoints (a stock kernel: exit 1, one line).
+# intervals add up to the totals; nothing overflowed. --openmetrics: the file passes
+# `promtool check metrics` (Debian's prometheus package, scripts/fetch-promtool) and its
+# counters, gauges and histograms equal the final JSON totals; an unwritable path is one line
+# and exit 1. Then the command line and a kernel without the tracepoints (a stock kernel:
+# exit 1, one line).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lab/assert.sh
@@ -25,7 +28,9 @@ scripts/guest-run -q --kernel patched --append debug_pagealloc=on --out "$g" --t
 		top-vs-record seed-$m --interval 0.2 -- sh -c "echo seed 8 5 >$D/scenario"
 	done
 	echo nested >$D/nesting
-	top-vs-record munmap --interval 0.2 -- lazy-workload -m 4 -r 2
+	top-vs-record munmap --interval 0.2 --openmetrics /out/munmap.prom -- lazy-workload -m 4 -r 2
+	lazytrace top --once --interval 0.1 --openmetrics /nonexistent/top.prom >/out/om-bad.out 2>/out/om-bad.err
+	echo $? >/out/om-bad.rc
 	top-vs-record vmalloc --interval 0.2 --by function -- lazy-workload -m 1 -r 1 -V 8 -v 512
 	top-vs-record vmalloc-big --interval 0.2 -- lazy-workload -m 1 -r 1 -V 2 -v 2048' \
 	>"$out/console.log" 2>&1
@@ -101,6 +106,59 @@ PY
 for n in seed-nested seed-flat seed-noflush munmap vmalloc vmalloc-big; do
 	check "$n"
 done
+# --openmetrics: promtool's lint, and the file against the final JSON object of the same run
+promtool=$(scripts/fetch-promtool 2>"$out/promtool.err")
+expect_eq "promtool is there ($promtool)" 0 $?
+"$promtool" check metrics <"$g/munmap.prom" >"$out/promtool.out" 2>&1
+expect_eq "munmap.prom: promtool check metrics passes" "0 " "$? $(cat "$out/promtool.out")"
+expect_eq "munmap.prom: every figure equals the final JSON totals" equal "$(python3 - "$g/munmap.prom" "$g/munmap.top.json" <<'PY'
+import json, re, sys
+fin = json.loads(open(sys.argv[2]).read().splitlines()[-1])["total"]
+m = {}
+for line in open(sys.argv[1]):
+    if line.startswith("#") or not line.strip():
+        continue
+    name, val = line.rsplit(" ", 1)
+    m[name] = float(val)
+bad = []
+def eq(key, want):
+    got = m.get(key)
+    if got is None or abs(got - want) > 1e-9 * max(1, abs(want)):
+        bad.append(f"{key}: {got} != {want}")
+eq("lazytrace_tracepoint_events_total", fin["tracepoint_events"])
+eq("lazytrace_max_depth", fin["max_depth"])
+for c in ("depth_overflow", "pend_overflow", "hist_overflow", "no_state", "sites_full"):
+    eq(f'lazytrace_not_counted_total{{cause="{c}"}}', fin[c])
+for s in fin["sites"]:
+    lab = '{site="' + s["site"].replace("\\", "\\\\").replace('"', '\\"') + '"}'
+    for metric, key in (("sections_total", "sections"), ("nested_sections_total", "nested"),
+                        ("deferred_ptes_total", "deferred_ptes"), ("flushes_total", "flushes"),
+                        ("completed_deferrals_total", "completed")):
+        eq("lazytrace_" + metric + lab, s[key])
+    if s["completed"]:
+        eq("lazytrace_pending_max_seconds" + lab, s["max_pending_ns"] / 1e9)
+sites = sum(1 for k in m if k.startswith("lazytrace_sections_total{"))
+if sites != len(fin["sites"]):
+    bad.append(f"{sites} sites in the file, {len(fin['sites'])} in the JSON")
+for h, key in (("lazytrace_pending_time_seconds", "pending_ns"), ("lazytrace_section_length_seconds", "section_ns"),
+               ("lazytrace_deferrals_per_flush", "deferrals_per_flush")):
+    eq(h + "_count", sum(b["count"] for b in fin["hist"][key]))
+    eq(h + '_bucket{le="+Inf"}', sum(b["count"] for b in fin["hist"][key]))
+    cum = 0
+    for b in fin["hist"][key]:
+        cum += b["count"]
+        le = b["hi"] / 1e9 if key != "deferrals_per_flush" else b["hi"]
+        got = [v for k, v in m.items() if k.startswith(h + '_bucket{le="') and not k.endswith('"+Inf"}')
+               and abs(float(k.split('"')[1]) - le) <= 1e-9 * max(1, le)]
+        if got != [cum]:
+            bad.append(f"{h} le={le}: {got} != {cum}")
+print("equal" if not bad else "; ".join(bad[:5]))
+PY
+)"
+expect_eq "--openmetrics to a path that cannot be written: exit 1" 1 "$(cat "$g/om-bad.rc" 2>/dev/null)"
+expect_match "... one line naming it" "^lazytrace: /nonexistent/top.prom.[0-9]+.tmp: No such file or directory$" "$(cat "$g/om-bad.err" 2>/dev/null)"
+expect_eq "... and nothing printed" "1 0" "$(grep -c '' "$g/om-bad.err") $(wc -c <"$g/om-bad.out")"
+
 # The scenario's own section: 13 deferred under nested and noflush, 8 under flat.
 for m in nested:13 flat:8 noflush:13; do
 	expect_eq "seed-${m%%:*}: top's scenario_write deferrals" "${m#*:}" \

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "ksyms.h"
@@ -128,9 +129,76 @@ static void test_hist(void)
 	free(out);
 }
 
+/* --openmetrics: the exact text for a small snapshot; the file replaced whole, no temporary
+ * left behind; an unwritable directory is an error. */
+static void test_openmetrics(void)
+{
+	struct lt_top_snap s = { 0 };
+	struct lt_top_site v = fig(3, 5, 2, 5, 7500, 4000);
+	char dir[] = "/tmp/lt-top-XXXXXX", path[64], *text;
+	FILE *devnull = fopen("/dev/null", "w");
+	size_t len = 0;
+	FILE *f;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/top.prom", dir);
+	s.t.events = 40;
+	s.t.max_depth = 2;
+	s.t.hist_overflow = 1;
+	s.hist[LT_TOP_HIST_PENDING][10] = 3;	/* 1024..2047 ns */
+	s.hist[LT_TOP_HIST_PENDING][12] = 1;	/* 4096..8191 ns */
+	s.t.hist_sum[LT_TOP_HIST_PENDING] = 7500;
+	s.hist[LT_TOP_HIST_BATCH][2] = 2;	/* 4..7 deferrals */
+	s.t.hist_sum[LT_TOP_HIST_BATCH] = 10;
+	CHECK_EQ(lt_top_snap_add(&s, 0x10, &v), 0);
+	snprintf(s.v[0].name, sizeof(s.v[0].name), "odd\"na\\me+0x10");
+	CHECK_EQ(lt_top_write_openmetrics(path, &s, LT_BY_SITE, devnull), 0);
+	f = fopen(path, "r");
+	CHECK(f != NULL);
+	if (f) {
+		text = malloc(65536);
+		len = fread(text, 1, 65535, f);
+		text[len] = '\0';
+		fclose(f);
+		CHECK(strstr(text, "lazytrace_tracepoint_events_total 40\n") != NULL);
+		CHECK(strstr(text, "lazytrace_not_counted_total{cause=\"hist_overflow\"} 1\n") != NULL);
+		CHECK(strstr(text, "lazytrace_deferred_ptes_total{site=\"odd\\\"na\\\\me+0x10\"} 5\n") != NULL);
+		CHECK(strstr(text, "lazytrace_pending_seconds_total{site=\"odd\\\"na\\\\me+0x10\"} 0.000007500\n") != NULL);
+		CHECK(strstr(text, "# TYPE lazytrace_pending_max_seconds gauge\n") != NULL);
+		CHECK(strstr(text, "lazytrace_pending_time_seconds_bucket{le=\"2.047e-06\"} 3\n"
+				   "lazytrace_pending_time_seconds_bucket{le=\"4.095e-06\"} 3\n"
+				   "lazytrace_pending_time_seconds_bucket{le=\"8.191e-06\"} 4\n"
+				   "lazytrace_pending_time_seconds_bucket{le=\"+Inf\"} 4\n"
+				   "lazytrace_pending_time_seconds_sum 0.000007500\n"
+				   "lazytrace_pending_time_seconds_count 4\n") != NULL);
+		CHECK(strstr(text, "lazytrace_deferrals_per_flush_bucket{le=\"7\"} 2\n"
+				   "lazytrace_deferrals_per_flush_bucket{le=\"+Inf\"} 2\n"
+				   "lazytrace_deferrals_per_flush_sum 10\n") != NULL);
+		CHECK(strstr(text, "lazytrace_section_length_seconds_bucket{le=\"+Inf\"} 0\n"
+				   "lazytrace_section_length_seconds_sum 0.000000000\n") != NULL);
+		free(text);
+	}
+	/* written again: replaced, nothing else in the directory */
+	CHECK_EQ(lt_top_write_openmetrics(path, &s, LT_BY_FUNCTION, devnull), 0);
+	{
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "test $(ls %s | wc -l) -eq 1", dir);
+		CHECK_EQ(system(cmd), 0);
+	}
+	snprintf(path, sizeof(path), "%s/no/such/dir.prom", dir);
+	CHECK_EQ(lt_top_write_openmetrics(path, &s, LT_BY_SITE, devnull), -1);
+	snprintf(path, sizeof(path), "%s/top.prom", dir);
+	unlink(path);
+	rmdir(dir);
+	fclose(devnull);
+	lt_top_snap_free(&s);
+}
+
 int main(void)
 {
 	test_diff_and_names();
 	test_hist();
+	test_openmetrics();
 	return check_finish("test_top");
 }

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * src/progstats.c: --prog-stats (see progstats.h).
+ */
+#include <errno.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "progstats.h"
+
+int lt_progstats_enable(FILE *log)
+{
+	int fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+
+	if (fd < 0)
+		fprintf(log, "lazytrace: --prog-stats: cannot turn on BPF run-time statistics: %s\n",
+			strerror(errno));
+	return fd;
+}
+
+void lt_progstats_print(struct bpf_object *obj, FILE *log)
+{
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, obj) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(p);
+
+		if (fd < 0)
+			continue;	/* not loaded */
+		memset(&info, 0, sizeof(info));
+		if (bpf_obj_get_info_by_fd(fd, &info, &len) || !info.run_cnt)
+			continue;
+		fprintf(log, "lazytrace: prog %s: %llu runs, %llu ns, %llu ns/run\n",
+			bpf_program__name(p), (unsigned long long)info.run_cnt,
+			(unsigned long long)info.run_time_ns,
+			(unsigned long long)(info.run_time_ns / info.run_cnt));
+	}
+}
