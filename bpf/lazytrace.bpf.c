@@ -201,12 +201,18 @@ static __always_inline void stamp(struct lt_event *e, __u32 seq)
 	e->flags |= LT_F_SEQ;
 }
 
-/* Fill the common part: time, ids, CPU and the task's lazy MMU state. */
+/*
+ * Fill the common part: time, ids, CPU and the task's lazy MMU state. The current task's
+ * pointer is trusted (BTF): its fields are plain loads, CO-RE relocated, where
+ * BPF_CORE_READ would make a bpf_probe_read_kernel() call of each (measured with
+ * --prog-stats: five helper calls of every event's cost). A field the kernel lacks is only
+ * read behind bpf_core_field_exists(), whose false branch the verifier never walks.
+ */
 static __always_inline void fill(struct lt_event *e, __u16 type, __u64 pid_tgid)
 {
 	struct task_struct___lt *t = (void *)bpf_get_current_task_btf();
-	unsigned long flags = BPF_CORE_READ(t, thread_info.flags);
-	__u64 pc = BPF_CORE_READ(t, thread_info.preempt_count);
+	unsigned long flags = t->thread_info.flags;
+	__u64 pc = t->thread_info.preempt_count;
 
 	__builtin_memset(e, 0, sizeof(*e));
 	e->ts = bpf_ktime_get_ns();
@@ -215,11 +221,10 @@ static __always_inline void fill(struct lt_event *e, __u16 type, __u64 pid_tgid)
 	e->type = type;
 	e->cpu = bpf_get_smp_processor_id();
 	if (bpf_core_field_exists(t->lazy_mmu_state)) {
-		e->enable_count = BPF_CORE_READ(t, lazy_mmu_state.enable_count);
-		e->pause_count = BPF_CORE_READ(t, lazy_mmu_state.pause_count);
+		e->enable_count = t->lazy_mmu_state.enable_count;
+		e->pause_count = t->lazy_mmu_state.pause_count;
 		e->flags |= LT_F_STATE;
-		if (bpf_core_field_exists(t->lazy_mmu_state.ended) &&
-		    BPF_CORE_READ(t, lazy_mmu_state.ended))
+		if (bpf_core_field_exists(t->lazy_mmu_state.ended) && t->lazy_mmu_state.ended)
 			e->flags |= LT_F_ENDED;
 	}
 	if (lazy_bit >= 0) {
@@ -237,14 +242,25 @@ static __always_inline void fill(struct lt_event *e, __u16 type, __u64 pid_tgid)
 }
 
 /* Send the task's name once, before its first event. */
+/*
+ * The last task named per CPU (tid + 1; 0: none): most events on a CPU come from the task
+ * whose came before, and this spares them the hash lookup in `named` (a cache of it only:
+ * set once the map has the task).
+ */
+__u32 last_named[LT_MAX_CPUS];
+
 static __always_inline void name_task(__u64 pid_tgid, int preemptible)
 {
-	__u32 tid = (__u32)pid_tgid, seq;
+	__u32 tid = (__u32)pid_tgid, seq, cpu = bpf_get_smp_processor_id() & (LT_MAX_CPUS - 1);
 	__u8 one = 1;
 	struct lt_event *e;
 
-	if (bpf_map_lookup_elem(&named, &tid))
+	if (last_named[cpu] == tid + 1)
 		return;
+	if (bpf_map_lookup_elem(&named, &tid)) {
+		last_named[cpu] = tid + 1;
+		return;
+	}
 	e = reserve(sizeof(*e), &seq, preemptible);
 	if (!e) {
 		/* Counted; not marked, so the task's next event tries again. */
@@ -252,6 +268,7 @@ static __always_inline void name_task(__u64 pid_tgid, int preemptible)
 		return;
 	}
 	bpf_map_update_elem(&named, &tid, &one, BPF_ANY);
+	last_named[cpu] = tid + 1;
 	fill(e, LT_TASK, pid_tgid);
 	stamp(e, seq);
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
@@ -491,7 +508,7 @@ static __always_inline __u32 pte_args_key(void)
 	struct task_struct___lt *t = (void *)bpf_get_current_task_btf();
 	__u32 key = (__u32)bpf_get_current_pid_tgid() & 0x7fffffff;
 
-	if (BPF_CORE_READ(t, thread_info.preempt_count) & HARDIRQ_SOFTIRQ_NMI_MASK)
+	if (t->thread_info.preempt_count & HARDIRQ_SOFTIRQ_NMI_MASK)
 		key |= 0x80000000;
 	return key;
 }
@@ -520,7 +537,7 @@ static __always_inline __u64 *pte_old_of(void)
 	struct task_struct___lt *t = (void *)bpf_get_current_task_btf();
 	__u32 i = (bpf_get_smp_processor_id() & (LT_MAX_CPUS - 1)) * 2;
 
-	if (BPF_CORE_READ(t, thread_info.preempt_count) & HARDIRQ_SOFTIRQ_NMI_MASK)
+	if (t->thread_info.preempt_count & HARDIRQ_SOFTIRQ_NMI_MASK)
 		i++;
 	return pte_old_slot[i & (LT_MAX_CPUS * 2 - 1)];
 }
