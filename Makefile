@@ -129,7 +129,7 @@ BPF_CFLAGS := -g -O2 -target bpfel -mcpu=v3 -D__TARGET_ARCH_arm64 -Wall -Werror 
 BPF_OBJ := build/bpf/lazytrace.bpf.o build/bpf/top.bpf.o
 SKEL := build/bpf/lazytrace.skel.h build/bpf/top.skel.h
 
-build/bpf/%.bpf.o: bpf/%.bpf.c bpf/kernel_types.h include/lazytrace.h include/lttop.h | build/bpf
+build/bpf/%.bpf.o: bpf/%.bpf.c bpf/kernel_types.h bpf/task_filter.h include/lazytrace.h include/lttop.h | build/bpf
 	$(call msg,BPF,$@)
 	$(Q)$(BPF_CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp
 	$(Q)llvm-strip -g $@.tmp -o $@ && rm -f $@.tmp
@@ -146,7 +146,7 @@ check-types:
 	$(Q)BPF_CLANG=$(BPF_CLANG) scripts/check-kernel-types $(KERNEL_BTF)
 
 # --- the lazytrace binary: x86-64 host build and static arm64 build --------------------
-APP_SRCS := src/lazytrace.c src/cli_replay.c src/cli_top.c src/top.c src/progstats.c src/live.c src/probe_links.c src/probe.c src/record.c src/sites_attach.c src/kmodel_bpf.c src/caps.c
+APP_SRCS := src/lazytrace.c src/cli_args.c src/cli_replay.c src/cli_top.c src/top.c src/progstats.c src/live.c src/probe_links.c src/probe.c src/record.c src/sites_attach.c src/kmodel_bpf.c src/caps.c
 ALL_SRCS := $(APP_SRCS) $(LIB_SRCS)
 HDRS := $(wildcard include/*.h src/*.h)
 

@@ -17,6 +17,7 @@
 #include <bpf/bpf_core_read.h>
 
 #include "lazytrace.h"
+#include "task_filter.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -113,20 +114,7 @@ static __always_inline __u64 page_to_va(const void *page_ptr)
 
 static __always_inline bool filtered(__u64 pid_tgid)
 {
-	if (filter_pid && (pid_tgid >> 32) != filter_pid)
-		return true;
-	if (filter_comm[0]) {
-		char comm[LT_COMM_LEN];
-
-		bpf_get_current_comm(comm, sizeof(comm));
-		for (int i = 0; i < LT_COMM_LEN; i++) {
-			if (comm[i] != filter_comm[i])
-				return true;
-			if (!comm[i])
-				break;
-		}
-	}
-	return false;
+	return lt_task_filtered(pid_tgid, filter_pid, filter_comm);
 }
 
 static __always_inline void count_lost(void)

@@ -14,6 +14,7 @@
 
 #include "lazytrace.h"
 #include "lttop.h"
+#include "task_filter.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -77,21 +78,8 @@ __u64 sites_full;
 
 static __always_inline bool filtered(void)
 {
-	/* rodata: with no filter the verifier drops all of this */
-	if (filter_pid && (bpf_get_current_pid_tgid() >> 32) != filter_pid)
-		return true;
-	if (filter_comm[0]) {
-		char comm[LT_COMM_LEN];
-
-		bpf_get_current_comm(comm, sizeof(comm));
-		for (int i = 0; i < LT_COMM_LEN; i++) {
-			if (comm[i] != filter_comm[i])
-				return true;
-			if (!comm[i])
-				break;
-		}
-	}
-	return false;
+	/* rodata: with no --pid, no helper call */
+	return lt_task_filtered(filter_pid ? bpf_get_current_pid_tgid() : 0, filter_pid, filter_comm);
 }
 
 static __always_inline struct lt_top_totals *tot(void)

@@ -14,6 +14,13 @@ int cmd_stats(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 
+/* cli_args.c: a whole number in [min, max], or seconds in [min, max]; -1 after one line on
+ * stderr ("lazytrace CMD: invalid value 'S' for OPT (expected ...)"). */
+int lt_cli_uint(const char *cmd, const char *opt, const char *s, unsigned long min,
+		unsigned long max, unsigned long *out);
+int lt_cli_secs(const char *cmd, const char *opt, const char *s, double min, double max,
+		double *out);
+
 /* lazytrace.c: libbpf's messages on stderr (-v); the kallsyms snapshot (NULL, with a warning
  * on stderr, if it cannot be read). */
 void lt_cli_set_verbose(bool on);

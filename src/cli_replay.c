@@ -17,39 +17,6 @@
 #include "compare.h"
 #include "replay.h"
 
-static int parse_num(const char *cmd, const char *opt, const char *s, unsigned long min,
-		     unsigned long max, unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v < min || v > max) {
-		fprintf(stderr, "lazytrace %s: invalid value '%s' for %s (expected %lu..%lu)\n", cmd, s,
-			opt, min, max);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-static int parse_secs(const char *cmd, const char *opt, const char *s, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !isfinite(v) || v < 0 || v > 1e9) {
-		fprintf(stderr, "lazytrace %s: invalid value '%s' for %s (expected seconds, e.g. 1.5)\n",
-			cmd, s, opt);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
 static void dump_usage(FILE *f)
 {
 	fprintf(f,
@@ -123,7 +90,7 @@ int cmd_dump(int argc, char **argv)
 			o.format = LT_DUMP_JSON;
 			break;
 		case 'p':
-			if (parse_num("dump", "--pid", optarg, 1, INT_MAX, &v))
+			if (lt_cli_uint("dump", "--pid", optarg, 1, INT_MAX, &v))
 				return 2;
 			o.filter.pid = v;
 			break;
@@ -141,17 +108,17 @@ int cmd_dump(int argc, char **argv)
 				o.filter.all_cpus = true;
 				break;
 			}
-			if (parse_num("dump", "--cpu", optarg, 0, 4095, &v))
+			if (lt_cli_uint("dump", "--cpu", optarg, 0, 4095, &v))
 				return 2;
 			o.filter.cpu = v;
 			break;
 		case OPT_FROM:
-			if (parse_secs("dump", "--from", optarg, &o.filter.from_s))
+			if (lt_cli_secs("dump", "--from", optarg, 0, 1e9, &o.filter.from_s))
 				return 2;
 			o.filter.has_from = true;
 			break;
 		case OPT_TO:
-			if (parse_secs("dump", "--to", optarg, &o.filter.to_s))
+			if (lt_cli_secs("dump", "--to", optarg, 0, 1e9, &o.filter.to_s))
 				return 2;
 			o.filter.has_to = true;
 			break;

@@ -57,22 +57,6 @@ static void top_usage(FILE *f)
 		"2 for usage errors.\n");
 }
 
-static int parse_secs(const char *opt, const char *s, double min, double *out)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !isfinite(v) || v < min || v > 1e7) {
-		fprintf(stderr, "lazytrace top: invalid value '%s' for %s (expected seconds, at least %g)\n",
-			s, opt, min);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
 int cmd_top(int argc, char **argv)
 {
 	enum { OPT_COLOR = 256, OPT_NO_COLOR, OPT_READY_FD, OPT_PROG_STATS };
@@ -96,19 +80,18 @@ int cmd_top(int argc, char **argv)
 	struct lt_top_opts o = { .interval_s = 1, .by = LT_BY_SITE, .ready_fd = -1,
 				 .color = isatty(STDOUT_FILENO) };
 	struct lt_ksyms *ks;
-	char *end;
-	long v;
+	unsigned long v;
 	int c, ret;
 
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "i:d:1jb:o:p:c:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
-			if (parse_secs("--interval", optarg, 0.1, &o.interval_s))
+			if (lt_cli_secs("top", "--interval", optarg, 0.1, 1e7, &o.interval_s))
 				return 2;
 			break;
 		case 'd':
-			if (parse_secs("--duration", optarg, 0.1, &o.duration_s))
+			if (lt_cli_secs("top", "--duration", optarg, 0.1, 1e7, &o.duration_s))
 				return 2;
 			break;
 		case '1':
@@ -131,18 +114,14 @@ int cmd_top(int argc, char **argv)
 			}
 			break;
 		case 'p':
-		case OPT_READY_FD:
-			errno = 0;
-			v = strtol(optarg, &end, 10);
-			if (errno || end == optarg || *end || v < (c == 'p' ? 1 : 0) || v > INT_MAX) {
-				fprintf(stderr, "lazytrace top: invalid value '%s' for %s\n", optarg,
-					c == 'p' ? "--pid" : "--ready-fd");
+			if (lt_cli_uint("top", "--pid", optarg, 1, INT_MAX, &v))
 				return 2;
-			}
-			if (c == 'p')
-				o.pid = (__u32)v;
-			else
-				o.ready_fd = (int)v;
+			o.pid = (__u32)v;
+			break;
+		case OPT_READY_FD:
+			if (lt_cli_uint("top", "--ready-fd", optarg, 0, INT_MAX, &v))
+				return 2;
+			o.ready_fd = (int)v;
 			break;
 		case 'c':
 			if (!optarg[0] || strlen(optarg) >= LT_COMM_LEN) {
