@@ -138,6 +138,9 @@ build/bpf/%.skel.h: build/bpf/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)bpftool gen skeleton $< name $*_bpf > $@
 
+# The objects stay (for bpftool prog/btf dump), though only the skeletons are used.
+.SECONDARY: $(BPF_OBJ)
+
 build/bpf:
 	$(Q)mkdir -p $@
 
