@@ -9,6 +9,9 @@
 
 #include <stdbool.h>
 
+#include "lazytrace.h"
+#include "sitestats.h"
+
 int cmd_dump(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
@@ -20,6 +23,9 @@ int lt_cli_uint(const char *cmd, const char *opt, const char *s, unsigned long m
 		unsigned long max, unsigned long *out);
 int lt_cli_secs(const char *cmd, const char *opt, const char *s, double min, double max,
 		double *out);
+/* --by site|function; --comm NAME of 1 to LT_COMM_LEN - 1 characters. 0, or -1 as above. */
+int lt_cli_by(const char *cmd, const char *s, enum lt_site_key *by);
+int lt_cli_comm(const char *cmd, const char *s, char out[LT_COMM_LEN]);
 
 /* lazytrace.c: libbpf's messages on stderr (-v); the kallsyms snapshot (NULL, with a warning
  * on stderr, if it cannot be read). */

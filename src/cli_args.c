@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * src/cli_args.c: option values of the subcommands' command lines (cli.h): a whole number
- * or a number of seconds within bounds, or one line saying what was expected.
+ * or a number of seconds within bounds, --by, --comm; or one line saying what was expected.
  */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -45,5 +46,29 @@ int lt_cli_secs(const char *cmd, const char *opt, const char *s, double min, dou
 		return -1;
 	}
 	*out = v;
+	return 0;
+}
+
+int lt_cli_by(const char *cmd, const char *s, enum lt_site_key *by)
+{
+	if (!strcmp(s, "site")) {
+		*by = LT_BY_SITE;
+	} else if (!strcmp(s, "function")) {
+		*by = LT_BY_FUNCTION;
+	} else {
+		fprintf(stderr, "lazytrace %s: unknown --by '%s' (site or function)\n", cmd, s);
+		return -1;
+	}
+	return 0;
+}
+
+int lt_cli_comm(const char *cmd, const char *s, char out[LT_COMM_LEN])
+{
+	if (!s[0] || strlen(s) >= LT_COMM_LEN) {
+		fprintf(stderr, "lazytrace %s: --comm takes a task name of 1 to %d characters\n", cmd,
+			LT_COMM_LEN - 1);
+		return -1;
+	}
+	snprintf(out, LT_COMM_LEN, "%s", s);
 	return 0;
 }

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -95,12 +94,8 @@ int cmd_dump(int argc, char **argv)
 			o.filter.pid = v;
 			break;
 		case 'c':
-			if (strlen(optarg) >= LT_COMM_LEN || !optarg[0]) {
-				fprintf(stderr, "lazytrace dump: --comm takes a task name of 1 to %d characters\n",
-					LT_COMM_LEN - 1);
+			if (lt_cli_comm("dump", optarg, o.filter.comm))
 				return 2;
-			}
-			snprintf(o.filter.comm, sizeof(o.filter.comm), "%s", optarg);
 			break;
 		case 'C':
 			if (!strcmp(optarg, "all")) {
@@ -178,19 +173,6 @@ static void stats_usage(FILE *f)
 		"errors.\n");
 }
 
-static int parse_by(const char *cmd, const char *s, enum lt_site_key *by)
-{
-	if (!strcmp(s, "site")) {
-		*by = LT_BY_SITE;
-	} else if (!strcmp(s, "function")) {
-		*by = LT_BY_FUNCTION;
-	} else {
-		fprintf(stderr, "lazytrace %s: unknown --by '%s' (site or function)\n", cmd, s);
-		return -1;
-	}
-	return 0;
-}
-
 int cmd_stats(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -210,7 +192,7 @@ int cmd_stats(int argc, char **argv)
 			json = true;
 			break;
 		case 'b':
-			if (parse_by("stats", optarg, &by))
+			if (lt_cli_by("stats", optarg, &by))
 				return 2;
 			break;
 		case 'h':
@@ -375,7 +357,7 @@ static int compare_opts(int argc, char **argv, struct lt_compare_opts *o, bool *
 			o->svg_path = optarg;
 			break;
 		case 'b':
-			if (parse_by("compare", optarg, &o->by))
+			if (lt_cli_by("compare", optarg, &o->by))
 				return 2;
 			o->by_set = true;
 			break;

@@ -2,10 +2,8 @@
 /*
  * src/cli_top.c: the command line of `lazytrace top` (see top.h and cli.h).
  */
-#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -104,14 +102,8 @@ int cmd_top(int argc, char **argv)
 			o.json = true;
 			break;
 		case 'b':
-			if (!strcmp(optarg, "site")) {
-				o.by = LT_BY_SITE;
-			} else if (!strcmp(optarg, "function")) {
-				o.by = LT_BY_FUNCTION;
-			} else {
-				fprintf(stderr, "lazytrace top: unknown --by '%s' (site or function)\n", optarg);
+			if (lt_cli_by("top", optarg, &o.by))
 				return 2;
-			}
 			break;
 		case 'p':
 			if (lt_cli_uint("top", "--pid", optarg, 1, INT_MAX, &v))
@@ -124,12 +116,8 @@ int cmd_top(int argc, char **argv)
 			o.ready_fd = (int)v;
 			break;
 		case 'c':
-			if (!optarg[0] || strlen(optarg) >= LT_COMM_LEN) {
-				fprintf(stderr, "lazytrace top: --comm takes a task name of 1 to %d characters\n",
-					LT_COMM_LEN - 1);
+			if (lt_cli_comm("top", optarg, o.comm))
 				return 2;
-			}
-			snprintf(o.comm, sizeof(o.comm), "%s", optarg);
 			break;
 		case OPT_COLOR:
 			o.color = true;

@@ -56,7 +56,7 @@ static double per(double x, double by)
 /* A run's figure; NAN where it has none (no time pending without a completed deferral, no
  * rate of a recording without length, no ratio without a section). x NULL: the site had
  * nothing in this run. */
-static double site_metric(const struct lt_runstats *rs, const struct lt_site *x, size_t m)
+static double site_metric(const struct lt_runstats *rs, const struct lt_sitefig *x, size_t m)
 {
 	double span = (double)rs->span_ns / 1e9;
 	double sections = x ? (double)x->sections : 0;
@@ -276,7 +276,6 @@ int lt_compare_build(struct lt_compare *c, const char *const *a, size_t na,
 	if (!na || !nb)
 		return 1;
 	for (int s = 0; s < 2; s++) {
-		c->side[s].paths = paths[s];
 		c->side[s].n = n[s];
 		c->side[s].runs = calloc(n[s], sizeof(struct lt_runstats));
 		if (!c->side[s].runs)

@@ -67,7 +67,6 @@ struct lt_cmp_row {
 };
 
 struct lt_cmp_side {
-	const char *const *paths;
 	size_t n;
 	struct lt_runstats *runs;	/* [n] */
 	bool mixed_kernels, mixed_nesting;

@@ -368,9 +368,9 @@ static const char *base_name(const char *p)
 static void side_name(char *buf, size_t len, const struct lt_cmp_side *d)
 {
 	if (d->n == 1)
-		snprintf(buf, len, "%s", base_name(d->paths[0]));
+		snprintf(buf, len, "%s", base_name(d->runs[0].path));
 	else
-		snprintf(buf, len, "%zu runs: %s ..", d->n, base_name(d->paths[0]));
+		snprintf(buf, len, "%zu runs: %s ..", d->n, base_name(d->runs[0].path));
 }
 
 static double finite_or_0(double v)

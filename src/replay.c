@@ -92,7 +92,7 @@ static void stats_json(FILE *out, const struct lt_runstats *rs)
 		fprintf(out, ",\"%s\":%llu", LT_TOTALS[i].key, lt_total_of(&rs->st, i));
 	fprintf(out, ",\"sites\":[");
 	for (size_t i = 0; i < rs->n; i++) {
-		const struct lt_site *x = &rs->v[i];
+		const struct lt_sitefig *x = &rs->v[i];
 
 		fprintf(out, "%s{", i ? "," : "");
 		lt_json_string(out, "site");	/* a function's name, by function */
@@ -137,7 +137,7 @@ static void stats_text(FILE *out, const struct lt_runstats *rs)
 		rs->by == LT_BY_FUNCTION ? "function" : "site", "sections", "nested", "deferred",
 		"flushes", "mean pending", "max pending", "hazards");
 	for (size_t i = 0; i < rs->n; i++) {
-		const struct lt_site *x = &rs->v[i];
+		const struct lt_sitefig *x = &rs->v[i];
 
 		fprintf(out, "%-*s  %8llu  %6llu  %8llu  %7llu  ", (int)w, x->name,
 			(unsigned long long)x->sections, (unsigned long long)x->nested,

@@ -11,16 +11,16 @@
 #include "sitestats.h"
 
 /* The figures of the site at ip (0: outside any section), added if new. */
-static struct lt_site *site_get(struct lt_runstats *rs, __u64 ip)
+static struct lt_sitefig *site_get(struct lt_runstats *rs, __u64 ip)
 {
-	struct lt_site *x;
+	struct lt_sitefig *x;
 
 	for (size_t i = 0; i < rs->n; i++)	/* a few dozen call sites */
 		if (rs->v[i].ip == ip)
 			return &rs->v[i];
 	if (rs->n == rs->cap) {
 		size_t ncap = rs->cap ? rs->cap * 2 : 16;
-		struct lt_site *v = realloc(rs->v, ncap * sizeof(*v));
+		struct lt_sitefig *v = realloc(rs->v, ncap * sizeof(*v));
 
 		if (!v) {
 			rs->oom = true;	/* reported: the per-site figures are incomplete */
@@ -43,7 +43,7 @@ static struct lt_site *site_get(struct lt_runstats *rs, __u64 ip)
 static void s_item(void *ctx, const struct lt_item *it)
 {
 	struct lt_runstats *rs = ctx;
-	struct lt_site *x;
+	struct lt_sitefig *x;
 
 	switch (it->kind) {
 	case LT_ITEM_ENABLE:
@@ -67,7 +67,7 @@ static void s_item(void *ctx, const struct lt_item *it)
 
 static void s_completed(void *ctx, const struct lt_completion *c)
 {
-	struct lt_site *d = site_get(ctx, c->section_ip);
+	struct lt_sitefig *d = site_get(ctx, c->section_ip);
 
 	d->completed += c->count;
 	d->pend_sum += c->pending_sum_ns;
@@ -77,7 +77,7 @@ static void s_completed(void *ctx, const struct lt_completion *c)
 
 static void s_hazard(void *ctx, const struct lt_hazard *hz)
 {
-	struct lt_site *x = site_get(ctx, hz->section ? hz->section_ip : 0);
+	struct lt_sitefig *x = site_get(ctx, hz->section ? hz->section_ip : 0);
 
 	if (hz->kind == LT_HAZARD_CONFIRMED)
 		x->hz_confirmed++;
@@ -85,19 +85,19 @@ static void s_hazard(void *ctx, const struct lt_hazard *hz)
 		x->hz_potential++;
 }
 
-__u64 lt_site_hazards(const struct lt_site *x)
+__u64 lt_site_hazards(const struct lt_sitefig *x)
 {
 	return x->hz_confirmed + x->hz_potential;
 }
 
-double lt_site_mean_pending(const struct lt_site *x)
+double lt_site_mean_pending(const struct lt_sitefig *x)
 {
 	return x->completed ? (double)(__u64)(x->pend_sum / x->completed) : -1;
 }
 
 static int cmp_site(const void *a, const void *b)
 {
-	const struct lt_site *x = a, *y = b;
+	const struct lt_sitefig *x = a, *y = b;
 
 	if (x->deferred != y->deferred)
 		return x->deferred > y->deferred ? -1 : 1;
@@ -137,7 +137,7 @@ static void group_by_function(struct lt_runstats *rs)
 	size_t n = 0;
 
 	for (size_t i = 0; i < rs->n; i++) {
-		struct lt_site x = rs->v[i], *d = NULL;
+		struct lt_sitefig x = rs->v[i], *d = NULL;
 
 		if (x.ip)
 			lt_site_function(rs->v[i].name, x.name, sizeof(x.name));
@@ -217,7 +217,7 @@ void lt_runstats_free(struct lt_runstats *rs)
 	rs->n = rs->cap = 0;
 }
 
-const struct lt_site *lt_runstats_find(const struct lt_runstats *rs, const char *name)
+const struct lt_sitefig *lt_runstats_find(const struct lt_runstats *rs, const char *name)
 {
 	for (size_t i = 0; i < rs->n; i++)
 		if (!strcmp(rs->v[i].name, name))

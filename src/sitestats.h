@@ -24,7 +24,7 @@ enum lt_site_key { LT_BY_SITE, LT_BY_FUNCTION };
 
 #define LT_SITE_NAME_LEN	160
 
-struct lt_site {
+struct lt_sitefig {
 	__u64 ip;			/* where the section was opened (by function: the first
 					 * such site); 0: outside any section */
 	char name[LT_SITE_NAME_LEN];
@@ -41,7 +41,7 @@ struct lt_runstats {
 	struct lt_stats st;		/* the totals, as `live` prints them */
 	__u64 span_ns;			/* first to last event: the recording's length */
 	enum lt_site_key by;
-	struct lt_site *v;		/* sorted: most deferrals first */
+	struct lt_sitefig *v;		/* sorted: most deferrals first */
 	size_t n, cap;
 	int state;			/* LT_REC_END, _TRUNCATED or _ERROR */
 	int status;			/* the exit status it calls for: 0 or 1 */
@@ -49,7 +49,7 @@ struct lt_runstats {
 	/* while collecting */
 	const struct lt_ksyms *ks;
 	bool oom;			/* a site could not be added: its figures went to spare */
-	struct lt_site spare;
+	struct lt_sitefig spare;
 };
 
 /* Replays path and counts. The status (0, or 1 with the reason on err); rs->opened says
@@ -62,14 +62,14 @@ void lt_runstats_free(struct lt_runstats *rs);
 void lt_runstats_by_function(struct lt_runstats *rs);
 
 /* The site named name, NULL if none. */
-const struct lt_site *lt_runstats_find(const struct lt_runstats *rs, const char *name);
+const struct lt_sitefig *lt_runstats_find(const struct lt_runstats *rs, const char *name);
 
 /* "symbol+0x10 [mod]" -> "symbol [mod]", "f.constprop.0+0x8" -> "f"; other names unchanged. */
 void lt_site_function(const char *site, char *buf, size_t len);
 
 /* Mean pending time in ns, -1 if nothing completed. */
-double lt_site_mean_pending(const struct lt_site *x);
-__u64 lt_site_hazards(const struct lt_site *x);
+double lt_site_mean_pending(const struct lt_sitefig *x);
+__u64 lt_site_hazards(const struct lt_sitefig *x);
 
 /* The totals, in the order and under the keys `stats` prints them. */
 struct lt_total {
