@@ -5,7 +5,10 @@
  * task's open sections and pending deferrals live in its BPF task storage (an interrupt's in
  * a per-CPU slot), so no record per event crosses to user space: the reader (src/top.c) sums
  * the maps every interval. What each figure means is in include/lttop.h; it is what
- * `lazytrace stats` reports for a recording of the same tasks.
+ * `lazytrace stats` reports for a recording of the same tasks. With --hazards (the `hazards`
+ * rodata and the programs after the flush's), each task also keeps the pages its pending
+ * deferrals made valid, accesses are checked against them here, and only hazards, with
+ * their stack, go through a ring buffer.
  */
 #include "kernel_types.h"
 #include <bpf/bpf_helpers.h>
@@ -21,6 +24,10 @@ char LICENSE[] SEC("license") = "GPL";
 /* Set by the loader before load. */
 const volatile __u32 filter_pid;		/* tgid, 0 = all */
 const volatile char filter_comm[LT_COMM_LEN];	/* "" = all */
+/* --hazards, from the kernel model (src/kmodel.h): */
+const volatile bool hazards;
+const volatile __u32 pending_bit = 31;		/* TIF_LAZY_MMU_PENDING */
+const volatile __u32 page_shift = 12;
 
 /* A task's (or a CPU's interrupt context's) lazy MMU state, as far as top needs it. */
 struct top_state {
@@ -34,7 +41,28 @@ struct top_state {
 		__u64 site, n, sum_ts, first_ts;
 	} pend[LT_TOP_MAX_PEND_SITES];
 	__u64 ts[LT_TOP_MAX_PEND];
+	/* --hazards */
+	__u64 pte_ptr, pte_addr, pte_old;	/* the entry pageattr_pte_entry() is updating */
+	__u64 map_addr, map_pages;		/* set_memory_valid()'s range in __kernel_map_pages() */
+	__u32 map_depth;			/* __kernel_map_pages() calls open */
+	__u32 npages;				/* pages kept, pending */
+	struct {
+		__u64 page;		/* page address | PG_* */
+		__u64 site, ip, ts;	/* the section's site, the deferral's site and time */
+	} pages[LT_TOP_MAX_PAGES];
 };
+
+/* Low bits of a kept page's address (a page is 4 KiB at least). */
+#define PG_CONFIRMED	0x1	/* an access found it: reported once */
+#define PG_POTENTIAL	0x2	/* handed back still deferred: reported once */
+#define PG_TRANSLATION	0x4	/* the entry was invalid before the update */
+#define PG_FLAGS	0xfffULL
+
+/*
+ * A task storage value comes from the BPF memory allocator, at most 4 KiB with the storage
+ * element's own header (about 72 bytes): beyond, every bpf_task_storage_get() fails.
+ */
+_Static_assert(sizeof(struct top_state) <= 3840, "struct top_state too large for task storage");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -49,6 +77,13 @@ struct {
 	__type(key, __u32);
 	__type(value, struct top_state);
 } irq_state SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, LT_TOP_SITE_SLOTS);
+	__type(key, __u32);
+	__type(value, struct lt_top_slot);
+} site_slots SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
@@ -70,6 +105,11 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } hist SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, LT_TOP_HAZARD_RING_KB * 1024);
+} hazard_ring SEC(".maps");
 
 /* Sites the map had no room for (LT_TOP_MAX_SITES): their figures are not counted. */
 __u64 sites_full;
@@ -103,8 +143,20 @@ static __always_inline struct top_state *state(void)
 
 static __always_inline struct lt_top_site *site_of(__u64 ip)
 {
-	struct lt_top_site *s = bpf_map_lookup_elem(&sites, &ip), zero = {};
+	__u32 k = lt_top_slot_of(ip);
+	struct lt_top_slot *sl = bpf_map_lookup_elem(&site_slots, &k);
+	struct lt_top_site *s, zero = {};
 
+	if (sl) {
+		if (sl->tag == (ip | 1))
+			return &sl->v;
+		/* free: taken (an interrupt's program on this CPU may race for it) */
+		if (!sl->tag && __sync_val_compare_and_swap(&sl->tag, 0, ip | 1) == 0)
+			return &sl->v;
+		if (sl->tag == (ip | 1))
+			return &sl->v;
+	}
+	s = bpf_map_lookup_elem(&sites, &ip);
 	if (s)
 		return s;
 	bpf_map_update_elem(&sites, &ip, &zero, BPF_NOEXIST);
@@ -243,6 +295,43 @@ int BPF_PROG(top_resume, unsigned long ip, int action, const struct lazy_mmu_sta
 	return 0;
 }
 
+#define PTE_VALID	(1ULL << 0)
+
+/* The page an address is in, its tag set back (src/recon.c's page_of). */
+static __always_inline __u64 page_of(__u64 addr)
+{
+	if (addr & (1ULL << 55))	/* a kernel address: its tag set back */
+		addr |= 0xffULL << 56;
+	return addr & ~((1ULL << (page_shift & 63)) - 1);
+}
+
+
+/*
+ * --hazards: the page of the entry pageattr_pte_entry() is updating, if the update can hurt
+ * an access before its barrier (src/recon.c's classes from the entry: an invalid entry made
+ * valid, or a valid one changed; an entry rewritten as it was never is).
+ */
+static __always_inline void keep_page(struct top_state *st, struct lt_top_totals *tp, __u64 val,
+				      __u64 site, __u64 ip, __u64 now)
+{
+	__u64 old = st->pte_old;
+	__u32 n = st->npages;
+
+	st->pte_ptr = 0;
+	if (!(val & PTE_VALID) || ((old & PTE_VALID) && old == val))
+		return;
+	if (n >= LT_TOP_MAX_PAGES) {
+		tp->page_overflow++;
+		return;
+	}
+	n &= LT_TOP_MAX_PAGES - 1;
+	st->pages[n].page = page_of(st->pte_addr) | (old & PTE_VALID ? 0 : PG_TRANSLATION);
+	st->pages[n].site = site;
+	st->pages[n].ip = ip;
+	st->pages[n].ts = now;
+	st->npages = n + 1;
+}
+
 SEC("tp_btf/lazy_mmu_defer")
 int BPF_PROG(top_defer, unsigned long ip, int level, const void *entryp, __u64 val,
 	     const struct lazy_mmu_state *lms)
@@ -285,6 +374,8 @@ int BPF_PROG(top_defer, unsigned long ip, int level, const void *entryp, __u64 v
 		st->ts[st->nts++ & (LT_TOP_MAX_PEND - 1)] = now;
 	else
 		tp->hist_overflow++;
+	if (hazards && st->pte_ptr && st->pte_ptr == (__u64)entryp)
+		keep_page(st, tp, (__u64)val, site, ip, now);
 	return 0;
 }
 
@@ -345,5 +436,231 @@ int BPF_PROG(top_flush, unsigned long ip, unsigned int completed, const struct l
 	hist_add(tp, LT_TOP_HIST_BATCH, batch);
 	st->npend = 0;
 	st->nts = 0;
+	st->npages = 0;		/* the barriers ran: no access can be hurt any more */
+	return 0;
+}
+
+/* --- hazards (--hazards) ------------------------------------------------------------- */
+
+/*
+ * Switched out: arm64's __switch_to() issues dsb(ish), which makes the task's pending
+ * page-table writes visible to the walker, so its kept pages are no longer hazards (as in
+ * src/recon.c's on_switch). They stay pending for the counts until the flush.
+ */
+SEC("tp_btf/sched_switch")
+int BPF_PROG(top_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	struct top_state *st;
+
+	if (!((prev->thread_info.flags >> (pending_bit & 63)) & 1))
+		return 0;
+	st = bpf_task_storage_get(&task_state, prev, NULL, 0);
+	if (st)
+		st->npages = 0;
+	return 0;
+}
+
+/* The state of a task top follows (the filters), or NULL. */
+static __always_inline struct top_state *followed(void)
+{
+	return filtered() ? NULL : state();
+}
+
+/* The entry being updated, and its value before, for the deferral it may make. */
+SEC("fentry/pageattr_pte_entry")
+int BPF_PROG(top_pte_entry, void *ptep, unsigned long addr)
+{
+	struct top_state *st = followed();
+
+	if (!st)
+		return 0;
+	st->pte_old = 0;
+	bpf_probe_read_kernel(&st->pte_old, sizeof(st->pte_old), ptep);
+	st->pte_ptr = (__u64)ptep;
+	st->pte_addr = addr;
+	return 0;
+}
+
+static __always_inline void hazard_record(struct top_state *st, __u32 i, enum lt_top_hazard_kind kind,
+					  __u64 ip, void *ctx, bool stack)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct lt_top_hazard *h;
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 k = i & (LT_TOP_MAX_PAGES - 1);
+	struct lt_top_totals *tp = tot();
+	long n;
+
+	h = bpf_ringbuf_reserve(&hazard_ring, sizeof(*h), 0);
+	if (!h) {
+		if (tp)
+			tp->hazards_lost++;
+		return;
+	}
+	h->ts = bpf_ktime_get_ns();
+	h->defer_ts = st->pages[k].ts;
+	h->addr = st->pages[k].page & ~PG_FLAGS;
+	h->site = st->pages[k].site;
+	h->defer_ip = st->pages[k].ip;
+	h->ip = ip;
+	h->pid = id >> 32;
+	h->tid = (__u32)id;
+	h->cpu = bpf_get_smp_processor_id();
+	h->kind = kind;
+	h->translation = !!(st->pages[k].page & PG_TRANSLATION);
+	h->in_irq = !!(t->thread_info.preempt_count & HARDIRQ_SOFTIRQ_NMI_MASK);
+	h->pad[0] = h->pad[1] = 0;
+	bpf_get_current_comm(h->comm, sizeof(h->comm));
+	h->nr_frames = 0;
+	if (stack) {
+		/*
+		 * At a function's entry its frame record is not pushed yet, so the frame-pointer
+		 * walk skips the direct caller: put the link register in after the first frame
+		 * (as bpf/lazytrace.bpf.c's kprobe_access).
+		 */
+		n = bpf_get_stack(ctx, h->frames, sizeof(h->frames) - sizeof(__u64), 0);
+		if (n >= (long)sizeof(__u64)) {
+			for (int j = LT_MAX_FRAMES - 1; j > 1; j--)
+				h->frames[j] = h->frames[j - 1];
+			h->frames[1] = PT_REGS_RET((struct pt_regs *)ctx);
+			n += sizeof(__u64);
+		}
+		h->nr_frames = n > 0 ? n / sizeof(__u64) : 0;
+	}
+	bpf_ringbuf_submit(h, 0);
+}
+
+/* Kept page i is a hazard of this kind: counted at its section's site, and sent. */
+static __always_inline void mark_hazard(struct top_state *st, struct lt_top_totals *tp, __u32 i,
+					enum lt_top_hazard_kind kind, __u64 ip, void *ctx)
+{
+	__u32 k = i & (LT_TOP_MAX_PAGES - 1);
+	bool confirmed = kind == LT_TOP_HZ_CONFIRMED;
+	struct lt_top_site *s;
+
+	st->pages[k].page |= confirmed ? PG_CONFIRMED : PG_POTENTIAL;
+	if (confirmed)
+		tp->hazards_confirmed++;
+	else
+		tp->hazards_potential++;
+	s = site_of(st->pages[k].site);
+	if (s) {
+		if (confirmed)
+			s->hz_confirmed++;
+		else
+			s->hz_potential++;
+	}
+	hazard_record(st, k, kind, ip, ctx, confirmed);	/* the stack of an access */
+}
+
+/*
+ * clear_page(to), copy_page(to, from): cookie = the argument holding the address. Checked
+ * only while the task has barriers pending; in an interrupt, the current task is the one
+ * interrupted, whose pending updates the interrupt's accesses meet on this CPU.
+ */
+SEC("kprobe")
+int top_access(struct pt_regs *ctx)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	__u64 arg = bpf_get_attach_cookie(ctx), addr, page;
+	struct lt_top_totals *tp;
+	struct top_state *st;
+	__u32 n;
+
+	if (!((t->thread_info.flags >> (pending_bit & 63)) & 1))
+		return 0;
+	if (filtered())
+		return 0;
+	st = bpf_task_storage_get(&task_state, t, NULL, 0);
+	if (!st || !st->npages)
+		return 0;
+	tp = tot();
+	if (!tp)
+		return 0;
+	{
+		__u64 a0 = PT_REGS_PARM1(ctx), a1 = PT_REGS_PARM2(ctx);
+
+		barrier_var(a0);
+		barrier_var(a1);
+		addr = arg ? a1 : a0;
+	}
+	page = page_of(addr);
+	n = st->npages;
+	for (__u32 i = 0; i < LT_TOP_MAX_PAGES; i++) {
+		__u64 p;
+
+		if (i >= n)
+			break;
+		p = st->pages[i].page;
+		if ((p & ~PG_FLAGS) == page && !(p & PG_CONFIRMED))
+			mark_hazard(st, tp, i, LT_TOP_HZ_CONFIRMED, PT_REGS_IP(ctx), ctx);
+	}
+	return 0;
+}
+
+/* A call that made [addr, addr + numpages pages) valid returned with some still deferred. */
+static __always_inline void handed_back(struct top_state *st, __u64 addr, __u64 numpages,
+					__u64 ip, void *ctx)
+{
+	struct lt_top_totals *tp = tot();
+	__u64 start = page_of(addr);
+	__u32 n = st->npages;
+
+	if (!tp)
+		return;
+	for (__u32 i = 0; i < LT_TOP_MAX_PAGES; i++) {
+		__u64 p;
+
+		if (i >= n)
+			break;
+		p = st->pages[i].page;
+		if (!(p & PG_POTENTIAL) && (p & ~PG_FLAGS) >= start &&
+		    (((p & ~PG_FLAGS) - start) >> (page_shift & 63)) < numpages)
+			mark_hazard(st, tp, i, LT_TOP_HZ_POTENTIAL, ip, ctx);
+	}
+}
+
+SEC("fentry/__kernel_map_pages")
+int BPF_PROG(top_map_pages, struct page *page, int numpages, int enable)
+{
+	struct top_state *st = followed();
+
+	if (!st)
+		return 0;
+	st->map_depth++;
+	st->map_addr = 0;
+	st->map_pages = 0;
+	return 0;
+}
+
+/* Reported once, at the outermost call's return (as src/recon.c), with the range the
+ * set_memory_valid() it made had: a struct page is not an address. */
+SEC("fexit/__kernel_map_pages")
+int BPF_PROG(top_map_pages_ret, struct page *page, int numpages, int enable)
+{
+	struct top_state *st = followed();
+
+	if (!st || !st->map_depth)
+		return 0;
+	st->map_depth--;
+	if (enable && st->npages && st->map_addr)
+		handed_back(st, st->map_addr, st->map_pages, bpf_get_func_ip(ctx), ctx);
+	return 0;
+}
+
+SEC("fexit/set_memory_valid")
+int BPF_PROG(top_set_valid_ret, unsigned long addr, int numpages, int enable)
+{
+	struct top_state *st = followed();
+
+	if (!st)
+		return 0;
+	if (st->map_depth) {
+		st->map_addr = addr;
+		st->map_pages = numpages > 0 ? numpages : 0;
+		return 0;
+	}
+	if (enable && st->npages && numpages > 0)
+		handed_back(st, addr, numpages, bpf_get_func_ip(ctx), ctx);
 	return 0;
 }

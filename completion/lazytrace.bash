@@ -84,7 +84,7 @@ _lazytrace()
 		;;
 	top)
 		opts='-i --interval -d --duration -1 --once -j --json -b --by -o --openmetrics -p --pid
-			-c --comm --color --no-color --ready-fd --prog-stats -v --verbose -h --help'
+			-c --comm -H --hazards --color --no-color --ready-fd --prog-stats -v --verbose -h --help'
 		;;
 	*)
 		return 0

@@ -17,7 +17,7 @@ static void top_usage(FILE *f)
 	fprintf(f,
 		"usage: lazytrace top [--interval S] [--duration S] [--once] [--json] [--by site|function]\n"
 		"                     [--openmetrics FILE] [--pid PID] [--comm NAME] [--color|--no-color]\n"
-		"                     [--ready-fd FD] [--prog-stats] [-v]\n"
+		"                     [--hazards] [--ready-fd FD] [--prog-stats] [-v]\n"
 		"\n"
 		"The lazy MMU figures of the running kernel, counted in the kernel (BPF per-CPU maps,\n"
 		"each task's state in BPF task storage): no record per event crosses to user space.\n"
@@ -44,6 +44,14 @@ static void top_usage(FILE *f)
 		"                      text format, for node_exporter's textfile collector\n"
 		"  -p, --pid PID       only this process (tgid)\n"
 		"  -c, --comm NAME     only tasks named NAME\n"
+		"  -H, --hazards       also find hazards, exactly as `live` does: each task's pending\n"
+		"                      deferred pages kept in task storage (32 at most; more are\n"
+		"                      counted as page_overflow), clear_page/copy_page checked against\n"
+		"                      them in BPF, and each hazard with its stack through a ring\n"
+		"                      buffer: a HAZARDS column and list; in JSON, per site\n"
+		"                      \"hazards_confirmed\"/\"hazards_potential\" and per object\n"
+		"                      \"hazards\" [records]. It costs kprobes on clear_page and\n"
+		"                      copy_page and fentry/fexit on the page attribute functions\n"
 		"      --color         colour the table even when not on a terminal\n"
 		"      --no-color      no colour even on a terminal\n"
 		"      --ready-fd FD   write \"ready\\n\" to FD once attached, then close it\n"
@@ -71,6 +79,7 @@ int cmd_top(int argc, char **argv)
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
 		{ "ready-fd", required_argument, NULL, OPT_READY_FD },
 		{ "prog-stats", no_argument, NULL, OPT_PROG_STATS },
+		{ "hazards", no_argument, NULL, 'H' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -82,7 +91,7 @@ int cmd_top(int argc, char **argv)
 	int c, ret;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "i:d:1jb:o:p:c:vh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:d:1jb:o:p:c:Hvh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			if (lt_cli_secs("top", "--interval", optarg, 0.1, 1e7, &o.interval_s))
@@ -114,6 +123,9 @@ int cmd_top(int argc, char **argv)
 			if (lt_cli_uint("top", "--ready-fd", optarg, 0, INT_MAX, &v))
 				return 2;
 			o.ready_fd = (int)v;
+			break;
+		case 'H':
+			o.hazards = true;
 			break;
 		case 'c':
 			if (lt_cli_comm("top", optarg, o.comm))

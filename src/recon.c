@@ -27,6 +27,8 @@ struct deferral {
 	__u64 addr, entry, ts, ip;
 	__u64 section, section_ip;
 	bool has_addr, potential, confirmed;
+	bool lent;			/* named by an earlier update of its entry: the next one
+					 * of that entry renames it (on_pte_update) */
 	bool switched;			/* visible to the walker since a switch (on_switch) */
 	enum lt_hazard_class cls;	/* what an access before the barrier risks */
 	enum lt_hazard_evidence evidence;
@@ -859,9 +861,16 @@ static void on_pte_update(struct lt_recon *r, struct task *t, const struct lt_ev
 		if (t->ndefs) {
 			struct deferral *d = &t->defs[t->ndefs - 1];
 
-			if (!d->has_addr && d->entry == ev->arg0) {
+			/*
+			 * A deferral named by an earlier update of its entry (lent) takes this
+			 * one's evidence: the earlier one may be long past (the page's unmapping
+			 * when it was freed), and would class it as an invalidation.
+			 */
+			if ((!d->has_addr || d->lent) && d->entry == ev->arg0) {
 				d->addr = ev->addr;
 				d->has_addr = true;
+				d->lent = false;
+				t->has_last_pte = false;
 				class_from_entry(d, ev->aux, ev->arg1);
 			}
 		}
@@ -885,10 +894,13 @@ static void on_defer(struct lt_recon *r, struct task *t, const struct lt_event *
 		t->has_last_pte = false;
 	}
 	defer(r, t, ev, ev->action, addr, has_addr, ev->arg0);
-	/* The PTE update came first: its evidence goes to this deferral (if it was kept). */
+	/* The PTE update came first: its evidence goes to this deferral (if it was kept), until
+	 * one that follows it says otherwise. */
 	if (has_addr && t->ndefs && t->defs[t->ndefs - 1].ts == ev->ts &&
-	    t->defs[t->ndefs - 1].entry == ev->arg0)
+	    t->defs[t->ndefs - 1].entry == ev->arg0) {
 		class_from_entry(&t->defs[t->ndefs - 1], t->last_pte_old, t->last_pte_val);
+		t->defs[t->ndefs - 1].lent = true;
+	}
 }
 
 static void on_map(struct lt_recon *r, struct task *t, const struct lt_event *ev)

@@ -16,7 +16,10 @@
 #include <bpf/libbpf.h>
 
 #include "caps.h"
+#include "kmodel.h"
+#include "kmodel_bpf.h"
 #include "probe.h"
+#include "probe_links.h"
 #include "progstats.h"
 #include "top.h"
 #include "top.skel.h"
@@ -37,18 +40,6 @@ static __u64 mono_ns(void)
 	return (__u64)ts.tv_sec * 1000000000ULL + (__u64)ts.tv_nsec;
 }
 
-static void add_site(struct lt_top_site *d, const struct lt_top_site *v)
-{
-	d->sections += v->sections;
-	d->nested += v->nested;
-	d->deferred += v->deferred;
-	d->flushes += v->flushes;
-	d->completed += v->completed;
-	d->pend_sum_ns += v->pend_sum_ns;
-	if (v->pend_max_ns > d->pend_max_ns)
-		d->pend_max_ns = v->pend_max_ns;
-}
-
 static void add_totals(struct lt_top_totals *d, const struct lt_top_totals *v)
 {
 	d->events += v->events;
@@ -62,6 +53,10 @@ static void add_totals(struct lt_top_totals *d, const struct lt_top_totals *v)
 	d->pend_overflow += v->pend_overflow;
 	d->hist_overflow += v->hist_overflow;
 	d->no_state += v->no_state;
+	d->hazards_confirmed += v->hazards_confirmed;
+	d->hazards_potential += v->hazards_potential;
+	d->page_overflow += v->page_overflow;
+	d->hazards_lost += v->hazards_lost;
 	for (int h = 0; h < LT_TOP_HIST_NR; h++)
 		d->hist_sum[h] += v->hist_sum[h];
 }
@@ -72,6 +67,7 @@ static int read_snap(struct top_bpf *s, int ncpu, struct lt_top_snap *snap)
 	struct lt_top_site *sv = calloc(ncpu, sizeof(*sv));
 	struct lt_top_totals *tv = calloc(ncpu, sizeof(*tv));
 	__u64 *hv = calloc(ncpu, sizeof(*hv));
+	struct lt_top_slot *sl = NULL;
 	int fd_sites = bpf_map__fd(s->maps.sites), err = 0;
 	__u64 key, next, *prev = NULL;
 	__u32 zero = 0;
@@ -91,7 +87,23 @@ static int read_snap(struct top_bpf *s, int ncpu, struct lt_top_snap *snap)
 		for (int c = 0; c < ncpu; c++)
 			snap->hist[k / LT_TOP_HIST_SLOTS][k % LT_TOP_HIST_SLOTS] += hv[c];
 	}
+	/* the slots: each CPU's copy may hold another site */
+	sl = calloc(ncpu, sizeof(*sl));
+	if (!sl) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (__u32 k = 0; k < LT_TOP_SITE_SLOTS; k++) {
+		if (bpf_map_lookup_elem(bpf_map__fd(s->maps.site_slots), &k, sl))
+			continue;
+		for (int c = 0; c < ncpu; c++)
+			if (sl[c].tag && lt_top_snap_merge(snap, sl[c].tag & ~1ULL, &sl[c].v)) {
+				err = -ENOMEM;
+				goto out;
+			}
+	}
 	snap->sites_full = s->bss->sites_full;
+	snap->hazards = s->rodata->hazards;
 	while (bpf_map_get_next_key(fd_sites, prev, &next) == 0) {
 		struct lt_top_site sum = { 0 };
 
@@ -100,8 +112,8 @@ static int read_snap(struct top_bpf *s, int ncpu, struct lt_top_snap *snap)
 		if (bpf_map_lookup_elem(fd_sites, &key, sv))
 			continue;	/* gone meanwhile: entries are never deleted */
 		for (int c = 0; c < ncpu; c++)
-			add_site(&sum, &sv[c]);
-		if (lt_top_snap_add(snap, key, &sum)) {
+			lt_top_site_add(&sum, &sv[c]);
+		if (lt_top_snap_merge(snap, key, &sum)) {
 			err = -ENOMEM;
 			goto out;
 		}
@@ -110,10 +122,11 @@ out:
 	free(sv);
 	free(tv);
 	free(hv);
+	free(sl);
 	return err;
 }
 
-static int open_and_load(struct top_bpf **sp, const struct lt_top_opts *o)
+static int open_and_load(struct top_bpf **sp, const struct lt_top_opts *o, const struct lt_kernel *k)
 {
 	struct top_bpf *s = top_bpf__open();
 	int err;
@@ -122,6 +135,17 @@ static int open_and_load(struct top_bpf **sp, const struct lt_top_opts *o)
 		return -errno;
 	s->rodata->filter_pid = o->pid;
 	memcpy((char *)s->rodata->filter_comm, o->comm, LT_COMM_LEN);
+	s->rodata->hazards = o->hazards;
+	s->rodata->pending_bit = k->pending_bit;
+	if (k->model.page_shift)
+		s->rodata->page_shift = k->model.page_shift;
+	/* Without --hazards, only the six tracepoints: nothing else costs the traced code. */
+	bpf_program__set_autoload(s->progs.top_switch, o->hazards);
+	bpf_program__set_autoload(s->progs.top_pte_entry, o->hazards);
+	bpf_program__set_autoload(s->progs.top_access, o->hazards);
+	bpf_program__set_autoload(s->progs.top_map_pages, o->hazards);
+	bpf_program__set_autoload(s->progs.top_map_pages_ret, o->hazards);
+	bpf_program__set_autoload(s->progs.top_set_valid_ret, o->hazards);
 	err = top_bpf__load(s);
 	if (err) {
 		top_bpf__destroy(s);
@@ -131,9 +155,48 @@ static int open_and_load(struct top_bpf **sp, const struct lt_top_opts *o)
 	return 0;
 }
 
+/*
+ * --hazards: the access probes, each a kprobe with the argument that holds the address as its
+ * cookie (clear_page(to), copy_page(to, from)). A kernel that refuses them (notrace) leaves
+ * only the potential hazards: said once. The links go to *pl.
+ */
+static int attach_access(struct top_bpf *s, struct lt_probe_links *pl)
+{
+	static const struct { const char *func; unsigned int arg; } probes[] = {
+		{ "clear_page", 0 }, { "copy_page", 0 }, { "copy_page", 1 },
+	};
+	int attached = 0;
+
+	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		LIBBPF_OPTS(bpf_kprobe_opts, kopts, .bpf_cookie = probes[i].arg);
+		struct bpf_link *l = bpf_program__attach_kprobe_opts(s->progs.top_access,
+								     probes[i].func, &kopts);
+
+		if (!l) {
+			fprintf(stderr, "lazytrace top: access probe %s unavailable (%s): accesses "
+				"through it are not checked\n", probes[i].func, strerror(errno));
+			continue;
+		}
+		if (lt_probe_links_add(pl, l))
+			return -ENOMEM;
+		attached++;
+	}
+	return attached;
+}
+
+static int on_hazard(void *ctx, void *data, size_t size)
+{
+	struct lt_top_hzlist *l = ctx;
+
+	if (size < sizeof(struct lt_top_hazard))
+		return 0;
+	return lt_top_hzlist_add(l, data) ? -ENOMEM : 0;
+}
+
 /* Prints the interval now - prev (and the totals now); now becomes prev. */
 static int report(struct lt_top_snap *prev, struct lt_top_snap *now, const struct lt_top_opts *o,
-		  __u64 start_ns, unsigned long seq, bool final, bool clear)
+		  const struct lt_top_hzlist *hz, __u64 start_ns, unsigned long seq, bool final,
+		  bool clear)
 {
 	struct lt_top_snap iv;
 	double iv_s = (double)(now->mono_ns - prev->mono_ns) / 1e9;
@@ -159,10 +222,10 @@ static int report(struct lt_top_snap *prev, struct lt_top_snap *now, const struc
 		cum.cap = now->n;
 		lt_top_snap_finish(&cum, o->ksyms, o->by);
 		if (o->json)
-			lt_top_print_json(stdout, &iv, &cum, iv_s,
+			lt_top_print_json(stdout, &iv, &cum, hz, iv_s,
 					  (double)(now->mono_ns - start_ns) / 1e9, seq, o, final);
 		else
-			lt_top_print_text(stdout, &iv, &cum, iv_s, o, final, clear);
+			lt_top_print_text(stdout, &iv, &cum, hz, iv_s, o, final, clear);
 		/* A failed write is said and tried again next interval. */
 		if (o->openmetrics)
 			lt_top_write_openmetrics(o->openmetrics, &cum, o->by, stderr);
@@ -176,6 +239,9 @@ int lt_top_run(const struct lt_top_opts *o)
 {
 	struct top_bpf *s = NULL;
 	struct lt_top_snap prev = { 0 }, now;
+	struct lt_probe_links links = { 0 };
+	struct lt_top_hzlist hz = { 0 };
+	struct ring_buffer *rb = NULL;
 	struct lt_kernel k;
 	__u64 start, deadline, next;
 	unsigned long seq = 0;
@@ -201,7 +267,13 @@ int lt_top_run(const struct lt_top_opts *o)
 		fprintf(stderr, "lazytrace: cannot count the CPUs: %s\n", strerror(-ncpu));
 		return 1;
 	}
-	err = open_and_load(&s, o);
+	if (o->hazards) {	/* the pending flag's bit and the page size, as live reads them */
+		lt_kernel_read_code(&k, o->ksyms, NULL);
+		if (!lt_kernel_read_layout(&k, NULL) && o->ksyms && !strcmp(k.machine, "aarch64"))
+			lt_kernel_read_layout_bpf(&k, o->ksyms);
+		lt_kernel_apply_model(&k);
+	}
+	err = open_and_load(&s, o, &k);
 	if (err) {
 		fprintf(stderr, "lazytrace: cannot load BPF programs: %s%s\n", strerror(-err),
 			err == -EPERM ? " (run as root, or with CAP_BPF and CAP_PERFMON)" :
@@ -210,9 +282,20 @@ int lt_top_run(const struct lt_top_opts *o)
 	}
 	err = top_bpf__attach(s);
 	if (err) {
-		fprintf(stderr, "lazytrace: cannot attach to the lazy_mmu tracepoints: %s\n",
-			strerror(-err));
+		fprintf(stderr, "lazytrace: cannot attach %s: %s\n", o->hazards ?
+			"to the lazy_mmu tracepoints, sched_switch and the page attribute functions" :
+			"to the lazy_mmu tracepoints", strerror(-err));
 		goto out;
+	}
+	if (o->hazards) {
+		if (attach_access(s, &links) < 0)
+			goto nomem;
+		rb = ring_buffer__new(bpf_map__fd(s->maps.hazard_ring), on_hazard, &hz, NULL);
+		if (!rb) {
+			fprintf(stderr, "lazytrace: cannot read the hazard ring buffer: %s\n",
+				strerror(errno));
+			goto out;
+		}
 	}
 	if (o->prog_stats)
 		stats_fd = lt_progstats_enable(stderr);
@@ -241,25 +324,36 @@ int lt_top_run(const struct lt_top_opts *o)
 		if (deadline && t >= deadline)
 			break;
 		if (t < next) {
-			nanosleep(&nap, NULL);
+			if (rb) {
+				if (ring_buffer__poll(rb, 50) < 0 && errno != EINTR && !stop)
+					goto nomem;
+			} else {
+				nanosleep(&nap, NULL);
+			}
 			continue;
 		}
 		next += (__u64)(o->interval_s * 1e9);
+		/* the records first: a hazard in the counts has its record in this interval */
+		if (rb && ring_buffer__consume(rb) < 0)
+			goto nomem;
 		if (read_snap(s, ncpu, &now)) {
 			lt_top_snap_free(&now);
 			goto nomem;
 		}
-		if (report(&prev, &now, o, start, ++seq, false, tty))
+		if (report(&prev, &now, o, rb ? &hz : NULL, start, ++seq, false, tty))
 			goto nomem;
+		lt_top_hzlist_clear(&hz);
 		if (o->once)
 			break;
 	}
 	/* The totals since the start, and what came since the last table. */
+	if (rb && ring_buffer__consume(rb) < 0)
+		goto nomem;
 	if (read_snap(s, ncpu, &now)) {
 		lt_top_snap_free(&now);
 		goto nomem;
 	}
-	if (report(&prev, &now, o, start, ++seq, true, false))
+	if (report(&prev, &now, o, rb ? &hz : NULL, start, ++seq, true, false))
 		goto nomem;
 	if (o->prog_stats)
 		lt_progstats_print(s->obj, stderr);
@@ -271,6 +365,9 @@ out:
 	if (stats_fd >= 0)
 		close(stats_fd);
 	lt_top_snap_free(&prev);
+	ring_buffer__free(rb);
+	lt_top_hzlist_free(&hz);
+	lt_probe_links_free(&links);
 	top_bpf__destroy(s);
 	return ret;
 }

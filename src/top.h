@@ -30,6 +30,7 @@ struct lt_top_opts {
 	int ready_fd;			/* -1: none; else "ready\n" once attached */
 	const char *openmetrics;	/* NULL, or the file the totals are rewritten to */
 	bool prog_stats;		/* at the end, each BPF program's cost (progstats.h) */
+	bool hazards;			/* --hazards: pages kept, accesses checked in BPF */
 	const struct lt_ksyms *ksyms;	/* names of the sites; NULL: addresses */
 };
 
@@ -40,9 +41,18 @@ struct lt_top_row {
 	struct lt_top_site v;
 };
 
+/* The hazard records of an interval, as they came through the ring buffer (--hazards). */
+#define LT_TOP_HZ_LISTED	1000	/* per interval; more are counted (unlisted) */
+struct lt_top_hzlist {
+	struct lt_top_hazard *v;
+	size_t n, cap;
+	__u64 unlisted;			/* past LT_TOP_HZ_LISTED (still in the counts) */
+};
+
 /* What the maps held at one moment (cumulative since the start), or an interval's share. */
 struct lt_top_snap {
 	__u64 mono_ns;			/* when read (CLOCK_MONOTONIC) */
+	bool hazards;			/* hazards were looked for (--hazards) */
 	struct lt_top_totals t;
 	__u64 sites_full;
 	struct lt_top_row *v;
@@ -51,6 +61,14 @@ struct lt_top_snap {
 };
 
 /* top_snap.c */
+/* Adds v to the site's row, or a new row; -1 when out of memory. */
+int lt_top_snap_merge(struct lt_top_snap *s, __u64 ip, const struct lt_top_site *v);
+/* d += v: counts added, maxima the larger. */
+void lt_top_site_add(struct lt_top_site *d, const struct lt_top_site *v);
+/* Keeps one hazard record (or counts it unlisted); -1 when out of memory. */
+int lt_top_hzlist_add(struct lt_top_hzlist *l, const struct lt_top_hazard *h);
+void lt_top_hzlist_clear(struct lt_top_hzlist *l);	/* emptied, memory kept */
+void lt_top_hzlist_free(struct lt_top_hzlist *l);
 /* Adds the figures of one site (per-CPU values already summed); -1 when out of memory. */
 int lt_top_snap_add(struct lt_top_snap *s, __u64 ip, const struct lt_top_site *v);
 /* out = now - prev: counts of the interval; the maxima (pending, depth) stay those of now
@@ -64,11 +82,13 @@ void lt_top_snap_free(struct lt_top_snap *s);
 __u64 lt_top_hist_sum(const __u64 *slots);
 
 /* top_report.c */
+/* hz: the hazard records that came in the interval (NULL without --hazards). */
 void lt_top_print_text(FILE *out, const struct lt_top_snap *iv, const struct lt_top_snap *cum,
-		       double interval_s, const struct lt_top_opts *o, bool final, bool clear);
+		       const struct lt_top_hzlist *hz, double interval_s, const struct lt_top_opts *o,
+		       bool final, bool clear);
 void lt_top_print_json(FILE *out, const struct lt_top_snap *iv, const struct lt_top_snap *cum,
-		       double interval_s, double elapsed_s, unsigned long seq,
-		       const struct lt_top_opts *o, bool final);
+		       const struct lt_top_hzlist *hz, double interval_s, double elapsed_s,
+		       unsigned long seq, const struct lt_top_opts *o, bool final);
 /* A log2 histogram as bcc's print_log2_hist prints it: "low -> high : count |****|". */
 void lt_top_print_log2_hist(FILE *out, const __u64 *slots, const char *unit);
 

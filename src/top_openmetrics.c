@@ -39,30 +39,37 @@ struct per_site {
 	size_t off;	/* of the __u64 in struct lt_top_site */
 	bool seconds;	/* ns, written as seconds */
 	bool gauge;
+	bool hazard;	/* only with --hazards */
 };
 
 static const struct per_site PER_SITE[] = {
 	{ "lazytrace_sections_total",
 	  "Lazy MMU sections opened at the site.",
-	  offsetof(struct lt_top_site, sections), false, false },
+	  offsetof(struct lt_top_site, sections), false, false, false },
 	{ "lazytrace_nested_sections_total",
 	  "Sections opened at the site inside another one.",
-	  offsetof(struct lt_top_site, nested), false, false },
+	  offsetof(struct lt_top_site, nested), false, false, false },
 	{ "lazytrace_deferred_ptes_total",
 	  "Kernel PTE updates whose barriers were deferred in sections opened at the site.",
-	  offsetof(struct lt_top_site, deferred), false, false },
+	  offsetof(struct lt_top_site, deferred), false, false, false },
 	{ "lazytrace_flushes_total",
 	  "Flushes of deferred barriers in sections opened at the site.",
-	  offsetof(struct lt_top_site, flushes), false, false },
+	  offsetof(struct lt_top_site, flushes), false, false, false },
 	{ "lazytrace_completed_deferrals_total",
 	  "Deferred updates made under the site whose flush came.",
-	  offsetof(struct lt_top_site, completed), false, false },
+	  offsetof(struct lt_top_site, completed), false, false, false },
 	{ "lazytrace_pending_seconds_total",
 	  "Time the completed deferrals waited for their flush, summed.",
-	  offsetof(struct lt_top_site, pend_sum_ns), true, false },
+	  offsetof(struct lt_top_site, pend_sum_ns), true, false, false },
 	{ "lazytrace_pending_max_seconds",
 	  "The longest time a deferral under the site waited for its flush.",
-	  offsetof(struct lt_top_site, pend_max_ns), true, true },
+	  offsetof(struct lt_top_site, pend_max_ns), true, true, false },
+	{ "lazytrace_hazards_confirmed_total",
+	  "Accesses to a page whose update, deferred under the site, had no barrier yet.",
+	  offsetof(struct lt_top_site, hz_confirmed), false, false, true },
+	{ "lazytrace_hazards_potential_total",
+	  "Pages made valid under the site handed back with their barrier still deferred.",
+	  offsetof(struct lt_top_site, hz_potential), false, false, true },
 };
 
 static void value(FILE *f, __u64 v, bool seconds)
@@ -105,9 +112,11 @@ static void write_all(FILE *f, const struct lt_top_snap *s, enum lt_site_key by)
 {
 	const char *key = by == LT_BY_FUNCTION ? "function" : "site";
 	static const char *const causes[] = { "depth_overflow", "pend_overflow", "hist_overflow",
-					      "no_state", "sites_full" };
+					      "no_state", "sites_full", "page_overflow",
+					      "hazards_lost" };
 	const __u64 nc[] = { s->t.depth_overflow, s->t.pend_overflow, s->t.hist_overflow,
-			     s->t.no_state, s->sites_full };
+			     s->t.no_state, s->sites_full, s->t.page_overflow, s->t.hazards_lost };
+	size_t ncauses = s->hazards ? 7 : 5;	/* the last two only with --hazards */
 
 	head(f, "lazytrace_tracepoint_events_total", "counter",
 	     "lazy_mmu tracepoint hits of the tasks top counts.");
@@ -116,12 +125,14 @@ static void write_all(FILE *f, const struct lt_top_snap *s, enum lt_site_key by)
 	fprintf(f, "lazytrace_max_depth %llu\n", (unsigned long long)s->t.max_depth);
 	head(f, "lazytrace_not_counted_total", "counter",
 	     "What top could not count, by cause (see lazytrace(8)).");
-	for (size_t i = 0; i < sizeof(causes) / sizeof(causes[0]); i++)
+	for (size_t i = 0; i < ncauses; i++)
 		fprintf(f, "lazytrace_not_counted_total{cause=\"%s\"} %llu\n", causes[i],
 			(unsigned long long)nc[i]);
 	for (size_t m = 0; m < sizeof(PER_SITE) / sizeof(PER_SITE[0]); m++) {
 		const struct per_site *p = &PER_SITE[m];
 
+		if (p->hazard && !s->hazards)
+			continue;
 		head(f, p->name, p->gauge ? "gauge" : "counter", p->help);
 		for (size_t i = 0; i < s->n; i++) {
 			const char *v = (const char *)&s->v[i].v;

@@ -27,6 +27,61 @@ int lt_top_snap_add(struct lt_top_snap *s, __u64 ip, const struct lt_top_site *v
 	return 0;
 }
 
+int lt_top_snap_merge(struct lt_top_snap *s, __u64 ip, const struct lt_top_site *v)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].ip == ip) {
+			lt_top_site_add(&s->v[i].v, v);
+			return 0;
+		}
+	return lt_top_snap_add(s, ip, v);
+}
+
+void lt_top_site_add(struct lt_top_site *d, const struct lt_top_site *v)
+{
+	d->sections += v->sections;
+	d->nested += v->nested;
+	d->deferred += v->deferred;
+	d->flushes += v->flushes;
+	d->completed += v->completed;
+	d->pend_sum_ns += v->pend_sum_ns;
+	if (v->pend_max_ns > d->pend_max_ns)
+		d->pend_max_ns = v->pend_max_ns;
+	d->hz_confirmed += v->hz_confirmed;
+	d->hz_potential += v->hz_potential;
+}
+
+int lt_top_hzlist_add(struct lt_top_hzlist *l, const struct lt_top_hazard *h)
+{
+	if (l->n >= LT_TOP_HZ_LISTED) {
+		l->unlisted++;
+		return 0;
+	}
+	if (l->n == l->cap) {
+		size_t ncap = l->cap ? l->cap * 2 : 16;
+		struct lt_top_hazard *v = realloc(l->v, ncap * sizeof(*v));
+
+		if (!v)
+			return -1;
+		l->v = v;
+		l->cap = ncap;
+	}
+	l->v[l->n++] = *h;
+	return 0;
+}
+
+void lt_top_hzlist_clear(struct lt_top_hzlist *l)
+{
+	l->n = 0;
+	l->unlisted = 0;
+}
+
+void lt_top_hzlist_free(struct lt_top_hzlist *l)
+{
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
 static const struct lt_top_row *find_ip(const struct lt_top_snap *s, __u64 ip)
 {
 	for (size_t i = 0; i < s->n; i++)
@@ -45,6 +100,7 @@ int lt_top_snap_diff(const struct lt_top_snap *now, const struct lt_top_snap *pr
 {
 	memset(out, 0, sizeof(*out));
 	out->mono_ns = now->mono_ns;
+	out->hazards = now->hazards;
 	out->t = now->t;
 	out->t.events = minus(now->t.events, prev->t.events);
 	out->t.sections = minus(now->t.sections, prev->t.sections);
@@ -55,6 +111,10 @@ int lt_top_snap_diff(const struct lt_top_snap *now, const struct lt_top_snap *pr
 	out->t.pend_overflow = minus(now->t.pend_overflow, prev->t.pend_overflow);
 	out->t.hist_overflow = minus(now->t.hist_overflow, prev->t.hist_overflow);
 	out->t.no_state = minus(now->t.no_state, prev->t.no_state);
+	out->t.hazards_confirmed = minus(now->t.hazards_confirmed, prev->t.hazards_confirmed);
+	out->t.hazards_potential = minus(now->t.hazards_potential, prev->t.hazards_potential);
+	out->t.page_overflow = minus(now->t.page_overflow, prev->t.page_overflow);
+	out->t.hazards_lost = minus(now->t.hazards_lost, prev->t.hazards_lost);
 	for (int h = 0; h < LT_TOP_HIST_NR; h++)
 		out->t.hist_sum[h] = minus(now->t.hist_sum[h], prev->t.hist_sum[h]);
 	out->sites_full = minus(now->sites_full, prev->sites_full);
@@ -72,8 +132,11 @@ int lt_top_snap_diff(const struct lt_top_snap *now, const struct lt_top_snap *pr
 			d.flushes = minus(d.flushes, p->v.flushes);
 			d.completed = minus(d.completed, p->v.completed);
 			d.pend_sum_ns = minus(d.pend_sum_ns, p->v.pend_sum_ns);
+			d.hz_confirmed = minus(d.hz_confirmed, p->v.hz_confirmed);
+			d.hz_potential = minus(d.hz_potential, p->v.hz_potential);
 		}
-		if (!d.sections && !d.deferred && !d.flushes && !d.completed)
+		if (!d.sections && !d.deferred && !d.flushes && !d.completed && !d.hz_confirmed &&
+		    !d.hz_potential)
 			continue;	/* nothing in this interval */
 		if (lt_top_snap_add(out, now->v[i].ip, &d))
 			return -1;
@@ -121,14 +184,7 @@ void lt_top_snap_finish(struct lt_top_snap *s, const struct lt_ksyms *ks, enum l
 				s->v[n++] = x;
 				continue;
 			}
-			d->v.sections += x.v.sections;
-			d->v.nested += x.v.nested;
-			d->v.deferred += x.v.deferred;
-			d->v.flushes += x.v.flushes;
-			d->v.completed += x.v.completed;
-			d->v.pend_sum_ns += x.v.pend_sum_ns;
-			if (x.v.pend_max_ns > d->v.pend_max_ns)
-				d->v.pend_max_ns = x.v.pend_max_ns;
+			lt_top_site_add(&d->v, &x.v);
 		}
 		s->n = n;
 	}

@@ -15,7 +15,11 @@
  *   - MAPS times: create and close a BPF array map of KIB KiB, which the kernel allocates
  *     with vmalloc (vmap_pte_range runs in a lazy section) and frees with vfree;
  *   - FORKS times: fork a child that exits at once and wait for it (its kernel stack is
- *     vmalloc'd: lazy sections in the vmap and vunmap paths, in the parent and the child).
+ *     vmalloc'd: lazy sections in the vmap and vunmap paths, in the parent and the child);
+ *   - -P SLOTS: once, a pipe's ring resized to SLOTS pages (F_SETPIPE_SZ): the kernel
+ *     allocates its SLOTS struct pipe_buffer (40 bytes each) with kmalloc, in one block of
+ *     contiguous pages beyond 8 KiB, which debug_pagealloc maps in one set_memory_valid()
+ *     call: 4096 slots are 160 KiB, 64 pages (4K) made valid in one lazy MMU section.
  * -M US: a helper process moves the workload from CPU to CPU (its affinity, one online CPU
  * after the other) every US microseconds while it runs, so that its lazy sections and their
  * deferrals are spread over CPUs as a busy machine's scheduler would. Without -t it runs one cycle; with -t it repeats cycles until SECONDS have passed, pausing
@@ -118,6 +122,23 @@ static int fork_once(void)
 	return waitpid(pid, NULL, 0) == pid ? 0 : -1;
 }
 
+static int pipe_once(unsigned long slots, long page)
+{
+	int fds[2], ret = 0;
+
+	if (pipe(fds)) {
+		fprintf(stderr, "lazy-workload: pipe: %s\n", strerror(errno));
+		return -1;
+	}
+	if (fcntl(fds[0], F_SETPIPE_SZ, (int)(slots * page)) < 0) {
+		fprintf(stderr, "lazy-workload: F_SETPIPE_SZ %lu pages: %s\n", slots, strerror(errno));
+		ret = -1;
+	}
+	close(fds[0]);
+	close(fds[1]);
+	return ret;
+}
+
 static unsigned long num(const char *opt, const char *s)
 {
 	char *end;
@@ -155,13 +176,13 @@ static pid_t start_migrator(unsigned long us)
 int main(int argc, char **argv)
 {
 	unsigned long mib = 16, rounds = 4, seeds = 0, kib = 1024, maps = 0, forks = 0, seconds = 0;
-	unsigned long pause_ms = 0, migrate_us = 0;
+	unsigned long pause_ms = 0, migrate_us = 0, pipe_slots = 0;
 	unsigned long long start, end, cycles = 0;
 	pid_t migrator = 0;
 	long page = sysconf(_SC_PAGESIZE);
 	int c;
 
-	while ((c = getopt(argc, argv, "m:r:s:v:V:f:t:i:M:h")) != -1) {
+	while ((c = getopt(argc, argv, "m:r:s:v:V:f:t:i:M:P:h")) != -1) {
 		switch (c) {
 		case 'm': mib = num("-m", optarg); break;
 		case 'r': rounds = num("-r", optarg); break;
@@ -172,8 +193,9 @@ int main(int argc, char **argv)
 		case 't': seconds = num("-t", optarg); break;
 		case 'i': pause_ms = num("-i", optarg); break;
 		case 'M': migrate_us = num("-M", optarg); break;
+		case 'P': pipe_slots = num("-P", optarg); break;
 		case 'h':
-			printf("usage: lazy-workload [-m MIB] [-r ROUNDS] [-s SEEDS] [-v KIB] [-V MAPS] [-f FORKS] [-t SECONDS] [-i MS] [-M US]\n");
+			printf("usage: lazy-workload [-m MIB] [-r ROUNDS] [-s SEEDS] [-v KIB] [-V MAPS] [-f FORKS] [-t SECONDS] [-i MS] [-M US] [-P SLOTS]\n");
 			return 0;
 		default:
 			return 2;
@@ -192,6 +214,8 @@ int main(int argc, char **argv)
 	}
 	start = now_ns();
 	end = start + seconds * 1000000000ULL;
+	if (pipe_slots && pipe_once(pipe_slots, page))
+		return 1;
 	do {
 		for (unsigned long i = 0; i < rounds; i++)
 			if (munmap_round(mib, page))

@@ -12,7 +12,10 @@
 # intervals add up to the totals; nothing overflowed. --openmetrics: the file passes
 # `promtool check metrics` (Debian's prometheus package, scripts/fetch-promtool) and its
 # counters, gauges and histograms equal the final JSON totals; an unwritable path is one line
-# and exit 1. Then the command line and a kernel without the tracepoints (a stock kernel:
+# and exit 1. --hazards (the seed runs, a munmap storm under noflush, a pipe whose ring of 64
+# pages overflows the 32 pages a task keeps): confirmed and potential hazards per site equal
+# stats', and top's hazard records (page, sites, whole stack) are the recording's one for one;
+# page_overflow equals what the recording shows pending past 32. Then the command line and a kernel without the tracepoints (a stock kernel:
 # exit 1, one line).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
@@ -25,14 +28,25 @@ scripts/guest-run -q --kernel patched --append debug_pagealloc=on --out "$g" --t
 	D=/sys/kernel/debug/lazy_mmu
 	for m in nested flat noflush; do
 		echo $m >$D/nesting
-		top-vs-record seed-$m --interval 0.2 -- sh -c "echo seed 8 5 >$D/scenario"
+		top-vs-record seed-$m --interval 0.2 --hazards -- sh -c "echo seed 8 5 >$D/scenario"
+		cat $D/scenario >/out/seed-$m.scenario
 	done
 	echo nested >$D/nesting
 	top-vs-record munmap --interval 0.2 --openmetrics /out/munmap.prom -- lazy-workload -m 4 -r 2
 	lazytrace top --once --interval 0.1 --openmetrics /nonexistent/top.prom >/out/om-bad.out 2>/out/om-bad.err
 	echo $? >/out/om-bad.rc
 	top-vs-record vmalloc --interval 0.2 --by function -- lazy-workload -m 1 -r 1 -V 8 -v 512
-	top-vs-record vmalloc-big --interval 0.2 -- lazy-workload -m 1 -r 1 -V 2 -v 2048' \
+	top-vs-record vmalloc-big --interval 0.2 -- lazy-workload -m 1 -r 1 -V 2 -v 2048
+	top-vs-record pipe --interval 0.2 --hazards -- lazy-workload -m 1 -r 1 -P 4096
+	echo noflush >$D/nesting
+	top-vs-record munmap-noflush --interval 0.2 --hazards --openmetrics /out/munmap-noflush.prom -- lazy-workload -m 4 -r 2
+	echo nested >$D/nesting
+	mkfifo /tmp/ready
+	lazytrace top --hazards --duration 2 --interval 10 --no-color --ready-fd 3 \
+		>/out/text.out 2>/out/text.err 3>/tmp/ready &
+	read -r _ </tmp/ready
+	echo noflush >$D/nesting; echo seed 8 5 >$D/scenario; echo nested >$D/nesting
+	wait' \
 	>"$out/console.log" 2>&1
 expect_eq "guest run exits 0" 0 $?
 
@@ -55,13 +69,22 @@ tot = fin["total"]
 for k in ("sections", "nested_sections", "max_depth", "deferred_ptes", "flushes"):
     out(f"total.{k}", f"{tot[k]} {st[k]}")
 out("overflow", sum(tot[k] for k in ("depth_overflow", "pend_overflow", "no_state", "sites_full")))
+out("hazards", int("hazards_confirmed" in tot))
+if "hazards_confirmed" in tot:
+    out("total.hazards_confirmed", f"{tot['hazards_confirmed']} {st['hazards_confirmed']}")
+    out("total.hazards_potential", f"{tot['hazards_potential']} {st['hazards_potential']}")
+    out("page_overflow", tot["page_overflow"])
+    out("hazards_lost", tot["hazards_lost"] + sum(t["hazards_unlisted"] for t in tops))
 out("hist_overflow", tot["hist_overflow"])
 ts = {s["site"]: s for s in tot["sites"]}
 ss = {s["site"]: s for s in st["sites"]}
 out("site_names", "same" if set(ts) == set(ss) else f"top {sorted(set(ts) - set(ss))} stats {sorted(set(ss) - set(ts))}")
 bad = []
 for site in sorted(set(ts) & set(ss)):
-    for k in ("sections", "nested", "deferred_ptes", "flushes", "completed"):
+    keys = ["sections", "nested", "deferred_ptes", "flushes", "completed"]
+    if "hazards_confirmed" in tot:
+        keys += ["hazards_confirmed", "hazards_potential"]
+    for k in keys:
         if ts[site][k] != ss[site][k]:
             bad.append(f"{site}.{k}: top {ts[site][k]} stats {ss[site][k]}")
 out("site_figures", "equal" if not bad else "; ".join(bad))
@@ -87,6 +110,15 @@ PY
 	expect_eq "$n: every $by's sections, nested, deferred, flushes, completed: top = stats ($(kv "$facts" sites) ${by}s)" \
 		equal "$(kv "$facts" site_figures)"
 	expect_eq "$n: nothing overflowed or went uncounted" 0 "$(kv "$facts" overflow)"
+	if [ "$(kv "$facts" hazards)" = 1 ]; then
+		for k in hazards_confirmed hazards_potential; do
+			local pair
+			pair=$(kv "$facts" "total.$k")
+			expect_eq "$n: total $k: top --hazards = stats ($pair)" "${pair#* }" "${pair% *}"
+		done
+		expect_eq "$n: every hazard record through the ring buffer" 0 "$(kv "$facts" hazards_lost)"
+		hazard_records "$n"
+	fi
 	if [ "$n" = vmalloc-big ]; then
 		expect_match "$n: pending times past the task's room counted (hist_overflow)" '^[1-9]' "$(kv "$facts" hist_overflow)"
 	else
@@ -103,9 +135,64 @@ PY
 		expect_eq "$n: the intervals' $k add up to the total ($pair)" "${pair#* }" "${pair% *}"
 	done
 }
-for n in seed-nested seed-flat seed-noflush munmap vmalloc vmalloc-big; do
+# --hazards: top's hazard records (kind, class, page, task, sites, stack) are the ones the
+# reconstruction finds in the recording (`dump --format json`), one for one.
+hazard_records() {
+	local n=$1 f=$g/$1
+	"$lt" dump --format json "$f.lt" >"$f.dump.json" 2>/dev/null
+	expect_eq "$n: top's hazard records = the recording's ($(grep -c '"type":"hazard"' "$f.dump.json") there)" same \
+		"$(python3 - "$f.top.json" "$f.dump.json" <<'PY'
+import json, sys
+key = lambda h: (h["kind"], h["class"], h["addr"], h["tid"], h["section_site"], h["defer_site"],
+                 h["access_site"], tuple(h["stack"]))
+top = sorted(key(h) for l in open(sys.argv[1]) for h in json.loads(l)["hazards"])
+rec = sorted(key(d) for d in map(json.loads, open(sys.argv[2])) if d["type"] == "hazard")
+print("same" if top == rec else f"top {top} recording {rec}")
+PY
+)"
+}
+for n in seed-nested seed-flat seed-noflush munmap vmalloc vmalloc-big pipe munmap-noflush; do
 	check "$n"
 done
+expect_match "seed-noflush: top --hazards found the scenario's clear_page of B (confirmed)" '^1 ' \
+	"$(python3 -c 'import json,sys
+hs = [h for l in open(sys.argv[1]) for h in json.loads(l)["hazards"] if h["kind"] == "confirmed"]
+print(len(hs), hs[0]["stack"][:2] if hs else "")' "$g/seed-noflush.top.json")"
+expect_eq "... its stack: clear_page called from scenario_write" "clear_page+0x0 scenario_write" \
+	"$(python3 -c 'import json,sys
+hs = [h for l in open(sys.argv[1]) for h in json.loads(l)["hazards"] if h["kind"] == "confirmed"]
+print(hs[0]["stack"][0], hs[0]["stack"][1].split("+")[0]) if hs else print()' "$g/seed-noflush.top.json")"
+expect_eq "... at B, the page the scenario reports" "$(sed -n 's/.* b=\(0x[0-9a-f]*\).*/\1/p' "$g/seed-noflush.scenario" 2>/dev/null)" \
+	"$(python3 -c 'import json,sys
+hs = [h for l in open(sys.argv[1]) for h in json.loads(l)["hazards"] if h["kind"] == "confirmed"]
+print(hs[0]["addr"] if hs else "")' "$g/seed-noflush.top.json")"
+# The pipe's ring: 64 pages made valid in one section, 32 kept per task: the rest counted.
+# Oracle: the recording's deferred updates that made or changed a valid entry, per task,
+# pending past 32 at once (a flush or a switch empties a task's set, as in BPF).
+expect_eq "pipe: the deferred pages past the task's room are counted (page_overflow = the recording's)" \
+	"$(python3 - "$g/pipe.dump.json" <<'PY' 2>&1
+import json, sys
+kept, over = {}, 0
+for d in map(json.loads, open(sys.argv[1])):
+    t = d.get("tid")
+    if d["type"] == "pte" and d.get("deferred") and d.get("was") in ("invalid", "valid"):
+        if kept.get(t, 0) >= 32:
+            over += 1
+        else:
+            kept[t] = kept.get(t, 0) + 1
+    elif d["type"] in ("flush", "switch"):
+        kept[t] = 0
+print(over)
+PY
+)" "$(tail -1 "$g/pipe.top.json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"]["page_overflow"])')"
+expect_match "pipe: ... and there were some (64 pages in one section)" '^[1-9]' \
+	"$(tail -1 "$g/pipe.top.json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"]["page_overflow"])')"
+# The text view with --hazards: the column, the summary line and the list with a stack.
+expect_match "top --hazards (text): the HAZARDS column" "HAZARDS$" "$(grep -m1 '^SITE' "$g/text.out")"
+expect_match "... the hazards line" "^hazards: [1-9][0-9]* confirmed" "$(grep -m1 '^hazards:' "$g/text.out")"
+expect_match "... the record with its stack" "^confirmed translation page 0x[0-9a-f]+ .*deferred at pageattr_pte_entry" \
+	"$(grep -m1 '^confirmed' "$g/text.out")"
+expect_match "... clear_page first in it" "^    clear_page\+0x0$" "$(grep -m1 -A1 '^confirmed' "$g/text.out" | tail -1)"
 # --openmetrics: promtool's lint, and the file against the final JSON object of the same run
 promtool=$(scripts/fetch-promtool 2>"$out/promtool.err")
 expect_eq "promtool is there ($promtool)" 0 $?
@@ -152,6 +239,28 @@ for h, key in (("lazytrace_pending_time_seconds", "pending_ns"), ("lazytrace_sec
                and abs(float(k.split('"')[1]) - le) <= 1e-9 * max(1, le)]
         if got != [cum]:
             bad.append(f"{h} le={le}: {got} != {cum}")
+print("equal" if not bad else "; ".join(bad[:5]))
+PY
+)"
+# --openmetrics with --hazards: still valid, and its hazard counters are the JSON's.
+"$promtool" check metrics <"$g/munmap-noflush.prom" >"$out/promtool2.out" 2>&1
+expect_eq "munmap-noflush.prom (--hazards): promtool check metrics passes" "0 " "$? $(cat "$out/promtool2.out")"
+expect_eq "munmap-noflush.prom: per-site hazard counters and not-counted causes = the final JSON" equal \
+	"$(python3 - "$g/munmap-noflush.prom" "$g/munmap-noflush.top.json" <<'PY'
+import json, sys
+fin = json.loads(open(sys.argv[2]).read().splitlines()[-1])["total"]
+m = dict(l.rsplit(" ", 1) for l in open(sys.argv[1]) if l.strip() and not l.startswith("#"))
+bad = []
+for s in fin["sites"]:
+    lab = '{site="' + s["site"] + '"}'
+    for k in ("hazards_confirmed", "hazards_potential"):
+        if float(m.get("lazytrace_" + k + "_total" + lab, "nan")) != s[k]:
+            bad.append(f"{k}{lab}: {m.get('lazytrace_' + k + '_total' + lab)} != {s[k]}")
+for c in ("page_overflow", "hazards_lost"):
+    if float(m.get(f'lazytrace_not_counted_total{{cause="{c}"}}', "nan")) != fin[c]:
+        bad.append(c)
+if sum(s["hazards_potential"] for s in fin["sites"]) == 0:
+    bad.append("no hazard to compare")
 print("equal" if not bad else "; ".join(bad[:5]))
 PY
 )"

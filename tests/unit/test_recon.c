@@ -1151,6 +1151,47 @@ static void test_entry_evidence(void)
 	CHECK_STR(lt_hazard_evidence_name(LT_HZE_CALL), "call");
 }
 
+/*
+ * An entry updated outside any section (the page unmapped when it was freed: not deferred),
+ * then, much later, made valid again in a section (its deferral first, then its update, as
+ * the tracepoint and fexit come in the guest; captured in a noflush zap, 2026-12-05): the
+ * deferral is a translation, not the invalidation the earlier update would make of it.
+ */
+static void test_stale_entry_evidence(void)
+{
+	struct cur c = { .pid = 6, .tid = 6, .ts = 1000 };
+	struct lt_recon *lr = rec_new(&R1, LT_DEFER_FROM_TRACEPOINT);
+	struct lt_event *pte;
+
+	S1.n = 0;
+	pte = add(&S1, &c, LT_PTE_UPDATE, 0, false);	/* freed: made invalid */
+	pte->ip = IP_PTE_FN;
+	pte->addr = VA_B;
+	pte->arg0 = ENTRY_B;
+	pte->arg1 = 0x0060000012345702ULL;
+	pte->aux = LT_PTE_OLD_KNOWN | LT_PTE_OLD_VALID;
+	add_trans(&S1, &c, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
+	add_defer(&S1, &c, 1, VA_B, ENTRY_B, IP_PTE_DEFER, false);
+	pte = add(&S1, &c, LT_PTE_UPDATE, 1, true);	/* allocated: made valid */
+	pte->ip = IP_PTE_FN;
+	pte->addr = VA_B;
+	pte->arg0 = ENTRY_B;
+	pte->arg1 = 0x0060000012345703ULL;
+	pte->aux = LT_PTE_OLD_KNOWN;
+	pte->flags |= LT_F_DEFERRED;
+	add_access(&S1, &c, 1, true, VA_B, false);
+	CHECK_EQ(feed_all(lr, &S1), 0);
+	lt_recon_finish(lr);
+	CHECK_EQ(lt_recon_stats(lr)->hazards_confirmed, 1);
+	CHECK_EQ(R1.nhz, 1);
+	if (R1.nhz) {
+		CHECK_EQ(R1.hz[0].cls, LT_HZ_TRANSLATION);
+		CHECK_EQ(R1.hz[0].evidence, LT_HZE_ENTRY);
+		CHECK_EQ(R1.hz[0].addr, VA_B);
+	}
+	lt_recon_free(lr);
+}
+
 /* What the reconstruction says so that no output keeps state of its own: which enable opened a
  * section, the site of each item's section (also after it closed), and the deferrals each
  * flush completed, grouped by the site of their section with their time pending, computed
@@ -1717,6 +1758,7 @@ int main(void)
 	test_drop_causes();
 	test_completions();
 	test_entry_evidence();
+	test_stale_entry_evidence();
 	test_invalid();
 	test_fuzz();
 	test_bounds();

@@ -195,10 +195,108 @@ static void test_openmetrics(void)
 	lt_top_snap_free(&s);
 }
 
+/* --hazards: rows merged by ip (the slots and the hash map both hold a site), the list's
+ * bound, the JSON and text of a hazard, the counters in the text format only with it. */
+struct hz_print {
+	struct lt_top_snap *s;
+	struct lt_top_hzlist *hz;
+	struct lt_top_opts *o;
+	bool json;
+};
+
+static void print_hz(FILE *f, void *arg)
+{
+	struct hz_print *p = arg;
+
+	if (p->json)
+		lt_top_print_json(f, p->s, p->s, p->hz, 1.0, 2.0, 1, p->o, false);
+	else
+		lt_top_print_text(f, p->s, p->s, p->hz, 1.0, p->o, false, false);
+}
+
+static void test_hazards(void)
+{
+	struct lt_ksyms *ks = lt_ksyms_from_buffer(KALLSYMS, sizeof(KALLSYMS) - 1);
+	struct lt_top_snap s = { 0 };
+	struct lt_top_site v = fig(3, 5, 2, 5, 7500, 4000), w = fig(1, 1, 0, 0, 0, 0);
+	struct lt_top_hzlist hz = { 0 };
+	struct lt_top_opts o = { .by = LT_BY_SITE, .ksyms = ks, .hazards = true };
+	struct lt_top_hazard h = {
+		.ts = 5000, .defer_ts = 1000, .addr = 0xfff0000002b3b000ULL,
+		.site = 0xffff80008002bf1cULL, .defer_ip = 0xffff80008002bf00ULL,
+		.ip = 0xffff800080301000ULL, .pid = 61, .tid = 62, .cpu = 1,
+		.kind = LT_TOP_HZ_CONFIRMED, .translation = 1, .nr_frames = 2,
+		.comm = "sh", .frames = { 0xffff800080301000ULL, 0xffff800080334010ULL },
+	};
+	struct hz_print p = { .s = &s, .hz = &hz, .o = &o };
+	char *out;
+
+	v.hz_confirmed = 1;
+	v.hz_potential = 2;
+	w.hz_potential = 1;
+	CHECK_EQ(lt_top_snap_merge(&s, 0xffff80008002bf1cULL, &v), 0);
+	CHECK_EQ(lt_top_snap_merge(&s, 0xffff80008002bf1cULL, &w), 0);	/* the same site */
+	CHECK_EQ(s.n, 1);
+	CHECK_EQ(s.v[0].v.sections, 4);
+	CHECK_EQ(s.v[0].v.hz_potential, 3);
+	CHECK_EQ(s.v[0].v.pend_max_ns, 4000);
+	s.hazards = true;
+	s.t.hazards_confirmed = 1;
+	s.t.hazards_potential = 3;
+	s.t.page_overflow = 32;
+	lt_top_snap_finish(&s, ks, LT_BY_SITE);
+	for (int i = 0; i < LT_TOP_HZ_LISTED + 2; i++)
+		CHECK_EQ(lt_top_hzlist_add(&hz, &h), 0);
+	CHECK_EQ(hz.n, LT_TOP_HZ_LISTED);
+	CHECK_EQ(hz.unlisted, 2);
+	lt_top_hzlist_clear(&hz);
+	CHECK_EQ(hz.n + hz.unlisted, 0);
+	CHECK_EQ(lt_top_hzlist_add(&hz, &h), 0);
+
+	p.json = true;
+	out = capture(print_hz, &p);
+	CHECK(strstr(out, "\"hazards_confirmed\":1,\"hazards_potential\":3,\"page_overflow\":32,"
+			  "\"hazards_lost\":0,\"sites\":[") != NULL);
+	CHECK(strstr(out, "\"site\":\"update_range_prot+0x34\",\"sections\":4,\"nested\":0,"
+			  "\"deferred_ptes\":6,\"flushes\":2,\"completed\":5,\"hazards\":4,"
+			  "\"hazards_confirmed\":1,\"hazards_potential\":3,") != NULL);
+	CHECK(strstr(out, ",\"hazards\":[{\"ts_ns\":5000,\"cpu\":1,\"pid\":61,\"tid\":62,"
+			  "\"comm\":\"sh\",\"kind\":\"confirmed\",\"class\":\"translation\","
+			  "\"evidence\":\"entry\",\"addr\":\"0xfff0000002b3b000\","
+			  "\"section_site\":\"update_range_prot+0x34\","
+			  "\"defer_site\":\"update_range_prot+0x18\",\"defer_ts_ns\":1000,"
+			  "\"access_site\":\"__set_ptes_anysz.constprop.0+0x0\",\"age_ns\":4000,"
+			  "\"stack\":[\"__set_ptes_anysz.constprop.0+0x0\",\"vmap_range_noflush+0x10\"]}],"
+			  "\"hazards_unlisted\":0}\n") != NULL);
+	free(out);
+	p.json = false;
+	out = capture(print_hz, &p);
+	CHECK(strstr(out, "hazards: 1 confirmed (an access before the barrier), 3 potential") != NULL);
+	CHECK(strstr(out, "32 deferred pages past the task's room") != NULL);
+	CHECK(strstr(out, "  HAZARDS\n") != NULL);
+	CHECK(strstr(out, "\nconfirmed translation page 0xfff0000002b3b000 pid 61 tid 62 (sh) cpu 1: "
+			  "deferred at update_range_prot+0x18 in the section of update_range_prot+0x34, "
+			  "4.000 us before __set_ptes_anysz.constprop.0+0x0\n"
+			  "    __set_ptes_anysz.constprop.0+0x0\n    vmap_range_noflush+0x10\n") != NULL);
+	free(out);
+	/* without --hazards: no column, no hazard keys */
+	s.hazards = false;
+	o.hazards = false;
+	p.hz = NULL;
+	p.json = true;
+	out = capture(print_hz, &p);
+	CHECK(strstr(out, "hazard") == NULL);
+	free(out);
+	lt_top_hzlist_free(&hz);
+	lt_top_snap_free(&s);
+	lt_ksyms_free(ks);
+}
+
 int main(void)
 {
 	test_diff_and_names();
 	test_hist();
 	test_openmetrics();
+	test_hazards();
 	return check_finish("test_top");
 }
