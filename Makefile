@@ -149,7 +149,7 @@ check-types:
 	$(Q)BPF_CLANG=$(BPF_CLANG) scripts/check-kernel-types $(KERNEL_BTF)
 
 # --- the lazytrace binary: x86-64 host build and static arm64 build --------------------
-APP_SRCS := src/lazytrace.c src/cli_args.c src/cli_replay.c src/cli_top.c src/top.c src/progstats.c src/live.c src/probe_links.c src/probe.c src/record.c src/sites_attach.c src/kmodel_bpf.c src/caps.c
+APP_SRCS := src/lazytrace.c src/source.c src/cli_args.c src/cli_replay.c src/cli_top.c src/top.c src/progstats.c src/live.c src/probe_links.c src/probe.c src/record.c src/sites_attach.c src/kmodel_bpf.c src/caps.c
 ALL_SRCS := $(APP_SRCS) $(LIB_SRCS)
 HDRS := $(wildcard include/*.h src/*.h)
 

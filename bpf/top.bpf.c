@@ -28,6 +28,8 @@ const volatile char filter_comm[LT_COMM_LEN];	/* "" = all */
 const volatile bool hazards;
 const volatile __u32 pending_bit = 31;		/* TIF_LAZY_MMU_PENDING */
 const volatile __u32 page_shift = 12;
+/* --source dwarf: the kernel's nesting (/sys/kernel/debug/lazy_mmu/nesting, stock: nested) */
+const volatile bool nesting_noflush;
 
 /* A task's (or a CPU's interrupt context's) lazy MMU state, as far as top needs it. */
 struct top_state {
@@ -45,6 +47,8 @@ struct top_state {
 	__u64 pte_ptr, pte_addr, pte_old;	/* the entry pageattr_pte_entry() is updating */
 	__u64 map_addr, map_pages;		/* set_memory_valid()'s range in __kernel_map_pages() */
 	__u32 map_depth;			/* __kernel_map_pages() calls open */
+	__u32 flush_done;			/* DWARF sites: a disable or pause counted the
+						 * flush its helper is about to make */
 	__u32 npages;				/* pages kept, pending */
 	struct {
 		__u64 page;		/* page address | PG_* */
@@ -216,27 +220,20 @@ static __always_inline struct top_state *begin(struct lt_top_totals **tp)
 	return st;
 }
 
-SEC("tp_btf/lazy_mmu_enable")
-int BPF_PROG(top_enable, unsigned long ip, int action, const struct lazy_mmu_state *lms)
+/* A section opened at ip (the tracepoint's call site, or the DWARF site's address). */
+static __always_inline void do_enable(struct top_state *st, struct lt_top_totals *tp, __u64 ip,
+				      __u64 now)
 {
-	struct lt_top_totals *tp;
-	struct top_state *st = begin(&tp);
 	struct lt_top_site *s;
-	__u32 d;
+	__u32 d = st->depth;
 
-	if (!st)
-		return 0;
-	/* Only these open a section; the others (paused, in an interrupt, a no-op) do not. */
-	if (action != LT_ACT_ENTER && action != LT_ACT_NEST && action != LT_ACT_UNKNOWN)
-		return 0;
-	d = st->depth;
 	if (st->over || d >= LT_TOP_MAX_DEPTH) {
 		st->over++;
 		tp->depth_overflow++;
-		return 0;
+		return;
 	}
 	st->site[d & (LT_TOP_MAX_DEPTH - 1)] = ip;
-	st->start[d & (LT_TOP_MAX_DEPTH - 1)] = bpf_ktime_get_ns();
+	st->start[d & (LT_TOP_MAX_DEPTH - 1)] = now;
 	st->depth = ++d;
 	tp->sections++;
 	if (d > 1)
@@ -249,6 +246,37 @@ int BPF_PROG(top_enable, unsigned long ip, int action, const struct lazy_mmu_sta
 		if (d > 1)
 			s->nested++;
 	}
+}
+
+/* The innermost section closed. */
+static __always_inline void do_disable(struct top_state *st, struct lt_top_totals *tp, __u64 now)
+{
+	__u32 d;
+
+	if (st->over) {
+		st->over--;
+		return;
+	}
+	d = st->depth;
+	if (!d || d > LT_TOP_MAX_DEPTH)
+		return;	/* a section opened before top started */
+	d--;
+	st->depth = d;
+	hist_add(tp, LT_TOP_HIST_SECTION, now - st->start[d & (LT_TOP_MAX_DEPTH - 1)]);
+}
+
+SEC("tp_btf/lazy_mmu_enable")
+int BPF_PROG(top_enable, unsigned long ip, int action, const struct lazy_mmu_state *lms)
+{
+	struct lt_top_totals *tp;
+	struct top_state *st = begin(&tp);
+
+	if (!st)
+		return 0;
+	/* Only these open a section; the others (paused, in an interrupt, a no-op) do not. */
+	if (action != LT_ACT_ENTER && action != LT_ACT_NEST && action != LT_ACT_UNKNOWN)
+		return 0;
+	do_enable(st, tp, ip, bpf_ktime_get_ns());
 	return 0;
 }
 
@@ -257,23 +285,13 @@ int BPF_PROG(top_disable, unsigned long ip, int action, const struct lazy_mmu_st
 {
 	struct lt_top_totals *tp;
 	struct top_state *st = begin(&tp);
-	__u32 d;
 
 	if (!st)
 		return 0;
 	if (action != LT_ACT_LEAVE && action != LT_ACT_FLUSH && action != LT_ACT_END &&
 	    action != LT_ACT_NOFLUSH && action != LT_ACT_UNKNOWN)
 		return 0;
-	if (st->over) {
-		st->over--;
-		return 0;
-	}
-	d = st->depth;
-	if (!d || d > LT_TOP_MAX_DEPTH)
-		return 0;	/* a section opened before top started */
-	d--;
-	st->depth = d;
-	hist_add(tp, LT_TOP_HIST_SECTION, bpf_ktime_get_ns() - st->start[d & (LT_TOP_MAX_DEPTH - 1)]);
+	do_disable(st, tp, bpf_ktime_get_ns());
 	return 0;
 }
 
@@ -332,19 +350,13 @@ static __always_inline void keep_page(struct top_state *st, struct lt_top_totals
 	st->npages = n + 1;
 }
 
-SEC("tp_btf/lazy_mmu_defer")
-int BPF_PROG(top_defer, unsigned long ip, int level, const void *entryp, __u64 val,
-	     const struct lazy_mmu_state *lms)
+/* A deferred update, counted under the innermost section's site; its site returned. */
+static __always_inline __u64 do_defer(struct top_state *st, struct lt_top_totals *tp, __u64 now)
 {
-	struct lt_top_totals *tp;
-	struct top_state *st = begin(&tp);
-	__u64 site, now = bpf_ktime_get_ns();
+	__u64 site = innermost(st);
 	struct lt_top_site *s;
 	__u32 i, n;
 
-	if (!st)
-		return 0;
-	site = innermost(st);
 	tp->deferred_ptes++;
 	s = site_of(site);
 	if (s)
@@ -374,6 +386,20 @@ int BPF_PROG(top_defer, unsigned long ip, int level, const void *entryp, __u64 v
 		st->ts[st->nts++ & (LT_TOP_MAX_PEND - 1)] = now;
 	else
 		tp->hist_overflow++;
+	return site;
+}
+
+SEC("tp_btf/lazy_mmu_defer")
+int BPF_PROG(top_defer, unsigned long ip, int level, const void *entryp, __u64 val,
+	     const struct lazy_mmu_state *lms)
+{
+	struct lt_top_totals *tp;
+	struct top_state *st = begin(&tp);
+	__u64 site, now = bpf_ktime_get_ns();
+
+	if (!st)
+		return 0;
+	site = do_defer(st, tp, now);
 	if (hazards && st->pte_ptr && st->pte_ptr == (__u64)entryp)
 		keep_page(st, tp, (__u64)val, site, ip, now);
 	return 0;
@@ -395,22 +421,17 @@ static long pend_time(__u32 i, void *ctx)
 	return 0;
 }
 
-SEC("tp_btf/lazy_mmu_flush")
-int BPF_PROG(top_flush, unsigned long ip, unsigned int completed, const struct lazy_mmu_state *lms)
+/* The barriers ran: they complete every pending deferral of the task, each under its site. */
+static __always_inline void do_flush(struct top_state *st, struct lt_top_totals *tp, __u64 now)
 {
-	struct lt_top_totals *tp;
-	struct top_state *st = begin(&tp);
-	__u64 now = bpf_ktime_get_ns(), batch = 0;
 	struct lt_top_site *s;
+	__u64 batch = 0;
 	__u32 i;
 
-	if (!st)
-		return 0;
 	tp->flushes++;
 	s = site_of(innermost(st));
 	if (s)
 		s->flushes++;
-	/* The barriers complete every pending deferral of the task, each under its site. */
 	for (i = 0; i < LT_TOP_MAX_PEND_SITES; i++) {
 		__u64 n, span;
 
@@ -436,7 +457,18 @@ int BPF_PROG(top_flush, unsigned long ip, unsigned int completed, const struct l
 	hist_add(tp, LT_TOP_HIST_BATCH, batch);
 	st->npend = 0;
 	st->nts = 0;
-	st->npages = 0;		/* the barriers ran: no access can be hurt any more */
+	st->npages = 0;		/* no access can be hurt any more */
+}
+
+SEC("tp_btf/lazy_mmu_flush")
+int BPF_PROG(top_flush, unsigned long ip, unsigned int completed, const struct lazy_mmu_state *lms)
+{
+	struct lt_top_totals *tp;
+	struct top_state *st = begin(&tp);
+
+	if (!st)
+		return 0;
+	do_flush(st, tp, bpf_ktime_get_ns());
 	return 0;
 }
 
@@ -664,3 +696,134 @@ int BPF_PROG(top_set_valid_ret, unsigned long addr, int numpages, int enable)
 		handed_back(st, addr, numpages, bpf_get_func_ip(ctx), ctx);
 	return 0;
 }
+
+/* --- DWARF sites (--source dwarf): the inlined lazy MMU helpers of a stock kernel -------- */
+
+/*
+ * What the helpers' own code does, from the task's state before it ran (a site fires at the
+ * helper's first instruction), as src/recon.c's derive_site(): the tracepoints' figures of
+ * a kernel without them. A disable or pause that will emit pending barriers counts its flush
+ * at once, while its section is still the innermost (the flush site inside the helper, when
+ * probed, fires next and is then skipped; when not, e.g. in an out-of-line copy, the flag
+ * read here is what says it happens). Cookie as lazytrace's kprobe_site: bits 0-31 the
+ * site's index, 32-39 the event type, 48-53 and 54-59 the entry and value registers + 1,
+ * 60-61 the condition on the value.
+ */
+struct lazy_mmu_state___top {
+	__u8 enable_count;
+	__u8 pause_count;
+	bool ended;			/* patch 0003's flat emulation ended the mode */
+} __attribute__((preserve_access_index));
+
+struct task_struct___top {
+	struct thread_info thread_info;
+	struct lazy_mmu_state___top lazy_mmu_state;
+} __attribute__((preserve_access_index));
+
+struct regs_scratch {
+	__u64 x[31];
+};
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct regs_scratch);
+} scratch SEC(".maps");
+
+#define PTE_USER	(1ULL << 6)
+#define PTE_UXN		(1ULL << 54)
+
+/* The kernel's count after our sections, made good (a helper whose site was not probed):
+ * sections closed (with the flush leaving one makes) or opened at this site. */
+static __always_inline void sync_depth(struct top_state *st, struct lt_top_totals *tp, __u32 ec,
+				       bool pending, __u64 ip, __u64 now)
+{
+	for (int i = 0; i < LT_TOP_MAX_DEPTH && st->depth > ec; i++) {
+		if (st->npend && (st->depth == 1 ? !pending : !nesting_noflush))
+			do_flush(st, tp, now);
+		do_disable(st, tp, now);
+	}
+	for (int i = 0; i < LT_TOP_MAX_DEPTH && st->depth < ec; i++)
+		do_enable(st, tp, ip, now);
+}
+
+SEC("kprobe")
+int top_site(struct pt_regs *ctx)
+{
+	struct task_struct___top *t = (void *)bpf_get_current_task_btf();
+	__u64 cookie = bpf_get_attach_cookie(ctx), ip = PT_REGS_IP(ctx), now, val = 0;
+	unsigned int type = (cookie >> 32) & 0xff, vreg = (cookie >> 54) & 0x3f;
+	unsigned int cond = (cookie >> 60) & 0x3;
+	unsigned long flags = t->thread_info.flags;
+	bool pending = (flags >> (pending_bit & 63)) & 1, ended = false, skip;
+	struct lt_top_totals *tp;
+	struct top_state *st;
+	__u32 ec = 0, pc = 0;
+
+	if (!bpf_core_field_exists(t->lazy_mmu_state))
+		return 0;
+	ec = t->lazy_mmu_state.enable_count;
+	pc = t->lazy_mmu_state.pause_count;
+	if (bpf_core_field_exists(t->lazy_mmu_state.ended))
+		ended = t->lazy_mmu_state.ended;
+	if (type == LT_DEFER && cond && vreg) {
+		/* a call of a function that defers only for some values: read the value's
+		 * register (a map value may be indexed at run time, the context may not) */
+		__u32 zero = 0;
+		struct regs_scratch *r = bpf_map_lookup_elem(&scratch, &zero);
+
+		if (r && bpf_probe_read_kernel(r, sizeof(*r), ctx) == 0 && vreg - 1 < 31)
+			val = r->x[vreg - 1];
+		if (cond == LT_SITE_COND_PTE &&
+		    (val & (PTE_VALID | PTE_USER | PTE_UXN)) != (PTE_VALID | PTE_UXN))
+			return 0;
+		if (cond == LT_SITE_COND_VALID && !(val & PTE_VALID))
+			return 0;
+	}
+	st = begin(&tp);
+	if (!st)
+		return 0;
+	/* in an interrupt the helpers do nothing (the mode is off there) */
+	if (t->thread_info.preempt_count & HARDIRQ_SOFTIRQ_NMI_MASK)
+		return 0;
+	now = bpf_ktime_get_ns();
+	skip = st->flush_done;
+	st->flush_done = 0;
+	if (type == LT_FLUSH) {
+		/* arch_flush_lazy_mmu_mode(): barriers only if the flag was set */
+		if (pending && !skip)
+			do_flush(st, tp, now);
+		return 0;
+	}
+	if (type == LT_DEFER && (!ec || pc || ended))
+		return 0;	/* not in an active section: emitted at once */
+	if (ec != st->depth && !st->over)
+		sync_depth(st, tp, ec, pending, ip, now);
+	switch (type) {
+	case LT_ENABLE:
+		if (!pc)
+			do_enable(st, tp, ip, now);
+		break;
+	case LT_DISABLE:
+		if (pc || !ec)
+			break;
+		/* leaving emits the barriers; so does a nested disable, unless noflush */
+		if (pending && (ec == 1 || !nesting_noflush)) {
+			do_flush(st, tp, now);
+			st->flush_done = 1;
+		}
+		do_disable(st, tp, now);
+		break;
+	case LT_PAUSE:
+		if (ec && !pc && pending) {
+			do_flush(st, tp, now);
+			st->flush_done = 1;
+		}
+		break;
+	case LT_DEFER:
+		do_defer(st, tp, now);
+		break;
+	}
+	return 0;
+}
+

@@ -84,7 +84,8 @@ _lazytrace()
 		;;
 	top)
 		opts='-i --interval -d --duration -1 --once -j --json -b --by -o --openmetrics -p --pid
-			-c --comm -H --hazards --color --no-color --ready-fd --prog-stats -v --verbose -h --help'
+			-c --comm -H --hazards -s --source --sites -g --debuginfo --color --no-color --ready-fd
+			--prog-stats -v --verbose -h --help'
 		;;
 	*)
 		return 0
@@ -93,13 +94,17 @@ _lazytrace()
 
 	# The argument of the option before the cursor.
 	case $cmd:$prev in
-	*:--output | *:-o | *:--record | *:--sites | *:--debuginfo | sites:-g | probe:-b | \
+	*:--output | *:-o | *:--record | *:--sites | *:--debuginfo | sites:-g | top:-g | probe:-b | \
 		probe:--btf | compare:-s | compare:--svg)
 		_lazytrace_files "$cur"
 		return 0
 		;;
 	live:-s | live:--source | record:-s | record:--source)
 		_lazytrace_reply -W 'auto tracepoints dwarf probes' -- "$cur"
+		return 0
+		;;
+	top:-s | top:--source)
+		_lazytrace_reply -W 'auto tracepoints dwarf' -- "$cur"
 		return 0
 		;;
 	dump:-f | dump:--format)

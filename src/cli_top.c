@@ -17,7 +17,8 @@ static void top_usage(FILE *f)
 	fprintf(f,
 		"usage: lazytrace top [--interval S] [--duration S] [--once] [--json] [--by site|function]\n"
 		"                     [--openmetrics FILE] [--pid PID] [--comm NAME] [--color|--no-color]\n"
-		"                     [--hazards] [--ready-fd FD] [--prog-stats] [-v]\n"
+		"                     [--hazards] [--source auto|tracepoints|dwarf] [--sites FILE]\n"
+		"                     [--debuginfo VMLINUX] [--ready-fd FD] [--prog-stats] [-v]\n"
 		"\n"
 		"The lazy MMU figures of the running kernel, counted in the kernel (BPF per-CPU maps,\n"
 		"each task's state in BPF task storage): no record per event crosses to user space.\n"
@@ -26,8 +27,9 @@ static void top_usage(FILE *f)
 		"for its flush; the totals; and log2 histograms of the time pending, the section\n"
 		"length and the deferrals a flush completed. The figures mean what `lazytrace\n"
 		"stats` reports for a recording of the same tasks. At the end (Ctrl-C, --duration,\n"
-		"--once), the totals since the start. Needs the lazy_mmu tracepoints of\n"
-		"kernel-patch/.\n"
+		"--once), the totals since the start. Counts from the lazy_mmu tracepoints of\n"
+		"kernel-patch/ or, on a stock kernel, from kprobes at the inlined lazy MMU helpers\n"
+		"its debug info lists (as `live --source dwarf`).\n"
 		"\n"
 		"  -i, --interval S    seconds between two tables (default 1)\n"
 		"  -d, --duration S    stop after S seconds (default: at Ctrl-C)\n"
@@ -44,6 +46,11 @@ static void top_usage(FILE *f)
 		"                      text format, for node_exporter's textfile collector\n"
 		"  -p, --pid PID       only this process (tgid)\n"
 		"  -c, --comm NAME     only tasks named NAME\n"
+		"  -s, --source S      auto (default: the tracepoints, else the DWARF sites if the\n"
+		"                      kernel's debug info or a site table is found), tracepoints,\n"
+		"                      or dwarf\n"
+		"      --sites FILE    the site table (`lazytrace sites`) for --source dwarf\n"
+		"  -g, --debuginfo VMLINUX  the kernel's vmlinux with DWARF, for --source dwarf\n"
 		"  -H, --hazards       also find hazards, exactly as `live` does: each task's pending\n"
 		"                      deferred pages kept in task storage (32 at most; more are\n"
 		"                      counted as page_overflow), clear_page/copy_page checked against\n"
@@ -56,7 +63,7 @@ static void top_usage(FILE *f)
 		"      --no-color      no colour even on a terminal\n"
 		"      --ready-fd FD   write \"ready\\n\" to FD once attached, then close it\n"
 		"      --prog-stats    at the end, each BPF program's runs and ns per run\n"
-		"  -v, --verbose       libbpf debug output\n"
+		"  -v, --verbose       what was attached, and libbpf's debug output\n"
 		"  -h, --help          this text\n"
 		"\n"
 		"Exit status: 0; 1 when it cannot run here (no lazy_mmu tracepoints, no privilege);\n"
@@ -65,7 +72,7 @@ static void top_usage(FILE *f)
 
 int cmd_top(int argc, char **argv)
 {
-	enum { OPT_COLOR = 256, OPT_NO_COLOR, OPT_READY_FD, OPT_PROG_STATS };
+	enum { OPT_COLOR = 256, OPT_NO_COLOR, OPT_READY_FD, OPT_PROG_STATS, OPT_SITES };
 	static const struct option opts[] = {
 		{ "interval", required_argument, NULL, 'i' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -80,6 +87,9 @@ int cmd_top(int argc, char **argv)
 		{ "ready-fd", required_argument, NULL, OPT_READY_FD },
 		{ "prog-stats", no_argument, NULL, OPT_PROG_STATS },
 		{ "hazards", no_argument, NULL, 'H' },
+		{ "source", required_argument, NULL, 's' },
+		{ "sites", required_argument, NULL, OPT_SITES },
+		{ "debuginfo", required_argument, NULL, 'g' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
@@ -91,7 +101,7 @@ int cmd_top(int argc, char **argv)
 	int c, ret;
 
 	optind = 0;
-	while ((c = getopt_long(argc, argv, "i:d:1jb:o:p:c:Hvh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "i:d:1jb:o:p:c:Hs:g:vh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i':
 			if (lt_cli_secs("top", "--interval", optarg, 0.1, 1e7, &o.interval_s))
@@ -142,6 +152,22 @@ int cmd_top(int argc, char **argv)
 			break;
 		case 'v':
 			lt_cli_set_verbose(true);
+			o.verbose = true;
+			break;
+		case 's':
+			if (lt_parse_source("lazytrace top", optarg, &o.source))
+				return 2;
+			if (o.source == LT_SOURCE_PROBES) {
+				fprintf(stderr, "lazytrace top: --source probes has no sections to count "
+					"(top needs the tracepoints or the DWARF sites)\n");
+				return 2;
+			}
+			break;
+		case OPT_SITES:
+			o.sites = optarg;
+			break;
+		case 'g':
+			o.debuginfo = optarg;
 			break;
 		case 'h':
 			top_usage(stdout);

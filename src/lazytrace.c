@@ -325,22 +325,6 @@ static int parse_access(struct lt_live_opts *o, const char *spec)
 	return add_access(o, func, arg - 1, page, true);
 }
 
-static int parse_source(const char *s, enum lt_source *out)
-{
-	static const char *const names[] = {
-		[LT_SOURCE_AUTO] = "auto", [LT_SOURCE_TRACEPOINTS] = "tracepoints",
-		[LT_SOURCE_DWARF] = "dwarf", [LT_SOURCE_PROBES] = "probes",
-	};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(s, names[i])) {
-			*out = i;
-			return 0;
-		}
-	fprintf(stderr, "lazytrace: invalid --source '%s' (expected auto, tracepoints, dwarf or probes)\n", s);
-	return -1;
-}
-
 static void record_usage(FILE *f)
 {
 	fprintf(f,
@@ -466,7 +450,7 @@ static int cmd_trace(int argc, char **argv, bool recording)
 			o.kprobes_only = true;
 			break;
 		case 's':
-			if (parse_source(optarg, &o.source))
+			if (lt_parse_source("lazytrace", optarg, &o.source))
 				return 2;
 			break;
 		case OPT_DEBUGINFO:

@@ -27,6 +27,7 @@
 #include "sites_attach.h"
 #include "probe_links.h"
 #include "sites_find.h"
+#include "source.h"
 
 static volatile sig_atomic_t stop;
 
@@ -315,27 +316,6 @@ static int attach(struct lazytrace_bpf *s, const struct lt_live_opts *o, bool ca
 	return attached;
 }
 
-static void report_sites(const struct lt_sitetab *t, const struct lt_sites_attached *a, FILE *log)
-{
-	size_t total = 0;
-
-	for (int i = 0; i < LT_SITE_KIND_MAX; i++)
-		total += a->probed[i];
-	fprintf(log, "lazytrace: probes+dwarf: %zu sites from %s:", total, t->source);
-	for (int i = 1; i < LT_SITE_KIND_MAX; i++)
-		if (a->probed[i])
-			fprintf(log, " %s %zu", lt_site_kind_name(i), a->probed[i]);
-	fprintf(log, "\n");
-	if (a->moved)
-		fprintf(log, "lazytrace: %zu sites placed at a later instruction of their helper\n",
-			a->moved);
-	for (size_t i = 0; i < t->nrefused; i++)
-		fprintf(log, "lazytrace: not probed: %s in %s+0x%x (%s): %s\n",
-			t->refused[i].site.helper, t->refused[i].site.func, t->refused[i].site.func_off,
-			t->refused[i].site.where[0] ? t->refused[i].site.where : "?",
-			t->refused[i].reason);
-}
-
 static void report_model(const struct lt_kmodel *m, FILE *log)
 {
 	char lay[256];
@@ -397,82 +377,6 @@ static void describe(const struct lt_kernel *k, const struct plan *p, const stru
 		ses->attach[n - 1] = '\0';
 }
 
-/*
- * --source: the tracepoints where our patch provides them, else the DWARF sites if debug info
- * (or a site table) for this exact build is found, else the function probes. Asked for
- * explicitly, a source that is not there is an error; found automatically, its absence is
- * one line saying what is missing. Returns 0 or an exit code.
- */
-static int choose_source(struct lt_kernel *k, const struct lt_live_opts *o, struct lt_sitetab *t,
-			 __s64 *kaslr, FILE *log)
-{
-	struct lt_sites_query q = {
-		.sites = o->sites, .debuginfo = o->debuginfo, .release = k->release,
-		.build_id = k->build_id,
-	};
-	char err[512];
-	__u64 text;
-	int rc;
-
-	switch (o->source) {
-	case LT_SOURCE_TRACEPOINTS:
-		if (!k->tracepoints) {
-			fprintf(stderr, "lazytrace: --source tracepoints: this kernel has no lazy_mmu "
-				"tracepoints (they come with kernel-patch/)\n");
-			return 1;
-		}
-		return 0;
-	case LT_SOURCE_PROBES:
-		k->tracepoints = k->barrier_events = false;
-		k->mode = k->lazy_state ? LT_MODE_STATE : k->mode;
-		return 0;
-	case LT_SOURCE_AUTO:
-		if (k->tracepoints)
-			return 0;
-		break;
-	case LT_SOURCE_DWARF:
-		break;
-	}
-	rc = lt_sites_find(&q, t, log, err, sizeof(err));
-	if (rc) {
-		if (o->source == LT_SOURCE_DWARF || o->sites || o->debuginfo) {
-			fprintf(stderr, "lazytrace: %s\n", err);
-			return rc;
-		}
-		fprintf(log, "lazytrace: %s; without it, sections inside inlined helpers are not "
-			"seen (probes only)\n", err);
-		lt_sites_free(t);
-		return 0;
-	}
-	if (t->state != LT_SITE_STATE_COUNTERS || !k->lazy_state) {
-		fprintf(stderr, "lazytrace: %s: probes+dwarf needs task_struct.lazy_mmu_state (7.0+)%s\n",
-			t->source, t->state == LT_SITE_STATE_TIF ?
-			"; TIF_LAZY_MMU kernels (6.16-6.19) are not supported yet" : "");
-		lt_sites_free(t);
-		return 1;
-	}
-	text = o->ksyms ? lt_ksyms_addr(o->ksyms, "_text") : 0;
-	if (!text) {
-		FILE *f = fopen("/proc/sys/kernel/kptr_restrict", "r");
-		int kr = -1;
-
-		if (f) {
-			if (fscanf(f, "%d", &kr) != 1)
-				kr = -1;
-			fclose(f);
-		}
-		fprintf(stderr, "lazytrace: /proc/kallsyms shows no addresses (kptr_restrict=%d%s): "
-			"the DWARF sites cannot be placed\n", kr,
-			kr == 1 ? ", and no CAP_SYSLOG" : "");
-		lt_sites_free(t);
-		return 1;
-	}
-	*kaslr = (__s64)(text - t->text);
-	k->mode = LT_MODE_DWARF;
-	k->tracepoints = k->barrier_events = false;
-	return 0;
-}
-
 int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 	    struct lt_session *ses, FILE *log)
 {
@@ -510,7 +414,7 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 	if (!lt_kernel_read_layout(&k, NULL) && o->ksyms && !strcmp(k.machine, "aarch64"))
 		lt_kernel_read_layout_bpf(&k, o->ksyms);
 	lt_kernel_apply_model(&k);
-	err = choose_source(&k, o, &sites, &kaslr, log);
+	err = lt_choose_source(&k, o->source, o->sites, o->debuginfo, o->ksyms, &sites, &kaslr, log);
 	if (err)
 		return err;
 	make_plan(&k, o->kprobes_only, &p);
@@ -539,7 +443,7 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 		if (lt_sites_attach(&sites, kaslr, s->progs.kprobe_site, s->progs.kprobe_access,
 				    access, 0, &att, log))
 			goto out;
-		report_sites(&sites, &att, log);
+		lt_report_sites(&sites, &att, log);
 	}
 	describe(&k, &p, &sites, &att, ses);
 	if (sink->start && sink->start(sink->ctx, ses) < 0)

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "lazytrace.h"
+#include "source.h"
 #include "kmodel.h"
 #include "recon.h"
 
@@ -19,15 +20,6 @@ struct lt_access_probe {
 	unsigned int arg;	/* 0-based argument holding the virtual address */
 	bool page;		/* the argument is a struct page *: its linear-map address */
 	bool required;		/* given by the user: failing to attach is an error */
-};
-
-/* Where transitions, deferrals and flushes come from (--source). */
-enum lt_source {
-	LT_SOURCE_AUTO,		/* tracepoints if the kernel has ours, else DWARF sites if debug
-				 * info is found, else probes */
-	LT_SOURCE_TRACEPOINTS,	/* our kernel patch's lazy_mmu tracepoints */
-	LT_SOURCE_DWARF,	/* kprobes at the inlined helpers the DWARF lists (probes+dwarf) */
-	LT_SOURCE_PROBES,	/* function probes only, state read at each (stock kernels) */
 };
 
 struct lt_live_opts {

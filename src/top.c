@@ -20,6 +20,7 @@
 #include "kmodel_bpf.h"
 #include "probe.h"
 #include "probe_links.h"
+#include "sites_find.h"
 #include "progstats.h"
 #include "top.h"
 #include "top.skel.h"
@@ -126,7 +127,8 @@ out:
 	return err;
 }
 
-static int open_and_load(struct top_bpf **sp, const struct lt_top_opts *o, const struct lt_kernel *k)
+static int open_and_load(struct top_bpf **sp, const struct lt_top_opts *o, const struct lt_kernel *k,
+			 bool dwarf)
 {
 	struct top_bpf *s = top_bpf__open();
 	int err;
@@ -139,7 +141,16 @@ static int open_and_load(struct top_bpf **sp, const struct lt_top_opts *o, const
 	s->rodata->pending_bit = k->pending_bit;
 	if (k->model.page_shift)
 		s->rodata->page_shift = k->model.page_shift;
-	/* Without --hazards, only the six tracepoints: nothing else costs the traced code. */
+	s->rodata->nesting_noflush = !strcmp(k->nesting, "noflush");
+	/* The tracepoints, or the DWARF sites' kprobe program (attached by lt_sites_attach). */
+	bpf_program__set_autoload(s->progs.top_enable, !dwarf);
+	bpf_program__set_autoload(s->progs.top_disable, !dwarf);
+	bpf_program__set_autoload(s->progs.top_pause, !dwarf);
+	bpf_program__set_autoload(s->progs.top_resume, !dwarf);
+	bpf_program__set_autoload(s->progs.top_defer, !dwarf);
+	bpf_program__set_autoload(s->progs.top_flush, !dwarf);
+	bpf_program__set_autoload(s->progs.top_site, dwarf);
+	/* Without --hazards, nothing else: nothing else costs the traced code. */
 	bpf_program__set_autoload(s->progs.top_switch, o->hazards);
 	bpf_program__set_autoload(s->progs.top_pte_entry, o->hazards);
 	bpf_program__set_autoload(s->progs.top_access, o->hazards);
@@ -243,6 +254,11 @@ int lt_top_run(const struct lt_top_opts *o)
 	struct lt_top_hzlist hz = { 0 };
 	struct ring_buffer *rb = NULL;
 	struct lt_kernel k;
+	struct lt_sitetab sites = { 0 };
+	struct lt_sites_attached att = { 0 };
+	__s64 kaslr = 0;
+	FILE *log = NULL;
+	bool dwarf;
 	__u64 start, deadline, next;
 	unsigned long seq = 0;
 	int stats_fd = -1;
@@ -254,31 +270,48 @@ int lt_top_run(const struct lt_top_opts *o)
 		fprintf(stderr, "lazytrace: %s\n", k.why);
 		return 1;
 	}
-	if (!k.tracepoints || !k.barrier_events) {
-		fprintf(stderr, "lazytrace top: this kernel has no lazy_mmu tracepoints (they come with "
-			"kernel-patch/); top counts from them in the kernel (live and record work "
-			"without them)\n");
+	log = o->verbose ? stderr : fopen("/dev/null", "w");
+	if (!log) {
+		fprintf(stderr, "lazytrace: /dev/null: %s\n", strerror(errno));
 		return 1;
 	}
+	err = lt_choose_source(&k, o->source, o->sites, o->debuginfo, o->ksyms, &sites, &kaslr, log);
+	if (err) {
+		ret = err;
+		goto out;
+	}
+	dwarf = k.mode == LT_MODE_DWARF;
+	if (!dwarf && (!k.tracepoints || !k.barrier_events)) {
+		fprintf(stderr, "lazytrace top: this kernel has no lazy_mmu tracepoints (they come with "
+			"kernel-patch/) and no DWARF sites were found for it (--sites, --debuginfo); "
+			"top counts from one or the other in the kernel (live and record work without "
+			"them)\n");
+		goto out;
+	}
+	if (dwarf && o->hazards) {
+		fprintf(stderr, "lazytrace top: --hazards needs the lazy_mmu tracepoints (with DWARF "
+			"sites, `live --source dwarf` finds the hazards)\n");
+		goto out;
+	}
 	if (lt_caps_check())
-		return 1;
+		goto out;
 	ncpu = libbpf_num_possible_cpus();
 	if (ncpu <= 0) {
 		fprintf(stderr, "lazytrace: cannot count the CPUs: %s\n", strerror(-ncpu));
-		return 1;
+		goto out;
 	}
-	if (o->hazards) {	/* the pending flag's bit and the page size, as live reads them */
+	if (o->hazards || dwarf) {	/* the pending flag's bit and the page size, as live reads them */
 		lt_kernel_read_code(&k, o->ksyms, NULL);
 		if (!lt_kernel_read_layout(&k, NULL) && o->ksyms && !strcmp(k.machine, "aarch64"))
 			lt_kernel_read_layout_bpf(&k, o->ksyms);
 		lt_kernel_apply_model(&k);
 	}
-	err = open_and_load(&s, o, &k);
+	err = open_and_load(&s, o, &k, dwarf);
 	if (err) {
 		fprintf(stderr, "lazytrace: cannot load BPF programs: %s%s\n", strerror(-err),
 			err == -EPERM ? " (run as root, or with CAP_BPF and CAP_PERFMON)" :
 			" (-v shows libbpf's log)");
-		return 1;
+		goto out;
 	}
 	err = top_bpf__attach(s);
 	if (err) {
@@ -286,6 +319,11 @@ int lt_top_run(const struct lt_top_opts *o)
 			"to the lazy_mmu tracepoints, sched_switch and the page attribute functions" :
 			"to the lazy_mmu tracepoints", strerror(-err));
 		goto out;
+	}
+	if (dwarf) {
+		if (lt_sites_attach(&sites, kaslr, s->progs.top_site, NULL, false, 0, &att, log))
+			goto out;
+		lt_report_sites(&sites, &att, log);
 	}
 	if (o->hazards) {
 		if (attach_access(s, &links) < 0)
@@ -368,6 +406,10 @@ out:
 	ring_buffer__free(rb);
 	lt_top_hzlist_free(&hz);
 	lt_probe_links_free(&links);
+	lt_sites_detach(&att);
+	lt_sites_free(&sites);
 	top_bpf__destroy(s);
+	if (log && log != stderr)
+		fclose(log);
 	return ret;
 }

@@ -15,6 +15,7 @@
 #include "lazytrace.h"
 #include "lttop.h"
 #include "sitestats.h"
+#include "source.h"
 
 struct lt_ksyms;
 
@@ -31,6 +32,10 @@ struct lt_top_opts {
 	const char *openmetrics;	/* NULL, or the file the totals are rewritten to */
 	bool prog_stats;		/* at the end, each BPF program's cost (progstats.h) */
 	bool hazards;			/* --hazards: pages kept, accesses checked in BPF */
+	enum lt_source source;		/* --source: auto, tracepoints or dwarf */
+	const char *sites;		/* --sites FILE */
+	const char *debuginfo;		/* --debuginfo FILE */
+	bool verbose;			/* -v: what was attached, on stderr */
 	const struct lt_ksyms *ksyms;	/* names of the sites; NULL: addresses */
 };
 

@@ -43,7 +43,9 @@ scripts/guest-run -q --kernel stock:7.2 --append kfence.sample_interval=1 --extr
 	--out "$out/g" --timeout 300 -- sh -c '
 	S=/etc/lazytrace/sites
 	lazytrace probe --sites $S >/out/probe.txt 2>&1; echo $? >/out/probe.rc
-	lazytrace-vs-ftrace stock $S /etc/lazytrace/kprobe_events -- lazy-workload -m 4 -r 2 -V 4 -v 1024 -f 10' \
+	lazytrace-vs-ftrace stock $S /etc/lazytrace/kprobe_events -- lazy-workload -m 4 -r 2 -V 4 -v 1024 -f 10
+	RECORD_OPTS="--source dwarf --sites $S" top-vs-record stock-top --interval 0.2 --source dwarf --sites $S -- \
+		lazy-workload -m 4 -r 2 -V 4 -v 1024 -f 10' \
 	>"$out/console.log" 2>&1
 expect_eq "stock $release: guest run exits 0" 0 $? || tail -20 "$out/console.log"
 expect_eq "probe --sites: exit 0" 0 "$(cat "$out/g/probe.rc" 2>/dev/null)"
@@ -96,5 +98,19 @@ expect_eq "the recording's mode" "probes+dwarf" "$(kv "$(tr ' ' '\n' <<<"$facts"
 expect_match "sections opened in the zap path (munmap)" 'zap=[1-9]' "$facts"
 expect_match "sections opened in the vmalloc path (BPF maps, fork stacks), with deferred PTEs" 'vmap=[1-9][0-9]* vmap_deferred=[1-9]' "$facts"
 expect_match "depth seen" 'max_depth=[1-9]' "$facts"
+
+# `top --source dwarf` on the distribution kernel: counted in the kernel from the same kprobes,
+# against `record --source dwarf` of the same process (tests/guest/top-vs-record), exactly.
+expect_eq "top: the command, record and top exit 0" "command=0 record=0 top=0" "$(cat "$out/g/stock-top.status" 2>/dev/null)"
+$LT stats --json "$out/g/stock-top.lt" >"$out/stock-top.stats.json" 2>/dev/null
+tf=$(tests/lab/lttop.py "$out/g/stock-top.top.json" "$out/stock-top.stats.json" 2>&1)
+for k in sections nested_sections max_depth deferred_ptes flushes; do
+	pair=$(kv "$tf" "total.$k")
+	expect_eq "top on stock $release: total $k = stats' ($pair)" "${pair#* }" "${pair% *}"
+done
+expect_match "... some sections and deferrals" '^[1-9][0-9]* ' "$(kv "$tf" total.deferred_ptes)"
+expect_eq "... the same sites" same "$(kv "$tf" site_names)"
+expect_eq "... every site's sections, nested, deferred, flushes, completed ($(kv "$tf" sites) sites)" equal "$(kv "$tf" site_figures)"
+expect_eq "... nothing overflowed" 0 "$(kv "$tf" overflow)"
 
 finish

@@ -15,8 +15,11 @@
 # and exit 1. --hazards (the seed runs, a munmap storm under noflush, a pipe whose ring of 64
 # pages overflows the 32 pages a task keeps): confirmed and potential hazards per site equal
 # stats', and top's hazard records (page, sites, whole stack) are the recording's one for one;
-# page_overflow equals what the recording shows pending past 32. Then the command line and a kernel without the tracepoints (a stock kernel:
-# exit 1, one line).
+# page_overflow equals what the recording shows pending past 32. --source dwarf (the lab
+# vmlinux's site table, kprobes at the inlined helpers as on a stock kernel): `seed 8 5` under
+# nested and noflush and a munmap/vmalloc/fork/scenario mix, against `record --source dwarf`
+# of the same process, every figure exact. Then the command line and a kernel without the
+# tracepoints or debug info (a stock kernel: exit 1, one line).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lab/assert.sh
@@ -24,8 +27,13 @@ lt=build/host/lazytrace
 scratch_out
 g=$out/g
 
-scripts/guest-run -q --kernel patched --append debug_pagealloc=on --out "$g" --timeout 300 -- sh -c '
-	D=/sys/kernel/debug/lazy_mmu
+# --source dwarf: the lab vmlinux's site table, made here as for a host without debug info
+mkdir -p "$out/extra/etc/lazytrace"
+"$lt" sites --debuginfo "$(scripts/build-kernel --print)/vmlinux" -o "$out/extra/etc/lazytrace/sites" 2>"$out/sites.err"
+expect_eq "the lab vmlinux's site table (lazytrace sites)" 0 $?
+
+scripts/guest-run -q --kernel patched --append debug_pagealloc=on --extra "$out/extra" --out "$g" --timeout 400 -- sh -c '
+	D=/sys/kernel/debug/lazy_mmu S=/etc/lazytrace/sites
 	for m in nested flat noflush; do
 		echo $m >$D/nesting
 		top-vs-record seed-$m --interval 0.2 --hazards -- sh -c "echo seed 8 5 >$D/scenario"
@@ -46,7 +54,17 @@ scripts/guest-run -q --kernel patched --append debug_pagealloc=on --out "$g" --t
 		>/out/text.out 2>/out/text.err 3>/tmp/ready &
 	read -r _ </tmp/ready
 	echo noflush >$D/nesting; echo seed 8 5 >$D/scenario; echo nested >$D/nesting
-	wait' \
+	wait
+	# the DWARF sites: top and record from the same kprobes (as on a stock kernel)
+	export RECORD_OPTS="--source dwarf --sites $S"
+	for m in nested noflush; do
+		echo $m >$D/nesting
+		top-vs-record dwarf-seed-$m --interval 0.2 --source dwarf --sites $S -- sh -c "echo seed 8 5 >$D/scenario"
+	done
+	echo nested >$D/nesting
+	top-vs-record dwarf-mix --interval 0.2 --source dwarf --sites $S -v -- lazy-workload -m 4 -r 2 -V 4 -v 256 -s 3 -f 3
+	lazytrace top --source dwarf --sites $S --hazards --once >/out/dwarf-hz.out 2>/out/dwarf-hz.err
+	echo $? >/out/dwarf-hz.rc' \
 	>"$out/console.log" 2>&1
 expect_eq "guest run exits 0" 0 $?
 
@@ -56,48 +74,7 @@ check() {	# check NAME: top's JSON against stats of the recording
 	grep -q '"by":"function"' "$f.top.json" 2>/dev/null && by=function
 	"$lt" stats --json --by "$by" "$f.lt" >"$f.stats.json" 2>"$f.stats.err"
 	expect_eq "$n: stats of the recording exits 0" 0 $?
-	python3 - "$f.top.json" "$f.stats.json" "$n" >"$f.facts" 2>&1 <<'PY'
-import json, sys
-tops = [json.loads(l) for l in open(sys.argv[1])]
-st = json.load(open(sys.argv[2]))
-name = sys.argv[3]
-fin = tops[-1]
-def out(k, v): print(f"{k}={v}")
-out("objects", len(tops))
-out("final_last", int(fin["final"] and all(not t["final"] for t in tops[:-1])))
-tot = fin["total"]
-for k in ("sections", "nested_sections", "max_depth", "deferred_ptes", "flushes"):
-    out(f"total.{k}", f"{tot[k]} {st[k]}")
-out("overflow", sum(tot[k] for k in ("depth_overflow", "pend_overflow", "no_state", "sites_full")))
-out("hazards", int("hazards_confirmed" in tot))
-if "hazards_confirmed" in tot:
-    out("total.hazards_confirmed", f"{tot['hazards_confirmed']} {st['hazards_confirmed']}")
-    out("total.hazards_potential", f"{tot['hazards_potential']} {st['hazards_potential']}")
-    out("page_overflow", tot["page_overflow"])
-    out("hazards_lost", tot["hazards_lost"] + sum(t["hazards_unlisted"] for t in tops))
-out("hist_overflow", tot["hist_overflow"])
-ts = {s["site"]: s for s in tot["sites"]}
-ss = {s["site"]: s for s in st["sites"]}
-out("site_names", "same" if set(ts) == set(ss) else f"top {sorted(set(ts) - set(ss))} stats {sorted(set(ss) - set(ts))}")
-bad = []
-for site in sorted(set(ts) & set(ss)):
-    keys = ["sections", "nested", "deferred_ptes", "flushes", "completed"]
-    if "hazards_confirmed" in tot:
-        keys += ["hazards_confirmed", "hazards_potential"]
-    for k in keys:
-        if ts[site][k] != ss[site][k]:
-            bad.append(f"{site}.{k}: top {ts[site][k]} stats {ss[site][k]}")
-out("site_figures", "equal" if not bad else "; ".join(bad))
-out("sites", len(ts))
-h = tot["hist"]
-hs = lambda key: sum(b["count"] for b in h[key])
-out("hist.pending", f"{hs('pending_ns') + tot['hist_overflow']} {sum(s['completed'] for s in tot['sites'])}")
-out("hist.batch", f"{hs('deferrals_per_flush')} {tot['flushes']}")
-out("hist.section", f"{hs('section_ns')} {tot['sections']}")
-# the intervals add up to the totals
-for k in ("sections", "deferred_ptes", "flushes"):
-    out(f"intervals.{k}", f"{sum(t['interval'][k] for t in tops)} {tot[k]}")
-PY
+	tests/lab/lttop.py "$f.top.json" "$f.stats.json" >"$f.facts" 2>&1
 	local facts
 	facts=$(cat "$f.facts")
 	expect_match "$n: top printed its intervals and ended with the totals" '^1$' "$(kv "$facts" final_last)"
@@ -151,9 +128,19 @@ print("same" if top == rec else f"top {top} recording {rec}")
 PY
 )"
 }
-for n in seed-nested seed-flat seed-noflush munmap vmalloc vmalloc-big pipe munmap-noflush; do
+for n in seed-nested seed-flat seed-noflush munmap vmalloc vmalloc-big pipe munmap-noflush \
+	dwarf-seed-nested dwarf-seed-noflush dwarf-mix; do
 	check "$n"
 done
+expect_match "dwarf-mix: top placed its kprobes at the table's sites (-v)" \
+	'^lazytrace: probes\+dwarf: [1-9][0-9]* sites from table /etc/lazytrace/sites' \
+	"$(grep -m1 '^lazytrace: probes+dwarf:' "$g/dwarf-mix.top.err")"
+expect_eq "dwarf-mix: the same helper sites as record's (record also probes the clear_page/copy_page calls)" \
+	"$(grep -m1 '^lazytrace: probes+dwarf:' "$g/dwarf-mix.record.err" | sed -E 's/ clear_page [0-9]+ copy_page [0-9]+$//; s/^lazytrace: probes\+dwarf: [0-9]+ sites/lazytrace: probes+dwarf: N sites/')" \
+	"$(grep -m1 '^lazytrace: probes+dwarf:' "$g/dwarf-mix.top.err" | sed -E 's/^lazytrace: probes\+dwarf: [0-9]+ sites/lazytrace: probes+dwarf: N sites/')"
+expect_eq "top --source dwarf --hazards: exit 1" 1 "$(cat "$g/dwarf-hz.rc" 2>/dev/null)"
+expect_match "... one line: hazards need the tracepoints" '^lazytrace top: --hazards needs the lazy_mmu tracepoints' \
+	"$(cat "$g/dwarf-hz.err" 2>/dev/null)"
 expect_match "seed-noflush: top --hazards found the scenario's clear_page of B (confirmed)" '^1 ' \
 	"$(python3 -c 'import json,sys
 hs = [h for l in open(sys.argv[1]) for h in json.loads(l)["hazards"] if h["kind"] == "confirmed"]
@@ -285,12 +272,16 @@ expect_eq "top --interval 0: exit 2" 2 "$(run top --interval 0)"
 expect_match "... one line" "^lazytrace top: invalid value '0' for --interval" "$(cat "$out/e")"
 expect_eq "top --by line: exit 2" 2 "$(run top --by line)"
 expect_eq "top stray: exit 2" 2 "$(run top extra)"
+expect_eq "top --source probes: exit 2" 2 "$(run top --source probes)"
+expect_match "... one line: no sections to count" "^lazytrace top: --source probes has no sections" "$(cat "$out/e")"
+expect_eq "top --source nowhere: exit 2" 2 "$(run top --source nowhere)"
+expect_match "... one line" "^lazytrace top: invalid --source 'nowhere'" "$(cat "$out/e")"
 expect_eq "top on a kernel without arm64 lazy MMU mode: exit 1" 1 "$(run top --once)"
 expect_eq "... one line" 1 "$(grep -c '' "$out/e")"
 scripts/guest-run -q --kernel stock:7.2 --out "$out/s" --timeout 120 -- sh -c \
 	'lazytrace top --once >/out/o 2>/out/e; echo $? >/out/rc' >"$out/console-stock.log" 2>&1
 expect_eq "stock 7.2 (no lazy_mmu tracepoints): top exits 1" 1 "$(cat "$out/s/rc" 2>/dev/null)"
-expect_match "... with one line saying why" "^lazytrace top: this kernel has no lazy_mmu tracepoints \(they come with kernel-patch/\)" \
+expect_match "... with one line saying why" "^lazytrace top: this kernel has no lazy_mmu tracepoints \(they come with kernel-patch/\) and no DWARF sites were found for it" \
 	"$(cat "$out/s/e" 2>/dev/null)"
 expect_eq "... and nothing else" "1 0" "$(grep -c '' "$out/s/e" 2>/dev/null) $(wc -c <"$out/s/o" 2>/dev/null)"
 finish
