@@ -49,6 +49,9 @@ struct top_state {
 	__u32 map_depth;			/* __kernel_map_pages() calls open */
 	__u32 flush_done;			/* DWARF sites: a disable or pause counted the
 						 * flush its helper is about to make */
+	__u32 pte_deferred;			/* DWARF sites: the entry being updated was
+						 * deferred (its page kept at the update's return) */
+	__u64 pte_site, pte_ip, pte_ts;		/* ... under this site, there, then */
 	__u32 npages;				/* pages kept, pending */
 	struct {
 		__u64 page;		/* page address | PG_* */
@@ -507,6 +510,7 @@ int BPF_PROG(top_pte_entry, void *ptep, unsigned long addr)
 	if (!st)
 		return 0;
 	st->pte_old = 0;
+	st->pte_deferred = 0;
 	bpf_probe_read_kernel(&st->pte_old, sizeof(st->pte_old), ptep);
 	st->pte_ptr = (__u64)ptep;
 	st->pte_addr = addr;
@@ -514,7 +518,7 @@ int BPF_PROG(top_pte_entry, void *ptep, unsigned long addr)
 }
 
 static __always_inline void hazard_record(struct top_state *st, __u32 i, enum lt_top_hazard_kind kind,
-					  __u64 ip, void *ctx, bool stack)
+					  __u64 ip, void *ctx, bool stack, bool entry)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct lt_top_hazard *h;
@@ -548,10 +552,10 @@ static __always_inline void hazard_record(struct top_state *st, __u32 i, enum lt
 		/*
 		 * At a function's entry its frame record is not pushed yet, so the frame-pointer
 		 * walk skips the direct caller: put the link register in after the first frame
-		 * (as bpf/lazytrace.bpf.c's kprobe_access).
+		 * (as bpf/lazytrace.bpf.c's kprobe_access). At a call site the walk is complete.
 		 */
 		n = bpf_get_stack(ctx, h->frames, sizeof(h->frames) - sizeof(__u64), 0);
-		if (n >= (long)sizeof(__u64)) {
+		if (n >= (long)sizeof(__u64) && entry) {
 			for (int j = LT_MAX_FRAMES - 1; j > 1; j--)
 				h->frames[j] = h->frames[j - 1];
 			h->frames[1] = PT_REGS_RET((struct pt_regs *)ctx);
@@ -564,7 +568,7 @@ static __always_inline void hazard_record(struct top_state *st, __u32 i, enum lt
 
 /* Kept page i is a hazard of this kind: counted at its section's site, and sent. */
 static __always_inline void mark_hazard(struct top_state *st, struct lt_top_totals *tp, __u32 i,
-					enum lt_top_hazard_kind kind, __u64 ip, void *ctx)
+					enum lt_top_hazard_kind kind, __u64 ip, void *ctx, bool entry)
 {
 	__u32 k = i & (LT_TOP_MAX_PAGES - 1);
 	bool confirmed = kind == LT_TOP_HZ_CONFIRMED;
@@ -582,19 +586,21 @@ static __always_inline void mark_hazard(struct top_state *st, struct lt_top_tota
 		else
 			s->hz_potential++;
 	}
-	hazard_record(st, k, kind, ip, ctx, confirmed);	/* the stack of an access */
+	hazard_record(st, k, kind, ip, ctx, confirmed, entry);	/* the stack of an access */
 }
 
 /*
- * clear_page(to), copy_page(to, from): cookie = the argument holding the address. Checked
- * only while the task has barriers pending; in an interrupt, the current task is the one
- * interrupted, whose pending updates the interrupt's accesses meet on this CPU.
+ * clear_page(to), copy_page(to, from): cookie bits 0-5 the argument holding the address,
+ * 0x40 at a call site (`bl clear_page`, from a DWARF site table: on stock kernels the
+ * functions themselves are notrace), as lazytrace's kprobe_access. Checked only while the
+ * task has barriers pending; in an interrupt, the current task is the one interrupted, whose
+ * pending updates the interrupt's accesses meet on this CPU.
  */
 SEC("kprobe")
 int top_access(struct pt_regs *ctx)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
-	__u64 arg = bpf_get_attach_cookie(ctx), addr, page;
+	__u64 cookie = bpf_get_attach_cookie(ctx), arg = cookie & 0x3f, addr, page;
 	struct lt_top_totals *tp;
 	struct top_state *st;
 	__u32 n;
@@ -625,7 +631,8 @@ int top_access(struct pt_regs *ctx)
 			break;
 		p = st->pages[i].page;
 		if ((p & ~PG_FLAGS) == page && !(p & PG_CONFIRMED))
-			mark_hazard(st, tp, i, LT_TOP_HZ_CONFIRMED, PT_REGS_IP(ctx), ctx);
+			mark_hazard(st, tp, i, LT_TOP_HZ_CONFIRMED, PT_REGS_IP(ctx), ctx,
+				    !(cookie & 0x40));
 	}
 	return 0;
 }
@@ -648,7 +655,7 @@ static __always_inline void handed_back(struct top_state *st, __u64 addr, __u64 
 		p = st->pages[i].page;
 		if (!(p & PG_POTENTIAL) && (p & ~PG_FLAGS) >= start &&
 		    (((p & ~PG_FLAGS) - start) >> (page_shift & 63)) < numpages)
-			mark_hazard(st, tp, i, LT_TOP_HZ_POTENTIAL, ip, ctx);
+			mark_hazard(st, tp, i, LT_TOP_HZ_POTENTIAL, ip, ctx, false);
 	}
 }
 
@@ -751,8 +758,9 @@ SEC("kprobe")
 int top_site(struct pt_regs *ctx)
 {
 	struct task_struct___top *t = (void *)bpf_get_current_task_btf();
-	__u64 cookie = bpf_get_attach_cookie(ctx), ip = PT_REGS_IP(ctx), now, val = 0;
+	__u64 cookie = bpf_get_attach_cookie(ctx), ip = PT_REGS_IP(ctx), now, val = 0, entry = 0;
 	unsigned int type = (cookie >> 32) & 0xff, vreg = (cookie >> 54) & 0x3f;
+	unsigned int ereg = (cookie >> 48) & 0x3f;
 	unsigned int cond = (cookie >> 60) & 0x3;
 	unsigned long flags = t->thread_info.flags;
 	bool pending = (flags >> (pending_bit & 63)) & 1, ended = false, skip;
@@ -766,14 +774,18 @@ int top_site(struct pt_regs *ctx)
 	pc = t->lazy_mmu_state.pause_count;
 	if (bpf_core_field_exists(t->lazy_mmu_state.ended))
 		ended = t->lazy_mmu_state.ended;
-	if (type == LT_DEFER && cond && vreg) {
+	if (type == LT_DEFER && ((cond && vreg) || (hazards && ereg))) {
 		/* a call of a function that defers only for some values: read the value's
 		 * register (a map value may be indexed at run time, the context may not) */
 		__u32 zero = 0;
 		struct regs_scratch *r = bpf_map_lookup_elem(&scratch, &zero);
 
-		if (r && bpf_probe_read_kernel(r, sizeof(*r), ctx) == 0 && vreg - 1 < 31)
-			val = r->x[vreg - 1];
+		if (r && bpf_probe_read_kernel(r, sizeof(*r), ctx) == 0) {
+			if (vreg - 1 < 31)
+				val = r->x[vreg - 1];
+			if (ereg - 1 < 31)
+				entry = r->x[ereg - 1];
+		}
 		if (cond == LT_SITE_COND_PTE &&
 		    (val & (PTE_VALID | PTE_USER | PTE_UXN)) != (PTE_VALID | PTE_UXN))
 			return 0;
@@ -820,10 +832,36 @@ int top_site(struct pt_regs *ctx)
 			st->flush_done = 1;
 		}
 		break;
-	case LT_DEFER:
-		do_defer(st, tp, now);
+	case LT_DEFER: {
+		__u64 site = do_defer(st, tp, now);
+
+		/* --hazards: the entry pageattr_pte_entry() is updating, kept at its return,
+		 * where its new value can be read (the register may not hold it here) */
+		if (hazards && entry && st->pte_ptr == entry) {
+			st->pte_deferred = 1;
+			st->pte_site = site;
+			st->pte_ip = ip;
+			st->pte_ts = now;
+		}
 		break;
 	}
+	}
+	return 0;
+}
+
+/* --hazards with DWARF sites: the deferred entry's page, classed by its old and new values. */
+SEC("fexit/pageattr_pte_entry")
+int BPF_PROG(top_pte_exit, void *ptep, unsigned long addr)
+{
+	struct top_state *st = followed();
+	struct lt_top_totals *tp = tot();
+	__u64 val = 0;
+
+	if (!st || !tp || !st->pte_deferred || st->pte_ptr != (__u64)ptep)
+		return 0;
+	st->pte_deferred = 0;
+	bpf_probe_read_kernel(&val, sizeof(val), ptep);
+	keep_page(st, tp, val, st->pte_site, st->pte_ip, st->pte_ts);
 	return 0;
 }
 

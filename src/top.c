@@ -157,6 +157,7 @@ static int open_and_load(struct top_bpf **sp, const struct lt_top_opts *o, const
 	bpf_program__set_autoload(s->progs.top_map_pages, o->hazards);
 	bpf_program__set_autoload(s->progs.top_map_pages_ret, o->hazards);
 	bpf_program__set_autoload(s->progs.top_set_valid_ret, o->hazards);
+	bpf_program__set_autoload(s->progs.top_pte_exit, o->hazards && dwarf);
 	err = top_bpf__load(s);
 	if (err) {
 		top_bpf__destroy(s);
@@ -288,11 +289,6 @@ int lt_top_run(const struct lt_top_opts *o)
 			"them)\n");
 		goto out;
 	}
-	if (dwarf && o->hazards) {
-		fprintf(stderr, "lazytrace top: --hazards needs the lazy_mmu tracepoints (with DWARF "
-			"sites, `live --source dwarf` finds the hazards)\n");
-		goto out;
-	}
 	if (lt_caps_check())
 		goto out;
 	ncpu = libbpf_num_possible_cpus();
@@ -321,12 +317,14 @@ int lt_top_run(const struct lt_top_opts *o)
 		goto out;
 	}
 	if (dwarf) {
-		if (lt_sites_attach(&sites, kaslr, s->progs.top_site, NULL, false, 0, &att, log))
+		/* with --hazards, the table's clear_page/copy_page call sites are the access probes */
+		if (lt_sites_attach(&sites, kaslr, s->progs.top_site, s->progs.top_access, o->hazards, 0,
+				    &att, log))
 			goto out;
 		lt_report_sites(&sites, &att, log);
 	}
 	if (o->hazards) {
-		if (attach_access(s, &links) < 0)
+		if (!dwarf && attach_access(s, &links) < 0)
 			goto nomem;
 		rb = ring_buffer__new(bpf_map__fd(s->maps.hazard_ring), on_hazard, &hz, NULL);
 		if (!rb) {
