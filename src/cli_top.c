@@ -67,7 +67,8 @@ static void top_usage(FILE *f)
 		"  -v, --verbose       what was attached, and libbpf's debug output\n"
 		"  -h, --help          this text\n"
 		"\n"
-		"Exit status: 0; 1 when it cannot run here (no lazy_mmu tracepoints, no privilege);\n"
+		"Exit status: 0; 1 when it cannot run here (neither lazy_mmu tracepoints nor DWARF\n"
+		"sites, no privilege);\n"
 		"2 for usage errors.\n");
 }
 
