@@ -58,6 +58,7 @@ struct lt_top_hzlist {
 struct lt_top_snap {
 	__u64 mono_ns;			/* when read (CLOCK_MONOTONIC) */
 	bool hazards;			/* hazards were looked for (--hazards) */
+	bool sites;			/* counted from DWARF sites, not the tracepoints */
 	struct lt_top_totals t;
 	__u64 sites_full;
 	struct lt_top_row *v;

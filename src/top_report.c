@@ -146,10 +146,11 @@ void lt_top_print_text(FILE *out, const struct lt_top_snap *iv, const struct lt_
 	else
 		fprintf(out, "%s%s  lazy MMU top: the last %.1f s%s\n", bold, when, interval_s, off);
 	fprintf(out, "sections %llu (nested %llu), deferred PTEs %llu, flushes %llu, max depth %llu, "
-		"tracepoint hits %llu\n",
+		"%s hits %llu\n",
 		(unsigned long long)s->t.sections, (unsigned long long)s->t.nested_sections,
 		(unsigned long long)s->t.deferred_ptes, (unsigned long long)s->t.flushes,
-		(unsigned long long)s->t.max_depth, (unsigned long long)s->t.events);
+		(unsigned long long)s->t.max_depth, s->sites ? "DWARF site" : "tracepoint",
+		(unsigned long long)s->t.events);
 	if (s->hazards)
 		fprintf(out, "hazards: %llu confirmed (an access before the barrier), %llu potential "
 			"(handed back before it)\n", (unsigned long long)s->t.hazards_confirmed,

@@ -101,6 +101,7 @@ int lt_top_snap_diff(const struct lt_top_snap *now, const struct lt_top_snap *pr
 	memset(out, 0, sizeof(*out));
 	out->mono_ns = now->mono_ns;
 	out->hazards = now->hazards;
+	out->sites = now->sites;
 	out->t = now->t;
 	out->t.events = minus(now->t.events, prev->t.events);
 	out->t.sections = minus(now->t.sections, prev->t.sections);

@@ -272,12 +272,17 @@ static void test_hazards(void)
 	p.json = false;
 	out = capture(print_hz, &p);
 	CHECK(strstr(out, "hazards: 1 confirmed (an access before the barrier), 3 potential") != NULL);
+	CHECK(strstr(out, ", tracepoint hits 0\n") != NULL);
 	CHECK(strstr(out, "32 deferred pages past the task's room") != NULL);
 	CHECK(strstr(out, "  HAZARDS\n") != NULL);
 	CHECK(strstr(out, "\nconfirmed translation page 0xfff0000002b3b000 pid 61 tid 62 (sh) cpu 1: "
 			  "deferred at update_range_prot+0x18 in the section of update_range_prot+0x34, "
 			  "4.000 us before __set_ptes_anysz.constprop.0+0x0\n"
 			  "    __set_ptes_anysz.constprop.0+0x0\n    vmap_range_noflush+0x10\n") != NULL);
+	free(out);
+	s.sites = true;	/* counted from DWARF sites: the hits are theirs */
+	out = capture(print_hz, &p);
+	CHECK(strstr(out, ", DWARF site hits 0\n") != NULL);
 	free(out);
 	/* without --hazards: no column, no hazard keys */
 	s.hazards = false;
