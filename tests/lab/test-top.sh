@@ -139,6 +139,9 @@ expect_match "dwarf-mix: top placed its kprobes at the table's sites (-v)" \
 expect_eq "dwarf-mix: the same helper sites as record's (record also probes the clear_page/copy_page calls)" \
 	"$(grep -m1 '^lazytrace: probes+dwarf:' "$g/dwarf-mix.record.err" | sed -E 's/ clear_page [0-9]+ copy_page [0-9]+$//; s/^lazytrace: probes\+dwarf: [0-9]+ sites/lazytrace: probes+dwarf: N sites/')" \
 	"$(grep -m1 '^lazytrace: probes+dwarf:' "$g/dwarf-mix.top.err" | sed -E 's/^lazytrace: probes\+dwarf: [0-9]+ sites/lazytrace: probes+dwarf: N sites/')"
+expect_match "dwarf-seed-nested (no -v): one line says what top counts from and what was not probed" \
+	'^lazytrace top: [1-9][0-9]* DWARF sites from table /etc/lazytrace/sites( \(from [^)]*\))?, [0-9]+ not probed( \(-v lists them\))?$' \
+	"$(grep -v '^lazytrace: ' "$g/dwarf-seed-nested.top.err")"
 expect_eq "dwarf-seed-noflush: top --hazards found the scenario's hazards from the DWARF sites (confirmed potential)" "1 3" \
 	"$(tail -1 "$g/dwarf-seed-noflush.top.json" | python3 -c 'import json,sys; t=json.load(sys.stdin)["total"]
 print(t["hazards_confirmed"], t["hazards_potential"])')"
