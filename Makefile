@@ -129,7 +129,7 @@ BPF_CFLAGS := -g -O2 -target bpfel -mcpu=v3 -D__TARGET_ARCH_arm64 -Wall -Werror 
 BPF_OBJ := build/bpf/lazytrace.bpf.o build/bpf/top.bpf.o
 SKEL := build/bpf/lazytrace.skel.h build/bpf/top.skel.h
 
-build/bpf/%.bpf.o: bpf/%.bpf.c bpf/kernel_types.h bpf/task_filter.h include/lazytrace.h include/lttop.h | build/bpf
+build/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) include/lazytrace.h include/lttop.h | build/bpf
 	$(call msg,BPF,$@)
 	$(Q)$(BPF_CLANG) $(BPF_CFLAGS) -c $< -o $@.tmp
 	$(Q)llvm-strip -g $@.tmp -o $@ && rm -f $@.tmp

@@ -106,13 +106,13 @@ struct thread_info {
 	};
 } __attribute__((preserve_access_index));
 
-/* 7.0+. lazytrace.bpf.c reads it through its own flavor, lazy_mmu_state___lt (+ ended). */
+/* 7.0+. The BPF objects read it through kernel_bits.h's lazy_mmu_state___lt (+ ended). */
 struct lazy_mmu_state {
 	u8 enable_count;
 	u8 pause_count;
 } __attribute__((preserve_access_index));
 
-/* lazytrace.bpf.c reads both through task_struct___lt, where lazy_mmu_state is optional. */
+/* ... and through task_struct___lt (kernel_bits.h), where lazy_mmu_state is optional. */
 struct task_struct {
 	struct thread_info thread_info;
 	int pid;			/* pid_t: the tid */

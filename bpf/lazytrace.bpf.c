@@ -18,6 +18,8 @@
 
 #include "lazytrace.h"
 #include "task_filter.h"
+#include "kernel_bits.h"
+#include "site_cookie.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -80,19 +82,6 @@ struct {
 	__type(value, struct pte_args);
 } pte_entry_args SEC(".maps");
 
-/* CO-RE shadow types: fields that exist on some kernels only. */
-struct lazy_mmu_state___lt {
-	__u8 enable_count;
-	__u8 pause_count;
-	__u8 ended;		/* our patch 0003 (flat emulation) */
-} __attribute__((preserve_access_index));
-
-struct task_struct___lt {
-	struct thread_info thread_info;
-	struct lazy_mmu_state___lt lazy_mmu_state;	/* 7.0+ */
-} __attribute__((preserve_access_index));
-
-#define HARDIRQ_SOFTIRQ_NMI_MASK 0x00ffff00	/* in_interrupt() of preempt_count */
 
 /*
  * page_to_virt() of arch/arm64/include/asm/memory.h with the model's layout (any page size,
@@ -454,10 +443,6 @@ int BPF_KRETPROBE(kretprobe_set_valid, int ret)
 
 /* --- per-PTE updates: pageattr_pte_entry (6.18+) / change_page_range (6.16, 6.17) ------- */
 
-#define PTE_VALID	(1ULL << 0)
-#define PTE_USER	(1ULL << 6)
-#define PTE_UXN		(1ULL << 54)
-
 /*
  * The update's barrier was deferred if it made a valid kernel entry while lazy mode was on.
  * old: the entry's value before the callback, if known (LT_PTE_OLD_*: whether the update made
@@ -481,8 +466,7 @@ static __always_inline void pte_event(__u64 ip, __u64 ptep, __u64 addr, const __
 		e->aux = LT_PTE_OLD_KNOWN | (*old & PTE_VALID ? LT_PTE_OLD_VALID : 0) |
 			 (*old == val ? LT_PTE_OLD_SAME : 0);
 	active = e->enable_count && !e->pause_count && !(e->flags & LT_F_ENDED);
-	if (active && !(e->flags & LT_F_IN_IRQ) &&
-	    (val & (PTE_VALID | PTE_USER | PTE_UXN)) == (PTE_VALID | PTE_UXN))
+	if (active && !(e->flags & LT_F_IN_IRQ) && lt_pte_valid_kernel(val))
 		e->flags |= LT_F_DEFERRED;
 	send(e);
 }
@@ -634,52 +618,22 @@ int BPF_KRETPROBE(kretprobe_change_page_range)
 
 /*
  * Attached by the loader at every inlined (or out-of-line) copy of a lazy MMU helper the
- * kernel's DWARF lists (src/sites.h), with the cookie
- *   bits  0-31  site index in the table      bits 32-39  event type (LT_ENABLE..LT_FLUSH)
- *   bits 40-47  LT_DEFER: level              bits 48-53  LT_DEFER: entry register + 1
- *   bits 54-59  LT_DEFER: value register + 1 (0: not located)
- *   bits 60-61  LT_DEFER: condition on the value (a call of a function that defers only
- *               for a valid entry: LT_SITE_COND_PTE, LT_SITE_COND_VALID)
- * The probe fires before the helper runs: the record carries the state before it
- * (LT_F_SITE) and the reconstruction derives what the helper did.
+ * kernel's DWARF lists (src/sites.h), with the cookie of bpf/site_cookie.h. The probe fires
+ * before the helper runs: the record carries the state before it (LT_F_SITE) and the
+ * reconstruction derives what the helper did.
  */
-struct regs_scratch {
-	__u64 x[31];
-};
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct regs_scratch);
-} scratch SEC(".maps");
-
 SEC("kprobe")
 int kprobe_site(struct pt_regs *ctx)
 {
 	__u64 cookie = bpf_get_attach_cookie(ctx), id, entry = 0, val = 0;
-	__u16 type = (cookie >> 32) & 0xff;
-	unsigned int ereg = (cookie >> 48) & 0x3f, vreg = (cookie >> 54) & 0x3f;
-	unsigned int cond = (cookie >> 60) & 0x3;
+	__u16 type = lt_site_type(cookie);
 	struct lt_event *e;
 
-	if (type == LT_DEFER && (ereg || vreg)) {
-		/* A register chosen at run time: copy the general registers to a map value, which
-		 * may be indexed by a variable (the context may not). */
-		__u32 zero = 0;
-		struct regs_scratch *s = bpf_map_lookup_elem(&scratch, &zero);
-
-		if (s && bpf_probe_read_kernel(s, sizeof(*s), ctx) == 0) {
-			if (ereg - 1 < 31)
-				entry = s->x[ereg - 1];
-			if (vreg - 1 < 31)
-				val = s->x[vreg - 1];
-		}
-	}
+	if (type == LT_DEFER)
+		lt_site_regs(ctx, cookie, &entry, &val);
 	/* At a call of a function that defers only for a valid (kernel) entry: the others
 	 * cost nothing. */
-	if (cond == LT_SITE_COND_PTE && (val & (PTE_VALID | PTE_USER | PTE_UXN)) != (PTE_VALID | PTE_UXN))
-		return 0;
-	if (cond == LT_SITE_COND_VALID && !(val & PTE_VALID))
+	if (lt_site_no_deferral(cookie, val))
 		return 0;
 	e = start(type, &id, NOT_PREEMPTIBLE);
 	if (!e)

@@ -18,6 +18,8 @@
 #include "lazytrace.h"
 #include "lttop.h"
 #include "task_filter.h"
+#include "kernel_bits.h"
+#include "site_cookie.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -121,7 +123,6 @@ struct {
 /* Sites the map had no room for (LT_TOP_MAX_SITES): their figures are not counted. */
 __u64 sites_full;
 
-#define HARDIRQ_SOFTIRQ_NMI_MASK 0x00ffff00	/* in_interrupt() of preempt_count */
 
 static __always_inline bool filtered(void)
 {
@@ -315,8 +316,6 @@ int BPF_PROG(top_resume, unsigned long ip, int action, const struct lazy_mmu_sta
 	begin(&tp);
 	return 0;
 }
-
-#define PTE_VALID	(1ULL << 0)
 
 /* The page an address is in, its tag set back (src/recon.c's page_of). */
 static __always_inline __u64 page_of(__u64 addr)
@@ -706,40 +705,6 @@ int BPF_PROG(top_set_valid_ret, unsigned long addr, int numpages, int enable)
 
 /* --- DWARF sites (--source dwarf): the inlined lazy MMU helpers of a stock kernel -------- */
 
-/*
- * What the helpers' own code does, from the task's state before it ran (a site fires at the
- * helper's first instruction), as src/recon.c's derive_site(): the tracepoints' figures of
- * a kernel without them. A disable or pause that will emit pending barriers counts its flush
- * at once, while its section is still the innermost (the flush site inside the helper, when
- * probed, fires next and is then skipped; when not, e.g. in an out-of-line copy, the flag
- * read here is what says it happens). Cookie as lazytrace's kprobe_site: bits 0-31 the
- * site's index, 32-39 the event type, 48-53 and 54-59 the entry and value registers + 1,
- * 60-61 the condition on the value.
- */
-struct lazy_mmu_state___top {
-	__u8 enable_count;
-	__u8 pause_count;
-	bool ended;			/* patch 0003's flat emulation ended the mode */
-} __attribute__((preserve_access_index));
-
-struct task_struct___top {
-	struct thread_info thread_info;
-	struct lazy_mmu_state___top lazy_mmu_state;
-} __attribute__((preserve_access_index));
-
-struct regs_scratch {
-	__u64 x[31];
-};
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct regs_scratch);
-} scratch SEC(".maps");
-
-#define PTE_USER	(1ULL << 6)
-#define PTE_UXN		(1ULL << 54)
-
 /* The kernel's count after our sections, made good (a helper whose site was not probed):
  * sections closed (with the flush leaving one makes) or opened at this site. */
 static __always_inline void sync_depth(struct top_state *st, struct lt_top_totals *tp, __u32 ec,
@@ -754,14 +719,20 @@ static __always_inline void sync_depth(struct top_state *st, struct lt_top_total
 		do_enable(st, tp, ip, now);
 }
 
+/*
+ * What the helpers' own code does, from the task's state before it ran (a site fires at the
+ * helper's first instruction), as src/recon.c's derive_site(): the tracepoints' figures of
+ * a kernel without them. A disable or pause that will emit pending barriers counts its flush
+ * at once, while its section is still the innermost (the flush site inside the helper, when
+ * probed, fires next and is then skipped; when not, e.g. in an out-of-line copy, the flag
+ * read here is what says it happens). The cookie: bpf/site_cookie.h.
+ */
 SEC("kprobe")
 int top_site(struct pt_regs *ctx)
 {
-	struct task_struct___top *t = (void *)bpf_get_current_task_btf();
+	struct task_struct___lt *t = (void *)bpf_get_current_task_btf();
 	__u64 cookie = bpf_get_attach_cookie(ctx), ip = PT_REGS_IP(ctx), now, val = 0, entry = 0;
-	unsigned int type = (cookie >> 32) & 0xff, vreg = (cookie >> 54) & 0x3f;
-	unsigned int ereg = (cookie >> 48) & 0x3f;
-	unsigned int cond = (cookie >> 60) & 0x3;
+	unsigned int type = lt_site_type(cookie);
 	unsigned long flags = t->thread_info.flags;
 	bool pending = (flags >> (pending_bit & 63)) & 1, ended = false, skip;
 	struct lt_top_totals *tp;
@@ -774,22 +745,10 @@ int top_site(struct pt_regs *ctx)
 	pc = t->lazy_mmu_state.pause_count;
 	if (bpf_core_field_exists(t->lazy_mmu_state.ended))
 		ended = t->lazy_mmu_state.ended;
-	if (type == LT_DEFER && ((cond && vreg) || (hazards && ereg))) {
-		/* a call of a function that defers only for some values: read the value's
-		 * register (a map value may be indexed at run time, the context may not) */
-		__u32 zero = 0;
-		struct regs_scratch *r = bpf_map_lookup_elem(&scratch, &zero);
-
-		if (r && bpf_probe_read_kernel(r, sizeof(*r), ctx) == 0) {
-			if (vreg - 1 < 31)
-				val = r->x[vreg - 1];
-			if (ereg - 1 < 31)
-				entry = r->x[ereg - 1];
-		}
-		if (cond == LT_SITE_COND_PTE &&
-		    (val & (PTE_VALID | PTE_USER | PTE_UXN)) != (PTE_VALID | PTE_UXN))
-			return 0;
-		if (cond == LT_SITE_COND_VALID && !(val & PTE_VALID))
+	/* the registers only where they are used: a conditional site, or --hazards' entry */
+	if (type == LT_DEFER && (lt_site_cond(cookie) || hazards)) {
+		lt_site_regs(ctx, cookie, &entry, &val);
+		if (lt_site_no_deferral(cookie, val))
 			return 0;
 	}
 	st = begin(&tp);

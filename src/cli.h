@@ -18,7 +18,8 @@ int cmd_compare(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 
 /* cli_args.c: a whole number in [min, max], or seconds in [min, max]; -1 after one line on
- * stderr ("lazytrace CMD: invalid value 'S' for OPT (expected ...)"). */
+ * stderr ("lazytrace CMD: invalid value 'S' for OPT (expected ...)"; lt_cli_uint's cmd may be
+ * NULL: "lazytrace: ..."). */
 int lt_cli_uint(const char *cmd, const char *opt, const char *s, unsigned long min,
 		unsigned long max, unsigned long *out);
 int lt_cli_secs(const char *cmd, const char *opt, const char *s, double min, double max,

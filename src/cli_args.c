@@ -20,8 +20,8 @@ int lt_cli_uint(const char *cmd, const char *opt, const char *s, unsigned long m
 	errno = 0;
 	v = strtoul(s, &end, 10);
 	if (errno || end == s || *end || s[0] == '-' || v < min || v > max) {
-		fprintf(stderr, "lazytrace %s: invalid value '%s' for %s (expected %lu..%lu)\n", cmd, s,
-			opt, min, max);
+		fprintf(stderr, "lazytrace%s%s: invalid value '%s' for %s (expected %lu..%lu)\n",
+			cmd ? " " : "", cmd ? cmd : "", s, opt, min, max);
 		return -1;
 	}
 	*out = v;

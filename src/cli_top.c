@@ -157,7 +157,7 @@ int cmd_top(int argc, char **argv)
 			o.verbose = true;
 			break;
 		case 's':
-			if (lt_parse_source("lazytrace top", optarg, &o.source))
+			if (lt_parse_source("top", optarg, &o.source))
 				return 2;
 			if (o.source == LT_SOURCE_PROBES) {
 				fprintf(stderr, "lazytrace top: --source probes has no sections to count "

@@ -115,3 +115,11 @@ fail:
 		 why);
 	return false;
 }
+
+void lt_kernel_read_model(struct lt_kernel *k, const struct lt_ksyms *ks)
+{
+	lt_kernel_read_code(k, ks, NULL);
+	if (!lt_kernel_read_layout(k, NULL) && ks && !strcmp(k->machine, "aarch64"))
+		lt_kernel_read_layout_bpf(k, ks);
+	lt_kernel_apply_model(k);
+}

@@ -12,4 +12,9 @@
  * with the reason appended to k->model.missing. Needs CAP_BPF + CAP_PERFMON. */
 bool lt_kernel_read_layout_bpf(struct lt_kernel *k, const struct lt_ksyms *ks);
 
+/* The whole model, as live, record, top and probe read it: the code's facts (the pending
+ * flag's bit), the memory layout from /proc/kcore where it opens, else from kernel memory
+ * through BPF, then applied to k. */
+void lt_kernel_read_model(struct lt_kernel *k, const struct lt_ksyms *ks);
+
 #endif /* LT_KMODEL_BPF_H */

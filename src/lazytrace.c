@@ -66,24 +66,6 @@ static void usage(FILE *f)
 		"'lazytrace COMMAND --help' describes each command.\n");
 }
 
-/* Parse a whole unsigned number within [min, max]; a clear error otherwise. */
-static int parse_uint(const char *opt, const char *s, unsigned long min, unsigned long max,
-		      unsigned long *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v < min || v > max) {
-		fprintf(stderr, "lazytrace: invalid value '%s' for %s (expected %lu..%lu)\n", s, opt,
-			min, max);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
 struct lt_ksyms *lt_cli_load_ksyms(void)
 {
 	struct lt_ksyms *ks = lt_ksyms_load("/proc/kallsyms");
@@ -168,10 +150,7 @@ static int cmd_probe(int argc, char **argv)
 	ks = lt_cli_load_ksyms();
 	lt_kernel_probe(&k, ks, btf);
 	/* the memory layout as live and record will read it: /proc/kcore, else through BPF */
-	lt_kernel_read_code(&k, ks, NULL);
-	if (!lt_kernel_read_layout(&k, NULL) && ks && !strcmp(k.machine, "aarch64"))
-		lt_kernel_read_layout_bpf(&k, ks);
-	lt_kernel_apply_model(&k);
+	lt_kernel_read_model(&k, ks);
 	q.release = k.release;
 	q.build_id = k.build_id;
 	memset(&t, 0, sizeof(t));
@@ -320,7 +299,7 @@ static int parse_access(struct lt_live_opts *o, const char *spec)
 		n = sizeof(argbuf) - 1;
 	memcpy(argbuf, rest, n);
 	argbuf[n] = '\0';
-	if (parse_uint("--access-probe", argbuf, 1, 4, &arg))
+	if (lt_cli_uint(NULL, "--access-probe", argbuf, 1, 4, &arg))
 		return -1;
 	return add_access(o, func, arg - 1, page, true);
 }
@@ -405,7 +384,7 @@ static int cmd_trace(int argc, char **argv, bool recording)
 		}
 		switch (c) {
 		case 'd':
-			if (parse_uint("--duration", optarg, 1, 86400, &v))
+			if (lt_cli_uint(NULL, "--duration", optarg, 1, 86400, &v))
 				return 2;
 			o.duration_s = v;
 			break;
@@ -419,7 +398,7 @@ static int cmd_trace(int argc, char **argv, bool recording)
 			color = true;
 			break;
 		case 'p':
-			if (parse_uint("--pid", optarg, 1, INT_MAX, &v))
+			if (lt_cli_uint(NULL, "--pid", optarg, 1, INT_MAX, &v))
 				return 2;
 			o.pid = v;
 			break;
@@ -432,7 +411,7 @@ static int cmd_trace(int argc, char **argv, bool recording)
 			snprintf(o.comm, sizeof(o.comm), "%s", optarg);
 			break;
 		case 'C':
-			if (parse_uint("--cpu", optarg, 0, 4095, &v))
+			if (lt_cli_uint(NULL, "--cpu", optarg, 0, 4095, &v))
 				return 2;
 			o.cpu = v;
 			break;
@@ -450,7 +429,7 @@ static int cmd_trace(int argc, char **argv, bool recording)
 			o.kprobes_only = true;
 			break;
 		case 's':
-			if (lt_parse_source("lazytrace", optarg, &o.source))
+			if (lt_parse_source(NULL, optarg, &o.source))
 				return 2;
 			break;
 		case OPT_DEBUGINFO:
@@ -460,7 +439,7 @@ static int cmd_trace(int argc, char **argv, bool recording)
 			o.sites = optarg;
 			break;
 		case OPT_RINGBUF:
-			if (parse_uint("--ringbuf-kb", optarg, 4, 1 << 20, &v))
+			if (lt_cli_uint(NULL, "--ringbuf-kb", optarg, 4, 1 << 20, &v))
 				return 2;
 			if (v & (v - 1)) {
 				fprintf(stderr, "lazytrace: --ringbuf-kb must be a power of two\n");
@@ -469,7 +448,7 @@ static int cmd_trace(int argc, char **argv, bool recording)
 			o.ringbuf_kb = v;
 			break;
 		case OPT_READY:
-			if (parse_uint("--ready-fd", optarg, 0, INT_MAX, &v))
+			if (lt_cli_uint(NULL, "--ready-fd", optarg, 0, INT_MAX, &v))
 				return 2;
 			o.ready_fd = v;
 			break;
@@ -494,7 +473,7 @@ static int cmd_trace(int argc, char **argv, bool recording)
 			wflags |= LT_W_REDACT;
 			break;
 		case OPT_FLIGHT:
-			if (parse_uint("--flight-recorder", optarg, 1, 4096, &v))
+			if (lt_cli_uint(NULL, "--flight-recorder", optarg, 1, 4096, &v))
 				return 2;
 			flight = v;
 			break;

@@ -410,10 +410,7 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 		return 1;
 	}
 	/* the model: /proc/kcore where it opens, else kernel memory through BPF */
-	lt_kernel_read_code(&k, o->ksyms, NULL);
-	if (!lt_kernel_read_layout(&k, NULL) && o->ksyms && !strcmp(k.machine, "aarch64"))
-		lt_kernel_read_layout_bpf(&k, o->ksyms);
-	lt_kernel_apply_model(&k);
+	lt_kernel_read_model(&k, o->ksyms);
 	err = lt_choose_source(&k, o->source, o->sites, o->debuginfo, o->ksyms, &sites, &kaslr, log);
 	if (err)
 		return err;

@@ -24,8 +24,8 @@ int lt_parse_source(const char *cmd, const char *s, enum lt_source *out)
 			*out = i;
 			return 0;
 		}
-	fprintf(stderr, "%s: invalid --source '%s' (expected auto, tracepoints, dwarf or probes)\n",
-		cmd, s);
+	fprintf(stderr, "lazytrace%s%s: invalid --source '%s' (expected auto, tracepoints, dwarf or "
+		"probes)\n", cmd ? " " : "", cmd ? cmd : "", s);
 	return -1;
 }
 

@@ -21,7 +21,7 @@ enum lt_source {
 	LT_SOURCE_PROBES,	/* function probes only, state read at each (stock kernels) */
 };
 
-/* --source VALUE of command cmd; -1 after a one-line error. */
+/* --source VALUE of command cmd (as lt_cli_uint's: "top", or NULL); -1 after a one-line error. */
 int lt_parse_source(const char *cmd, const char *s, enum lt_source *out);
 
 /*

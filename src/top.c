@@ -16,11 +16,9 @@
 #include <bpf/libbpf.h>
 
 #include "caps.h"
-#include "kmodel.h"
 #include "kmodel_bpf.h"
 #include "probe.h"
 #include "probe_links.h"
-#include "sites_find.h"
 #include "progstats.h"
 #include "top.h"
 #include "top.skel.h"
@@ -297,12 +295,8 @@ int lt_top_run(const struct lt_top_opts *o)
 		fprintf(stderr, "lazytrace: cannot count the CPUs: %s\n", strerror(-ncpu));
 		goto out;
 	}
-	if (o->hazards || dwarf) {	/* the pending flag's bit and the page size, as live reads them */
-		lt_kernel_read_code(&k, o->ksyms, NULL);
-		if (!lt_kernel_read_layout(&k, NULL) && o->ksyms && !strcmp(k.machine, "aarch64"))
-			lt_kernel_read_layout_bpf(&k, o->ksyms);
-		lt_kernel_apply_model(&k);
-	}
+	if (o->hazards || dwarf)	/* the pending flag's bit and the page size */
+		lt_kernel_read_model(&k, o->ksyms);
 	err = open_and_load(&s, o, &k, dwarf);
 	if (err) {
 		fprintf(stderr, "lazytrace: cannot load BPF programs: %s%s\n", strerror(-err),

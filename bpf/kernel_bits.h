@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * bpf/kernel_bits.h: what both BPF objects (lazytrace.bpf.c, top.bpf.c) read of the running
+ * arm64 kernel: the interrupt bits of preempt_count, the PTE bits that make an entry one
+ * whose barriers queue_pte_barriers() defers, and CO-RE shadows of the task's lazy MMU state
+ * (fields that exist on some kernels only: read behind bpf_core_field_exists()).
+ */
+#ifndef LT_KERNEL_BITS_H
+#define LT_KERNEL_BITS_H
+
+#define HARDIRQ_SOFTIRQ_NMI_MASK 0x00ffff00	/* in_interrupt() of preempt_count */
+
+#define PTE_VALID	(1ULL << 0)
+#define PTE_USER	(1ULL << 6)
+#define PTE_UXN		(1ULL << 54)
+
+/* pte_valid_not_user(): a valid kernel entry, the only kind whose barriers are deferred. */
+static __always_inline bool lt_pte_valid_kernel(__u64 val)
+{
+	return (val & (PTE_VALID | PTE_USER | PTE_UXN)) == (PTE_VALID | PTE_UXN);
+}
+
+struct lazy_mmu_state___lt {
+	__u8 enable_count;
+	__u8 pause_count;
+	__u8 ended;		/* our patch 0003 (flat emulation) */
+} __attribute__((preserve_access_index));
+
+struct task_struct___lt {
+	struct thread_info thread_info;
+	struct lazy_mmu_state___lt lazy_mmu_state;	/* 7.0+ */
+} __attribute__((preserve_access_index));
+
+#endif /* LT_KERNEL_BITS_H */
