@@ -225,7 +225,22 @@ static void set_autoload(struct lazytrace_bpf *s, const struct lt_kernel *k, con
 	AUTO(kprobe_access, access);
 	AUTO(kprobe_site, k->mode == LT_MODE_DWARF);
 	AUTO(tp_switch, true);
+	AUTO(whoami, true);
 #undef AUTO
+}
+
+/*
+ * lazytrace's own events are left out (self_tgid in bpf/lazytrace.bpf.c): whoami, run here
+ * in this process, tells the programs its tgid as the kernel sees it.
+ */
+static void leave_out_self(struct lazytrace_bpf *s)
+{
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+
+	if (bpf_prog_test_run_opts(bpf_program__fd(s->progs.whoami), &opts) ||
+	    s->data->self_tgid == ~0u)
+		fprintf(stderr, "lazytrace: cannot tell the BPF programs this process's id (%s): "
+			"its own events are traced too\n", strerror(errno));
 }
 
 static int open_and_load(struct lazytrace_bpf **out, const struct lt_kernel *k,
@@ -257,6 +272,7 @@ static int open_and_load(struct lazytrace_bpf **out, const struct lt_kernel *k,
 		lazytrace_bpf__destroy(s);
 		return err;
 	}
+	leave_out_self(s);
 	*out = s;
 	return 0;
 }
@@ -271,7 +287,7 @@ static int attach(struct lazytrace_bpf *s, const struct lt_live_opts *o, bool ca
 
 	bpf_object__for_each_program(prog, s->obj) {
 		if (!bpf_program__autoload(prog) || prog == s->progs.kprobe_access ||
-		    prog == s->progs.kprobe_site)
+		    prog == s->progs.kprobe_site || prog == s->progs.whoami)
 			continue;
 		struct bpf_link *l = bpf_program__attach(prog);
 

@@ -6,7 +6,9 @@
 #    noflush shows the hazard;
 #  - Perfetto and SVG output of a real recording are well formed;
 #  - kill -9 during record: dump reads every complete chunk and reports truncation (exit 0);
-#  - mode 0600, --force, the flight recorder writes the hazard.
+#  - mode 0600, --force, the flight recorder writes the hazard;
+#  - record leaves out its own process: a second recorder, told --pid of the first, sees the
+#    first one's page mapping (its file writes under debug_pagealloc), the first none of it.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lab/assert.sh
@@ -34,7 +36,21 @@ scripts/guest-run -q --kernel patched --append debug_pagealloc=on --out "$g" --t
 	stat -c %a /out/seed-nested.lt >>/out/mode.txt
 	cp /out/seed-flat.lt /out/forced.lt
 	lazytrace record -o /out/forced.lt --force --duration 1 2>/out/force2.err; echo $? >/out/force2.rc
-	stat -c %a /out/forced.lt >>/out/mode.txt' >"$out/console.log" 2>&1
+	stat -c %a /out/forced.lt >>/out/mode.txt
+	mkfifo /tmp/ra /tmp/rb
+	lazytrace record -o /out/self-a.lt --ready-fd 3 3>/tmp/ra 2>/out/self-a.err &
+	a=$!
+	read -r _ </tmp/ra
+	lazytrace record -o /out/self-b.lt --pid $a --ready-fd 3 3>/tmp/rb 2>/out/self-b.err &
+	b=$!
+	read -r _ </tmp/rb
+	lazy-workload -m 4 -r 2 >/dev/null &
+	w=$!
+	wait $w
+	sleep 1
+	kill -INT $a; wait $a; echo $? >/out/self-a.rc
+	kill -INT $b; wait $b; echo $? >/out/self-b.rc
+	echo $a $b $w >/out/self.pids' >"$out/console.log" 2>&1
 expect_eq "guest run exits 0" 0 $?
 
 # Round trip: the same records, shown live and replayed from the file.
@@ -128,5 +144,29 @@ expect_match "... the file exists right after the signal" '^[1-9][0-9]*$' "$(cat
 expect_eq "... record exits 0 on SIGINT" 0 "$(cat "$g/usr1.rc")"
 expect_match "... the file reads to its end, with events" '^events +[1-9][0-9]*$' \
 	"$("$lt" stats "$g/usr1.lt" 2>&1 | grep '^events ')"
+
+# record leaves out its own process. Oracle: a second recorder with --pid of the first.
+expect_eq "self: both recorders exit 0" "0 0" "$(cat "$g/self-a.rc") $(cat "$g/self-b.rc")"
+read -r self_a self_b self_w <"$g/self.pids"
+self_pids() {	# self_pids FILE: "pid count" lines of its events
+	"$lt" dump --format json "$1" | python3 -c '
+import collections, json, sys
+recs = (json.loads(l) for l in sys.stdin if l.strip())
+c = collections.Counter(r["pid"] for r in recs if r["type"] not in ("anomaly", "summary"))
+for p, n in sorted(c.items()):
+    print(p, n)'
+}
+self_pids "$g/self-a.lt" >"$out/self-a.pids"
+self_pids "$g/self-b.lt" >"$out/self-b.pids"
+expect_eq "self: the first recorder has no event of its own process ($self_a)" "" \
+	"$(awk -v p="$self_a" '$1 == p' "$out/self-a.pids")"
+expect_match "self: ... but has the second recorder's (another process: $self_b)" \
+	"^$self_b [1-9][0-9]*\$" "$(awk -v p="$self_b" '$1 == p' "$out/self-a.pids")"
+expect_match "self: ... and has the workload's ($self_w)" "^$self_w [1-9][0-9]*$" \
+	"$(awk -v p="$self_w" '$1 == p' "$out/self-a.pids")"
+expect_match "self: the second recorder saw the first one's events, and only those" \
+	"^$self_a [1-9][0-9]*\$" "$(tr '\n' ' ' <"$out/self-b.pids" | sed 's/ $//')"
+expect_match "self: ... its map_pages calls among them (the file's pages)" '^[1-9][0-9]*$' \
+	"$("$lt" dump --format json "$g/self-b.lt" | grep -c '"func":"__kernel_map_pages"')"
 
 finish
