@@ -102,8 +102,8 @@ static __always_inline __u64 page_to_va(const void *page_ptr)
 }
 
 /*
- * lazytrace's own process, as the kernel numbers it (its pid namespace may not): set by
- * whoami below before anything is attached. Its events are left out: what it does with the
+ * lazytrace's own process, as the kernel numbers it (getpid() gives its number in its own
+ * pid namespace, which may differ): set by whoami below before anything is attached. Its events are left out: what it does with the
  * records (the recording's file pages, live's output to a pipe) maps and unmaps pages, all
  * traced and written in turn (seen in the lab under debug_pagealloc: one event in seven of
  * a `record` of the benchmark workload was the recorder's own). ~0: not known.

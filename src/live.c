@@ -236,11 +236,15 @@ static void set_autoload(struct lazytrace_bpf *s, const struct lt_kernel *k, con
 static void leave_out_self(struct lazytrace_bpf *s)
 {
 	LIBBPF_OPTS(bpf_test_run_opts, opts);
+	const char *why = NULL;
 
-	if (bpf_prog_test_run_opts(bpf_program__fd(s->progs.whoami), &opts) ||
-	    s->data->self_tgid == ~0u)
+	if (bpf_prog_test_run_opts(bpf_program__fd(s->progs.whoami), &opts))
+		why = strerror(errno);
+	else if (s->data->self_tgid == ~0u)
+		why = "the test run set nothing";
+	if (why)
 		fprintf(stderr, "lazytrace: cannot tell the BPF programs this process's id (%s): "
-			"its own events are traced too\n", strerror(errno));
+			"its own events are traced too\n", why);
 }
 
 static int open_and_load(struct lazytrace_bpf **out, const struct lt_kernel *k,
