@@ -35,7 +35,14 @@ def func(site):
 
 def counts(objs):
     c = Counter({"kmp_addr.match": 0, "kmp_addr.mismatch": 0, "anomaly.lost": 0})
-    last = {}  # tid -> (kind of its last item, address)
+    last = {}  # task -> (kind of its last item, address)
+
+    def task(o):
+        # tid 0 is every CPU's idle task: an interrupt taken in idle on two CPUs at once
+        # is two tasks
+        tid = o.get("tid")
+        return (0, o.get("cpu")) if tid == 0 else tid
+
     for o in objs:
         t = o.get("type")
         if t == "summary":
@@ -52,13 +59,12 @@ def counts(objs):
             # __kernel_map_pages's address (converted from its struct page) must be the one
             # its set_memory_valid() call gets: the task's very next item (an interrupt in
             # between may bring another call in).
-            if t == "map" and f == "set_memory_valid" and last.get(o.get("tid"), ("", 0))[0] == "kmp":
-                ok = last[o.get("tid")][1] == o.get("addr")
+            if t == "map" and f == "set_memory_valid" and last.get(task(o), ("", 0))[0] == "kmp":
+                ok = last[task(o)][1] == o.get("addr")
                 c["kmp_addr.match" if ok else "kmp_addr.mismatch"] += 1
-        tid = o.get("tid")
-        if tid is not None:
+        if o.get("tid") is not None:
             kmp_item = t == "map" and (o.get("func") or func(o.get("site"))) == "__kernel_map_pages"
-            last[tid] = ("kmp" if kmp_item else t, o.get("addr"))
+            last[task(o)] = ("kmp" if kmp_item else t, o.get("addr"))
         if t == "hazard":
             c["hazard." + str(o.get("kind"))] += 1
         if t == "anomaly":

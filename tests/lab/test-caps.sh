@@ -61,6 +61,11 @@ expect_eq "root: the scenario's section (nested)" "defer=14 flush=2 max_depth=2"
 for k in complete enable enable.enter enable.nest disable disable.leave disable.flush defer flush flushed flush_seq max_depth hazard.confirmed hazard.potential; do
 	expect_eq "caps: $k in the scenario's section as root" "$(kv "$wr" $k)" "$(kv "$wc" $k)"
 done
+# The oracle below pairs each task's __kernel_map_pages with its set_memory_valid; tid 0 is
+# every CPU's idle task, whose interrupts on two CPUs interleave (captured in this test's run).
+c=$(tests/lab/ltjson.py counts tests/fixtures/ltjson/idle-irqs-two-cpus.json 2>&1)
+expect_eq "oracle: interrupts in two CPUs' idle tasks paired by CPU" "match=2 mismatch=0" \
+	"match=$(kv "$c" kmp_addr.match) mismatch=$(kv "$c" kmp_addr.mismatch)"
 for n in root caps; do
 	c=$(tests/lab/ltjson.py counts "$g/$n.json" 2>&1)
 	b=$(sed -n 's/.* b=\(0x[0-9a-f]*\) .*/\1/p' "$g/$n.scenario" 2>/dev/null)
