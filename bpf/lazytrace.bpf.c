@@ -20,6 +20,7 @@
 #include "task_filter.h"
 #include "kernel_bits.h"
 #include "site_cookie.h"
+#include "access_stack.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -103,10 +104,11 @@ static __always_inline __u64 page_to_va(const void *page_ptr)
 
 /*
  * lazytrace's own process, as the kernel numbers it (getpid() gives its number in its own
- * pid namespace, which may differ): set by whoami below before anything is attached. Its events are left out: what it does with the
- * records (the recording's file pages, live's output to a pipe) maps and unmaps pages, all
- * traced and written in turn (seen in the lab under debug_pagealloc: one event in seven of
- * a `record` of the benchmark workload was the recorder's own). ~0: not known.
+ * pid namespace, which may differ): set by whoami below before anything is attached. Its
+ * events are left out: what it does with the records (the recording's file pages, live's
+ * output to a pipe) maps and unmaps pages, all traced and written in turn (seen in the lab
+ * under debug_pagealloc: one event in seven of a `record` of the benchmark workload was the
+ * recorder's own). ~0: not known.
  */
 __u32 self_tgid = ~0u;
 
@@ -671,10 +673,9 @@ int kprobe_site(struct pt_regs *ctx)
 
 /*
  * Attached by the loader to clear_page(to), copy_page(to, from) and --access-probe FUNC:ARG,
- * with the cookie (probe index << 8 | 0x80 if the argument is a struct page | 0x40 at a call
- * site | argument index), and (probes+dwarf) at each `bl clear_page` / `bl copy_page` of the
- * kernel, where the arguments are already in x0/x1 (0x40: a call site, not a function
- * entry). An access matters only while the task has barriers pending, so others cost no
+ * with the cookie of include/lazytrace.h (LT_ACCESS_*), and (probes+dwarf) at each
+ * `bl clear_page` / `bl copy_page` of the kernel, where the arguments are already in x0/x1
+ * (LT_ACCESS_CALL_SITE). An access matters only while the task has barriers pending, so others cost no
  * ring-buffer space (unless access_all).
  */
 struct access_record {
@@ -687,8 +688,7 @@ int kprobe_access(struct pt_regs *ctx)
 {
 	__u64 cookie = bpf_get_attach_cookie(ctx), id, addr;
 	struct access_record *r;
-	unsigned int arg = cookie & 0x3f;
-	long n;
+	unsigned int arg = cookie & LT_ACCESS_ARG_MASK;
 	__u32 seq;
 
 	id = bpf_get_current_pid_tgid();
@@ -716,7 +716,7 @@ int kprobe_access(struct pt_regs *ctx)
 			return 0;
 		addr = arg == 0 ? a0 : arg == 1 ? a1 : arg == 2 ? a2 : a3;
 	}
-	if (cookie & 0x80)
+	if (cookie & LT_ACCESS_PAGE)
 		addr = page_to_va((const void *)addr);
 	name_task(id, NOT_PREEMPTIBLE);
 	r = reserve(sizeof(*r), &seq, NOT_PREEMPTIBLE);
@@ -726,20 +726,8 @@ int kprobe_access(struct pt_regs *ctx)
 	stamp(&r->ev, seq);
 	r->ev.ip = PT_REGS_IP(ctx);
 	r->ev.addr = addr;
-	r->ev.aux = cookie >> 8;
-	/*
-	 * At a function's entry its frame record is not pushed yet, so the frame-pointer walk
-	 * skips the direct caller: put the link register in after the first frame. At a call
-	 * site (0x40) the walk is already complete.
-	 */
-	n = bpf_get_stack(ctx, r->frames, sizeof(r->frames) - sizeof(__u64), 0);
-	if (n >= (long)sizeof(__u64) && !(cookie & 0x40)) {
-		for (int i = LT_MAX_FRAMES - 1; i > 1; i--)
-			r->frames[i] = r->frames[i - 1];
-		r->frames[1] = PT_REGS_RET(ctx);
-		n += sizeof(__u64);
-	}
-	r->ev.nr_frames = n > 0 ? n / sizeof(__u64) : 0;
+	r->ev.aux = cookie >> LT_ACCESS_INDEX_SHIFT;
+	r->ev.nr_frames = lt_access_stack(ctx, r->frames, !(cookie & LT_ACCESS_CALL_SITE));
 	send(r);
 	return 0;
 }

@@ -20,6 +20,7 @@
 #include "task_filter.h"
 #include "kernel_bits.h"
 #include "site_cookie.h"
+#include "access_stack.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -524,7 +525,6 @@ static __always_inline void hazard_record(struct top_state *st, __u32 i, enum lt
 	__u64 id = bpf_get_current_pid_tgid();
 	__u32 k = i & (LT_TOP_MAX_PAGES - 1);
 	struct lt_top_totals *tp = tot();
-	long n;
 
 	h = bpf_ringbuf_reserve(&hazard_ring, sizeof(*h), 0);
 	if (!h) {
@@ -547,21 +547,8 @@ static __always_inline void hazard_record(struct top_state *st, __u32 i, enum lt
 	h->pad[0] = h->pad[1] = 0;
 	bpf_get_current_comm(h->comm, sizeof(h->comm));
 	h->nr_frames = 0;
-	if (stack) {
-		/*
-		 * At a function's entry its frame record is not pushed yet, so the frame-pointer
-		 * walk skips the direct caller: put the link register in after the first frame
-		 * (as bpf/lazytrace.bpf.c's kprobe_access). At a call site the walk is complete.
-		 */
-		n = bpf_get_stack(ctx, h->frames, sizeof(h->frames) - sizeof(__u64), 0);
-		if (n >= (long)sizeof(__u64) && entry) {
-			for (int j = LT_MAX_FRAMES - 1; j > 1; j--)
-				h->frames[j] = h->frames[j - 1];
-			h->frames[1] = PT_REGS_RET((struct pt_regs *)ctx);
-			n += sizeof(__u64);
-		}
-		h->nr_frames = n > 0 ? n / sizeof(__u64) : 0;
-	}
+	if (stack)
+		h->nr_frames = lt_access_stack(ctx, h->frames, entry);
 	bpf_ringbuf_submit(h, 0);
 }
 
@@ -589,8 +576,8 @@ static __always_inline void mark_hazard(struct top_state *st, struct lt_top_tota
 }
 
 /*
- * clear_page(to), copy_page(to, from): cookie bits 0-5 the argument holding the address,
- * 0x40 at a call site (`bl clear_page`, from a DWARF site table: on stock kernels the
+ * clear_page(to), copy_page(to, from): the cookie of include/lazytrace.h (LT_ACCESS_*), the
+ * argument holding the address, LT_ACCESS_CALL_SITE at a call site (`bl clear_page`, from a DWARF site table: on stock kernels the
  * functions themselves are notrace), as lazytrace's kprobe_access. Checked only while the
  * task has barriers pending; in an interrupt, the current task is the one interrupted, whose
  * pending updates the interrupt's accesses meet on this CPU.
@@ -599,7 +586,7 @@ SEC("kprobe")
 int top_access(struct pt_regs *ctx)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
-	__u64 cookie = bpf_get_attach_cookie(ctx), arg = cookie & 0x3f, addr, page;
+	__u64 cookie = bpf_get_attach_cookie(ctx), arg = cookie & LT_ACCESS_ARG_MASK, addr, page;
 	struct lt_top_totals *tp;
 	struct top_state *st;
 	__u32 n;
@@ -631,7 +618,7 @@ int top_access(struct pt_regs *ctx)
 		p = st->pages[i].page;
 		if ((p & ~PG_FLAGS) == page && !(p & PG_CONFIRMED))
 			mark_hazard(st, tp, i, LT_TOP_HZ_CONFIRMED, PT_REGS_IP(ctx), ctx,
-				    !(cookie & 0x40));
+				    !(cookie & LT_ACCESS_CALL_SITE));
 	}
 	return 0;
 }

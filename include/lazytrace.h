@@ -87,6 +87,18 @@ enum lt_action {
 	LT_ACT_UNKNOWN = 255,	/* inferred from state (kprobe mode): not reported by the kernel */
 };
 
+/*
+ * The attach cookie of an access probe (bpf/lazytrace.bpf.c's kprobe_access, bpf/top.bpf.c's
+ * top_access), set by the loaders: the argument holding the address (0-based), whether it is
+ * a struct page (converted to its linear-map address), whether the probe sits at a `bl` call
+ * site (arguments already in x0/x1, the frame walk complete) rather than a function's entry,
+ * and from LT_ACCESS_INDEX_SHIFT the probe's index (the access event's .aux).
+ */
+#define LT_ACCESS_ARG_MASK	0x3f
+#define LT_ACCESS_CALL_SITE	0x40
+#define LT_ACCESS_PAGE		0x80
+#define LT_ACCESS_INDEX_SHIFT	8
+
 /* Page-table level of a deferred update, in .action of LT_DEFER (kernel enum lazy_mmu_level). */
 enum lt_level { LT_LVL_PTE = 0, LT_LVL_PMD, LT_LVL_PUD, LT_LVL_P4D, LT_LVL_PGD };
 

@@ -307,8 +307,9 @@ static int attach(struct lazytrace_bpf *s, const struct lt_live_opts *o, bool ca
 		attached++;
 	}
 	for (int i = 0; i < o->nr_access; i++) {
-		LIBBPF_OPTS(bpf_kprobe_opts, kopts, .bpf_cookie = ((__u64)i << 8) |
-			    (o->access[i].page ? 0x80 : 0) | o->access[i].arg);
+		LIBBPF_OPTS(bpf_kprobe_opts, kopts, .bpf_cookie =
+			    ((__u64)i << LT_ACCESS_INDEX_SHIFT) |
+			    (o->access[i].page ? LT_ACCESS_PAGE : 0) | o->access[i].arg);
 		struct bpf_link *l;
 
 		/* probes+dwarf: the default clear_page/copy_page probes are their call sites */
@@ -375,15 +376,10 @@ static void describe(const struct lt_kernel *k, const struct plan *p, const stru
 	ses->defer_source = k->barrier_events || k->mode == LT_MODE_DWARF ? LT_DEFER_FROM_TRACEPOINT
 									  : LT_DEFER_FROM_PTE_UPDATE;
 	ses->attach[0] = '\0';
-	if (k->mode == LT_MODE_DWARF) {
-		size_t total = 0;
-
-		for (int i = 0; i < LT_SITE_KIND_MAX; i++)
-			total += a->probed[i];
+	if (k->mode == LT_MODE_DWARF)
 		n += snprintf(ses->attach, sizeof(ses->attach),
-			      "kprobe:dwarf-sites=%zu (not probed %zu) from %s build-id %s ", total,
-			      t->nrefused, t->source, t->build_id);
-	}
+			      "kprobe:dwarf-sites=%zu (not probed %zu) from %s build-id %s ",
+			      lt_sites_probed(a), t->nrefused, t->source, t->build_id);
 	if (k->tracepoints)
 		n += snprintf(ses->attach + n, sizeof(ses->attach) - n, "tp_btf:lazy_mmu%s ",
 			      k->barrier_events ? "+barriers" : "");

@@ -145,7 +145,8 @@ int lt_sites_attach(struct lt_sitetab *t, __s64 kaslr, struct bpf_program *site_
 		if (is_access && !access)
 			continue;
 		/* Access call sites: argument 1 is in x0; copy_page's source (x1) as well. */
-		cookie = is_access ? ((__u64)access_index << 8) | 0x40 : site_cookie(s, i);
+		cookie = is_access ? ((__u64)access_index << LT_ACCESS_INDEX_SHIFT) | LT_ACCESS_CALL_SITE :
+				   site_cookie(s, i);
 		l = attach_one(prog, pmu, s->addr + kaslr, s->tries, cookie, &err, &placed);
 		if (l && s->kind == LT_SITE_COPY_PAGE) {
 			struct bpf_link *l2;
@@ -175,6 +176,15 @@ int lt_sites_attach(struct lt_sitetab *t, __s64 kaslr, struct bpf_program *site_
 	}
 	(void)log;
 	return 0;
+}
+
+size_t lt_sites_probed(const struct lt_sites_attached *a)
+{
+	size_t total = 0;
+
+	for (int i = 0; i < LT_SITE_KIND_MAX; i++)
+		total += a->probed[i];
+	return total;
 }
 
 void lt_sites_detach(struct lt_sites_attached *a)

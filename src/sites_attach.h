@@ -30,4 +30,7 @@ int lt_sites_attach(struct lt_sitetab *t, __s64 kaslr, struct bpf_program *site_
 		    struct lt_sites_attached *a, FILE *log);
 void lt_sites_detach(struct lt_sites_attached *a);
 
+/* Sites placed, every kind. */
+size_t lt_sites_probed(const struct lt_sites_attached *a);
+
 #endif /* LT_SITES_ATTACH_H */

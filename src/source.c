@@ -108,11 +108,7 @@ int lt_choose_source(struct lt_kernel *k, enum lt_source source, const char *sit
 
 void lt_report_sites(const struct lt_sitetab *t, const struct lt_sites_attached *a, FILE *log)
 {
-	size_t total = 0;
-
-	for (int i = 0; i < LT_SITE_KIND_MAX; i++)
-		total += a->probed[i];
-	fprintf(log, "lazytrace: probes+dwarf: %zu sites from %s:", total, t->source);
+	fprintf(log, "lazytrace: probes+dwarf: %zu sites from %s:", lt_sites_probed(a), t->source);
 	for (int i = 1; i < LT_SITE_KIND_MAX; i++)
 		if (a->probed[i])
 			fprintf(log, " %s %zu", lt_site_kind_name(i), a->probed[i]);

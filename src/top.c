@@ -317,15 +317,10 @@ int lt_top_run(const struct lt_top_opts *o)
 				    &att, log))
 			goto out;
 		lt_report_sites(&sites, &att, log);
-		if (!o->verbose) {	/* what top counts from, and what it cannot see, in one line */
-			size_t placed = 0;
-
-			for (int i = 0; i < LT_SITE_KIND_MAX; i++)
-				placed += att.probed[i];
+		if (!o->verbose)	/* what top counts from, and what it cannot see, in one line */
 			fprintf(stderr, "lazytrace top: %zu DWARF sites from %s, %zu not probed%s\n",
-				placed, sites.source, sites.nrefused,
+				lt_sites_probed(&att), sites.source, sites.nrefused,
 				sites.nrefused ? " (-v lists them)" : "");
-		}
 	}
 	if (o->hazards) {
 		if (!dwarf && attach_access(s, &links) < 0)
