@@ -30,6 +30,9 @@ const volatile char filter_comm[LT_COMM_LEN];	/* "" = all */
 const volatile __u32 pending_bit = 31;		/* TIF_LAZY_MMU_PENDING: 31 (7.0+), 32 (6.16-6.19) */
 const volatile __s32 lazy_bit = -1;		/* TIF_LAZY_MMU (6.16-6.19), -1 if none */
 const volatile bool access_all;		/* report accesses even without pending barriers */
+/* Folded records (include/lazytrace.h), set by the loader when both programs of a pair load. */
+const volatile bool fold_set_valid;	/* fentry on __kernel_map_pages and set_memory_valid */
+const volatile bool fold_pte;		/* lazy_mmu_defer and fentry on the per-PTE callback */
 /* struct page -> linear-map address (page_to_virt), from the kernel model (src/kmodel.h):
  * read from the kernel's VMCOREINFO by the loader. page_struct_size 0: no conversion. */
 const volatile __u64 page_struct_size;
@@ -329,6 +332,56 @@ int BPF_PROG(tp_resume, unsigned long ip, int action, const struct lazy_mmu_stat
 	return transition(LT_RESUME, ip, action);
 }
 
+/*
+ * What one program of a call leaves for the next (fentry for fexit, a call for the one it
+ * makes) goes in a slot of an array rather than a hash map: no update and delete per call
+ * (measured: the map made `record` 0.85x slower). The slot of the current context: a task's
+ * by its tid, hashed (it may move to another CPU between the programs: seen in the lab,
+ * preempted by the consumer its own records woke); an interrupt's by its CPU (it cannot
+ * move). Two tasks may share a slot: each checks that what it finds is its own.
+ */
+#define LT_SLOTS (LT_MAX_CPUS * 2)
+
+static __always_inline __u32 slot_index(void)
+{
+	struct task_struct___lt *t = (void *)bpf_get_current_task_btf();
+
+	if (t->thread_info.preempt_count & HARDIRQ_SOFTIRQ_NMI_MASK)
+		return LT_MAX_CPUS + (bpf_get_smp_processor_id() & (LT_MAX_CPUS - 1));
+	/* Fibonacci hashing: the product's top 12 bits, 0..LT_MAX_CPUS - 1 */
+	return ((__u32)bpf_get_current_pid_tgid() * 2654435761u) >> 20;
+}
+
+/*
+ * fentry/fexit on the per-PTE callback: its entry's pointer, old value and address, from
+ * fentry to the deferral it makes and to fexit. Another task's callback between them (in the
+ * shared slot) leaves another entry's pointer there: the update goes without the evidence
+ * (the class then comes from the open call).
+ */
+enum { PTE_SLOT_ENTRY, PTE_SLOT_OLD, PTE_SLOT_ADDR, PTE_SLOT_WORDS = 4 };
+#define PTE_SLOT_FOLDED 1ULL	/* in the entry pointer (8-byte aligned): its deferral took it */
+__u64 pte_old_slot[LT_SLOTS][PTE_SLOT_WORDS];
+
+static __always_inline __u64 *pte_old_of(void)
+{
+	return pte_old_slot[slot_index() & (LT_SLOTS - 1)];
+}
+
+/* What the per-PTE update's record says of it (LT_PTE_OLD_*, LT_F_DEFERRED). */
+static __always_inline __u32 pte_old_bits(__u64 old, __u64 val)
+{
+	return LT_PTE_OLD_KNOWN | (old & PTE_VALID ? LT_PTE_OLD_VALID : 0) |
+	       (old == val ? LT_PTE_OLD_SAME : 0);
+}
+
+/* The update's barrier was deferred if it made a valid kernel entry while lazy mode was on. */
+static __always_inline bool pte_deferred(const struct lt_event *e, __u64 val)
+{
+	bool active = e->enable_count && !e->pause_count && !(e->flags & LT_F_ENDED);
+
+	return active && !(e->flags & LT_F_IN_IRQ) && lt_pte_valid_kernel(val);
+}
+
 SEC("tp_btf/lazy_mmu_defer")
 int BPF_PROG(tp_defer, unsigned long ip, int level, const void *entryp, __u64 val,
 	     const struct lazy_mmu_state *st)
@@ -342,6 +395,17 @@ int BPF_PROG(tp_defer, unsigned long ip, int level, const void *entryp, __u64 va
 	e->action = level;
 	e->arg0 = (__u64)entryp;
 	e->arg1 = val;
+	if (fold_pte) {
+		/* inside the per-PTE callback, for its entry: its update goes in this record */
+		__u64 *o = pte_old_of();
+
+		if (o[PTE_SLOT_ENTRY] == (__u64)entryp) {
+			o[PTE_SLOT_ENTRY] |= PTE_SLOT_FOLDED;
+			e->addr = o[PTE_SLOT_ADDR];
+			e->aux = LT_DEFER_PTE | pte_old_bits(o[PTE_SLOT_OLD], val) |
+				 (pte_deferred(e, val) ? LT_DEFER_PTE_DEFERRED : 0);
+		}
+	}
 	send(e);
 	return 0;
 }
@@ -411,18 +475,125 @@ static __always_inline int call_event(__u16 type, __u64 ip, __u64 addr, __u64 n,
 	return 0;
 }
 
+/*
+ * The set_memory_valid() call of a __kernel_map_pages() (LT_MAP_FOLDED), from one program to
+ * the next, in the context's slot (slot_index): the task, the range, and how far the call
+ * got. A program that finds the slot another's (another task's call took it, or a call
+ * nested in this one) records its event as it would unfolded.
+ */
+enum { FOLD_SLOT_ID, FOLD_SLOT_ADDR, FOLD_SLOT_ARGS, FOLD_SLOT_WORDS = 4 };
+enum { FOLD_MAPPING = 1, FOLD_IN_SET_VALID, FOLD_RETURNED };
+__u64 set_valid_fold[LT_SLOTS][FOLD_SLOT_WORDS];
+
+static __always_inline __u64 *fold_slot(void)
+{
+	return set_valid_fold[slot_index() & (LT_SLOTS - 1)];
+}
+
+/* The slot's owner: the context's task, + 1 (0 is an empty slot; the idle task is pid 0). */
+static __always_inline __u64 fold_owner(void)
+{
+	return bpf_get_current_pid_tgid() + 1;
+}
+
+/* numpages, enable and the call's stage in one word */
+static __always_inline __u64 fold_args(int numpages, int enable, __u64 stage)
+{
+	return (__u32)numpages | (__u64)(enable != 0) << 32 | stage << 40;
+}
+
+static __always_inline __u64 fold_stage(const __u64 *o)
+{
+	return o[FOLD_SLOT_ARGS] >> 40;
+}
+
+/* Whether the slot holds this context's call of this range, at this stage. */
+static __always_inline bool fold_mine(const __u64 *o, __u64 addr, int numpages, int enable,
+				      __u64 stage)
+{
+	return o[FOLD_SLOT_ID] == fold_owner() && o[FOLD_SLOT_ADDR] == addr &&
+	       o[FOLD_SLOT_ARGS] == fold_args(numpages, enable, stage);
+}
+
+/*
+ * A folded set_memory_valid() return whose __kernel_map_pages() return record was not sent
+ * (the ring buffer was full, or its program skipped) or found the slot no more its own
+ * (another task's call took it): lost with it. It takes a sequence number of its own, so
+ * that the CPU's hole counts it, as a record's.
+ */
+static __always_inline void lose_folded(void)
+{
+	__sync_fetch_and_add(&seq_per_cpu[bpf_get_smp_processor_id() & (LT_MAX_CPUS - 1)], 1);
+	count_lost();
+}
+
 /* __kernel_map_pages(struct page *page, int numpages, int enable) */
 SEC("fentry/__kernel_map_pages")
 int BPF_PROG(fentry_map_pages, void *page, int numpages, int enable)
 {
-	return call_event(LT_MAP_PAGES, bpf_get_func_ip(ctx), page_to_va(page), numpages,
-			  enable, 0, PREEMPTIBLE);
+	__u64 id, va = page_to_va(page), *o = fold_slot();
+	struct lt_event *e;
+
+	/* a return folded that no record took (its task's or another's): lost */
+	if (fold_set_valid && o[FOLD_SLOT_ID] && fold_stage(o) == FOLD_RETURNED) {
+		o[FOLD_SLOT_ID] = 0;
+		lose_folded();
+	}
+	e = start(LT_MAP_PAGES, &id, PREEMPTIBLE);
+	if (!e)
+		return 0;
+	e->ip = bpf_get_func_ip(ctx);
+	e->addr = va;
+	e->arg0 = numpages;
+	e->arg1 = enable;
+	/* only with this record sent: a lost one takes nothing else with it */
+	if (fold_set_valid && va) {
+		o[FOLD_SLOT_ID] = id + 1;	/* fold_owner() */
+		o[FOLD_SLOT_ADDR] = va;
+		o[FOLD_SLOT_ARGS] = fold_args(numpages, enable, FOLD_MAPPING);
+		e->aux = LT_MAP_FOLDED;
+	}
+	send(e);
+	return 0;
 }
 
 SEC("fexit/__kernel_map_pages")
 int BPF_PROG(fexit_map_pages, void *page, int numpages, int enable)
 {
-	return call_event(LT_MAP_PAGES_RET, bpf_get_func_ip(ctx), 0, numpages, enable, 0, PREEMPTIBLE);
+	__u32 folded_ret = 0;
+	struct lt_event *e;
+	__u64 id;
+
+	if (fold_set_valid) {
+		__u64 *o = fold_slot();
+
+		/*
+		 * This call's, or one nested in it or before it that found the slot taken (its
+		 * return did not clear it): only this call's folded return is this return's;
+		 * another's was lost with its carrier.
+		 */
+		if (o[FOLD_SLOT_ID] == fold_owner()) {
+			if (fold_stage(o) == FOLD_RETURNED) {
+				if (o[FOLD_SLOT_ADDR] == page_to_va(page))
+					folded_ret = LT_MAP_RET_FOLDED;
+				else
+					lose_folded();
+			}
+			o[FOLD_SLOT_ID] = 0;
+		}
+	}
+	e = start(LT_MAP_PAGES_RET, &id, PREEMPTIBLE);
+	if (!e) {
+		if (folded_ret && !filtered(id))
+			lose_folded();
+		return 0;
+	}
+	e->ip = bpf_get_func_ip(ctx);
+	e->arg0 = numpages;
+	e->arg1 = enable;
+	e->aux = folded_ret;
+	send(e);
+	return 0;
 }
 
 SEC("kprobe/__kernel_map_pages")
@@ -441,12 +612,29 @@ int BPF_KRETPROBE(kretprobe_map_pages)
 SEC("fentry/set_memory_valid")
 int BPF_PROG(fentry_set_valid, unsigned long addr, int numpages, int enable)
 {
+	if (fold_set_valid) {
+		__u64 *o = fold_slot();
+
+		if (fold_mine(o, addr, numpages, enable, FOLD_MAPPING)) {
+			o[FOLD_SLOT_ARGS] = fold_args(numpages, enable, FOLD_IN_SET_VALID);
+			return 0;
+		}
+	}
 	return call_event(LT_SET_VALID, bpf_get_func_ip(ctx), addr, numpages, enable, 0, PREEMPTIBLE);
 }
 
 SEC("fexit/set_memory_valid")
 int BPF_PROG(fexit_set_valid, unsigned long addr, int numpages, int enable, int ret)
 {
+	if (fold_set_valid && !ret) {
+		__u64 *o = fold_slot();
+
+		/* returned 0: __kernel_map_pages()'s return says so (LT_MAP_RET_FOLDED) */
+		if (fold_mine(o, addr, numpages, enable, FOLD_IN_SET_VALID)) {
+			o[FOLD_SLOT_ARGS] = fold_args(numpages, enable, FOLD_RETURNED);
+			return 0;
+		}
+	}
 	return call_event(LT_SET_VALID_RET, bpf_get_func_ip(ctx), addr, numpages, enable, ret, PREEMPTIBLE);
 }
 
@@ -474,7 +662,6 @@ static __always_inline void pte_event(__u64 ip, __u64 ptep, __u64 addr, const __
 {
 	__u64 id, val = 0;
 	struct lt_event *e = start(LT_PTE_UPDATE, &id, preemptible);
-	bool active;
 
 	if (!e)
 		return;
@@ -484,10 +671,8 @@ static __always_inline void pte_event(__u64 ip, __u64 ptep, __u64 addr, const __
 	e->arg0 = ptep;
 	e->arg1 = val;
 	if (old)
-		e->aux = LT_PTE_OLD_KNOWN | (*old & PTE_VALID ? LT_PTE_OLD_VALID : 0) |
-			 (*old == val ? LT_PTE_OLD_SAME : 0);
-	active = e->enable_count && !e->pause_count && !(e->flags & LT_F_ENDED);
-	if (active && !(e->flags & LT_F_IN_IRQ) && lt_pte_valid_kernel(val))
+		e->aux = pte_old_bits(*old, val);
+	if (pte_deferred(e, val))
 		e->flags |= LT_F_DEFERRED;
 	send(e);
 }
@@ -516,42 +701,30 @@ static __always_inline bool pte_args_save(void *ptep, unsigned long addr)
 	return bpf_map_update_elem(&pte_entry_args, &key, &a, BPF_ANY) == 0;
 }
 
-/*
- * fentry/fexit: the entry's old value, from fentry to fexit, in a slot per CPU and context
- * (task, interrupt) rather than a hash map: no update and delete per PTE (measured: the map
- * made `record` 0.85x slower). The callback neither sleeps nor loops; a task preempted inside
- * it and moved to another CPU finds another entry's pointer in the slot there, and its update
- * goes without the evidence (the class then comes from the open call).
- */
-__u64 pte_old_slot[LT_MAX_CPUS * 2][2];	/* the entry's pointer, its old value */
-
-static __always_inline __u64 *pte_old_of(void)
-{
-	struct task_struct___lt *t = (void *)bpf_get_current_task_btf();
-	__u32 i = (bpf_get_smp_processor_id() & (LT_MAX_CPUS - 1)) * 2;
-
-	if (t->thread_info.preempt_count & HARDIRQ_SOFTIRQ_NMI_MASK)
-		i++;
-	return pte_old_slot[i & (LT_MAX_CPUS * 2 - 1)];
-}
-
-static __always_inline void pte_fentry(void *ptep)
+static __always_inline void pte_fentry(void *ptep, unsigned long addr)
 {
 	__u64 *o = pte_old_of();
 	__u64 old = 0;
 
 	bpf_probe_read_kernel(&old, sizeof(old), ptep);
-	o[1] = old;
-	o[0] = (__u64)ptep;
+	o[PTE_SLOT_OLD] = old;
+	o[PTE_SLOT_ADDR] = addr;
+	o[PTE_SLOT_ENTRY] = (__u64)ptep;
 }
 
 static __always_inline void pte_fexit(__u64 ip, void *ptep, unsigned long addr)
 {
 	__u64 *o = pte_old_of();
-	__u64 old = o[1];
+	__u64 old = o[PTE_SLOT_OLD];
 
-	if (o[0] == (__u64)ptep) {
-		o[0] = 0;
+	/* (a trusted pointer takes no arithmetic: the flag comes off the slot's copy) */
+	if ((o[PTE_SLOT_ENTRY] & PTE_SLOT_FOLDED) &&
+	    (o[PTE_SLOT_ENTRY] & ~PTE_SLOT_FOLDED) == (__u64)ptep) {
+		o[PTE_SLOT_ENTRY] = 0;		/* in its deferral's record (LT_DEFER_PTE) */
+		return;
+	}
+	if (o[PTE_SLOT_ENTRY] == (__u64)ptep) {
+		o[PTE_SLOT_ENTRY] = 0;
 		pte_event(ip, (__u64)ptep, addr, &old, PREEMPTIBLE);
 		return;
 	}
@@ -562,7 +735,7 @@ SEC("fentry/pageattr_pte_entry")
 int BPF_PROG(fentry_pte_entry, void *ptep, unsigned long addr)
 {
 	if (!filtered(bpf_get_current_pid_tgid()))
-		pte_fentry(ptep);
+		pte_fentry(ptep, addr);
 	return 0;
 }
 
@@ -577,7 +750,7 @@ SEC("fentry/change_page_range")
 int BPF_PROG(fentry_change_page_range, void *ptep, unsigned long addr)
 {
 	if (!filtered(bpf_get_current_pid_tgid()))
-		pte_fentry(ptep);
+		pte_fentry(ptep, addr);
 	return 0;
 }
 

@@ -16,7 +16,8 @@
 #include <linux/types.h>
 #endif
 
-#define LT_ABI_VERSION 1
+/* 2: folded records (LT_MAP_FOLDED, LT_DEFER_PTE); a reader refuses a newer ABI than its own */
+#define LT_ABI_VERSION 2
 #define LT_COMM_LEN 16
 #define LT_MAX_FRAMES 16
 #define LT_KMEM_MAX 8192	/* read_kmem's buffer: the kernel's VMCOREINFO note fits */
@@ -27,10 +28,12 @@ enum lt_type {
 	LT_DISABLE = 2,		/* lazy_mmu_disable tracepoint */
 	LT_PAUSE = 3,		/* lazy_mmu_pause tracepoint */
 	LT_RESUME = 4,		/* lazy_mmu_resume tracepoint */
-	LT_DEFER = 5,		/* lazy_mmu_defer: a barrier deferred; level in .action */
+	LT_DEFER = 5,		/* lazy_mmu_defer: a barrier deferred; level in .action, .arg0 entry,
+				 * .arg1 its new value; .aux LT_DEFER_PTE (then .addr) */
 	LT_FLUSH = 6,		/* lazy_mmu_flush: deferred barriers emitted; .aux = completed */
-	LT_MAP_PAGES = 7,	/* __kernel_map_pages() entry: .addr page VA, .arg0 numpages, .arg1 enable */
-	LT_MAP_PAGES_RET = 8,	/* __kernel_map_pages() return */
+	LT_MAP_PAGES = 7,	/* __kernel_map_pages() entry: .addr page VA, .arg0 numpages, .arg1 enable;
+				 * .aux LT_MAP_FOLDED */
+	LT_MAP_PAGES_RET = 8,	/* __kernel_map_pages() return: .aux LT_MAP_RET_FOLDED */
 	LT_SET_VALID = 9,	/* set_memory_valid() entry: .addr, .arg0 numpages, .arg1 enable */
 	LT_SET_VALID_RET = 10,	/* set_memory_valid() return: .aux = return value */
 	LT_PTE_UPDATE = 11,	/* per-PTE update (pageattr_pte_entry): .addr VA, .arg0 entry, .arg1 new value;
@@ -70,6 +73,36 @@ enum lt_lost_cause {
 #define LT_PTE_OLD_KNOWN	0x1
 #define LT_PTE_OLD_VALID	0x2	/* the old entry was valid */
 #define LT_PTE_OLD_SAME		0x4	/* ... and the update rewrote it as it was */
+
+/*
+ * Folded records (ABI 2): where one record says what two would, fentry mode sends one. The
+ * reconstruction unfolds them into the records they stand for (src/recon.c, unfold), so that
+ * every sink sees the same calls and updates as from unfolded records.
+ *
+ * LT_MAP_PAGES .aux LT_MAP_FOLDED: arm64's __kernel_map_pages() is one set_memory_valid() call
+ * on the same range (arch/arm64/mm/pageattr.c; it returns early only where the linear map
+ * cannot be changed, and debug_pagealloc, its caller, makes sure it can), and that call's
+ * entry is not recorded: it is this record's. Unless it is recorded after all (the task moved
+ * to another CPU between the two entries, or another call took the per-CPU slot that carries
+ * the fold): an LT_SET_VALID of the same range next in the task is that call.
+ * LT_MAP_PAGES_RET .aux LT_MAP_RET_FOLDED: that call returned 0 just before, not recorded.
+ * Without it, its return is an LT_SET_VALID_RET record, or was lost (counted: a folded return
+ * whose carrier was lost takes a sequence number of its own).
+ */
+#define LT_MAP_FOLDED		0x1
+#define LT_MAP_RET_FOLDED	0x1
+
+/*
+ * LT_DEFER .aux LT_DEFER_PTE: the deferral was made by the per-PTE callback's update of this
+ * entry, whose LT_PTE_UPDATE record is folded in: .addr its VA, .aux & LT_DEFER_PTE_OLD its
+ * LT_PTE_OLD_* bits, LT_DEFER_PTE_DEFERRED its LT_F_DEFERRED; it comes right after the
+ * deferral. If the update is recorded after all (an LT_PTE_UPDATE of the same entry and value
+ * next in the task: another task's update on that CPU took the slot meanwhile), that record
+ * is the same update.
+ */
+#define LT_DEFER_PTE		0x100
+#define LT_DEFER_PTE_DEFERRED	0x200
+#define LT_DEFER_PTE_OLD	(LT_PTE_OLD_KNOWN | LT_PTE_OLD_VALID | LT_PTE_OLD_SAME)
 
 /* What a transition did: the kernel's enum lazy_mmu_action, in .action of LT_ENABLE..RESUME. */
 enum lt_action {

@@ -103,7 +103,8 @@ enum lt_file_tag {
 	LT_TAG_ATTACH = 5,	/* string: how each probe was attached (free text, one per line) */
 	LT_TAG_NESTING = 6,	/* string: "nested", "flat", "noflush" or "unknown" */
 	LT_TAG_CAPS = 7,	/* u32: LT_CAP_* */
-	LT_TAG_ABI = 8,		/* u32: LT_ABI_VERSION of the recorder's struct lt_event */
+	LT_TAG_ABI = 8,		/* u32: LT_ABI_VERSION of the recorder's struct lt_event (1 if
+				 * no record is folded); a reader refuses a newer one */
 	LT_TAG_FLAGS = 9,	/* u32: LT_FILE_* */
 	LT_TAG_START_REAL = 10,	/* u64: wall clock at the start, ns since the epoch */
 	LT_TAG_START_MONO = 11,	/* u64: CLOCK_MONOTONIC at the start (the events' clock), ns */

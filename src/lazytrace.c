@@ -235,6 +235,10 @@ static void live_usage(FILE *f)
 		"      --no-default-access don't probe clear_page and copy_page\n"
 		"      --all-accesses      report accesses even when no barrier is pending\n"
 		"  -k, --kprobes           use kprobes only (no fentry/fexit)\n"
+		"      --no-fold           a record for every call and PTE update: not one for a\n"
+		"                          __kernel_map_pages() and its set_memory_valid(), nor\n"
+		"                          one for a deferral and the update that made it (what\n"
+		"                          is shown is the same; readers of event ABI 1 read it)\n"
 		"  -s, --source SRC        where lazy MMU transitions come from: auto (default:\n"
 		"                          tracepoints on our patched kernel, else the DWARF sites\n"
 		"                          if debug info is found, else probes), tracepoints,\n"
@@ -324,7 +328,7 @@ static void record_usage(FILE *f)
 		"                          the first hazard, on SIGUSR1 and at exit\n"
 		"  -d, --duration S        stop after S seconds\n"
 		"  -p, --pid PID, -c, --comm NAME, -C, --cpu N, -a, --access-probe FUNC:ARG[:page],\n"
-		"      --no-default-access, --all-accesses, -k, --kprobes, -s, --source SRC,\n"
+		"      --no-default-access, --all-accesses, -k, --kprobes, --no-fold, -s, --source SRC,\n"
 		"      --debuginfo FILE, --sites FILE, --ringbuf-kb N,\n"
 		"      --ready-fd FD, --prog-stats, -v, --verbose: as for 'lazytrace live'\n"
 		"  -h, --help              this text\n");
@@ -333,7 +337,8 @@ static void record_usage(FILE *f)
 static int cmd_trace(int argc, char **argv, bool recording)
 {
 	enum { OPT_NO_COLOR = 256, OPT_COLOR, OPT_RINGBUF, OPT_READY, OPT_ALL_ACCESS, OPT_NO_DEFAULT,
-	       OPT_REDACT, OPT_FLIGHT, OPT_RECORD, OPT_DEBUGINFO, OPT_SITES, OPT_PROG_STATS };
+	       OPT_REDACT, OPT_FLIGHT, OPT_RECORD, OPT_DEBUGINFO, OPT_SITES, OPT_PROG_STATS,
+	       OPT_NO_FOLD };
 	static const struct option opts[] = {
 		{ "duration", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
@@ -346,6 +351,7 @@ static int cmd_trace(int argc, char **argv, bool recording)
 		{ "no-default-access", no_argument, NULL, OPT_NO_DEFAULT },
 		{ "all-accesses", no_argument, NULL, OPT_ALL_ACCESS },
 		{ "kprobes", no_argument, NULL, 'k' },
+		{ "no-fold", no_argument, NULL, OPT_NO_FOLD },
 		{ "source", required_argument, NULL, 's' },
 		{ "debuginfo", required_argument, NULL, OPT_DEBUGINFO },
 		{ "sites", required_argument, NULL, OPT_SITES },
@@ -428,6 +434,9 @@ static int cmd_trace(int argc, char **argv, bool recording)
 			break;
 		case 'k':
 			o.kprobes_only = true;
+			break;
+		case OPT_NO_FOLD:
+			o.no_fold = true;
 			break;
 		case 's':
 			if (lt_parse_source(NULL, optarg, &o.source))

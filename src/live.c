@@ -271,6 +271,12 @@ static int open_and_load(struct lazytrace_bpf **out, const struct lt_kernel *k,
 	/* woken a quarter full; the poll loop's timeout reads the rest (bpf/lazytrace.bpf.c) */
 	s->rodata->wakeup_bytes = (__u64)o->ringbuf_kb * 1024 / 4;
 	set_autoload(s, k, p, access);
+	/* folded records (include/lazytrace.h): where both programs that fold are fentry/tp */
+	s->rodata->fold_set_valid = !o->no_fold && p->fn[LT_FN_MAP_PAGES] == HOW_FENTRY &&
+				    p->fn[LT_FN_SET_VALID] == HOW_FENTRY;
+	s->rodata->fold_pte = !o->no_fold && k->barrier_events &&
+			      (p->fn[LT_FN_PTE_ENTRY] == HOW_FENTRY ||
+			       p->fn[LT_FN_CHANGE_RANGE] == HOW_FENTRY);
 	err = lazytrace_bpf__load(s);
 	if (err) {
 		lazytrace_bpf__destroy(s);
@@ -459,6 +465,7 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 		lt_report_sites(&sites, &att, log);
 	}
 	describe(&k, &p, &sites, &att, ses);
+	ses->folded = s->rodata->fold_set_valid || s->rodata->fold_pte;
 	if (sink->start && sink->start(sink->ctx, ses) < 0)
 		goto out;
 

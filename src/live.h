@@ -33,6 +33,7 @@ struct lt_live_opts {
 	unsigned int ringbuf_kb;	/* power of two, >= 4 */
 	bool kprobes_only;		/* no fentry/fexit */
 	bool all_accesses;		/* report accesses even with no barrier pending */
+	bool no_fold;			/* a record per call and update (include/lazytrace.h) */
 	int ready_fd;			/* write "ready" here once attached, -1: none */
 	bool prog_stats;		/* at the end, each BPF program's cost (progstats.h) */
 	struct lt_access_probe access[LT_MAX_ACCESS_PROBES];
@@ -56,6 +57,7 @@ struct lt_session {
 	char nesting[16];		/* the kernel's nesting emulation, "" if none (nested) */
 	char attach[1024];		/* e.g. "tp_btf:lazy_mmu+barriers fentry:set_memory_valid" */
 	struct lt_kmodel model;		/* the kernel's memory layout */
+	bool folded;			/* records may be folded (include/lazytrace.h, ABI 2) */
 };
 
 /* Where the records go: the reconstruction (live) or a trace file (record). */

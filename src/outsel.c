@@ -50,6 +50,11 @@ static void sel_item(void *ctx, const struct lt_item *it)
 	} else if (it->kind == LT_ITEM_FLUSH) {
 		s->st.flushes++;
 	}
+	/* one item per call or update unfolded (an explicit record of one the BPF side sent
+	 * after all is not subtracted here, as the run's figure does: it left no item) */
+	if (it->unfolded && (it->kind == LT_ITEM_MAP || it->kind == LT_ITEM_MAP_RET ||
+			     it->kind == LT_ITEM_PTE))
+		s->st.unfolded_events++;
 	if (s->inner.item)
 		s->inner.item(s->inner.ctx, it);
 }

@@ -43,6 +43,7 @@ struct pend {
 struct call {
 	__u16 type;		/* LT_MAP_PAGES or LT_SET_VALID */
 	bool enable;
+	bool folded;		/* LT_SET_VALID unfolded from LT_MAP_FOLDED (see unfold) */
 	__u64 addr, numpages, ts, ip;
 };
 
@@ -79,6 +80,8 @@ struct task {
 	bool has_last_pte;
 	__u64 last_pte_entry, last_pte_addr, last_pte_val;
 	__u32 last_pte_old;		/* its LT_PTE_OLD_* */
+	bool unfolded_pte;		/* the last event unfolded a PTE update (LT_DEFER_PTE) ... */
+	__u64 unfolded_entry, unfolded_val;	/* ... of this entry, to this value */
 
 	__u64 last_ts;
 	__u16 last_cpu;
@@ -100,6 +103,7 @@ struct lt_recon {
 	unsigned int nirqs;
 	__u64 next_section;
 	bool saw_transition, saw_flush, finished;
+	bool unfolding;			/* feeding what a folded record stood for (unfold) */
 	bool pending_bit_seen, pending_bit_warned;	/* the pending flag checked (sites) */
 	unsigned int page_shift;	/* the traced kernel's (src/kmodel.h), 12 by default */
 	struct lt_seq seq;		/* records with sequence numbers: in order, holes found */
@@ -413,6 +417,7 @@ static void emit(struct lt_recon *r, const struct task *t, struct lt_item *it)
 		it->section = innermost(t);
 	it->section_ip = section_site(t, it->section);
 	it->npending = npending(t);
+	it->unfolded = r->unfolding;
 	it->pending = it->npending || (it->ev && ev_pending(it->ev) && it->kind != LT_ITEM_FLUSH);
 	if (r->ops.item)
 		r->ops.item(r->ops.ctx, it);
@@ -1338,10 +1343,88 @@ static bool state_drives(const struct lt_event *ev)
 	return (ev->flags & LT_F_STATE) && !mid_helper(ev);
 }
 
+/*
+ * Folded records (include/lazytrace.h): the call or update a record stands for besides its
+ * own, fed as if it had been recorded, so that every sink sees what unfolded records show.
+ * Its time and state are the folding record's; its ip: a PTE update's, the deferral's (in the
+ * callback that made both), a set_memory_valid() call's 0 (not known, as from a kretprobe).
+ */
+static void unfold(struct lt_recon *r, struct task *t, const struct lt_event *ev, __u16 type)
+{
+	struct lt_event u = *ev;
+
+	u.type = type;
+	u.ip = type == LT_PTE_UPDATE ? ev->ip : 0;
+	u.aux = 0;
+	u.nr_frames = 0;
+	switch (type) {
+	case LT_SET_VALID:		/* __kernel_map_pages()'s range: .addr, .arg0, .arg1 */
+		break;
+	case LT_SET_VALID_RET:		/* returned 0 */
+		if (t->ncalls && t->calls[t->ncalls - 1].type == LT_SET_VALID)
+			u.addr = t->calls[t->ncalls - 1].addr;
+		break;
+	case LT_PTE_UPDATE:		/* .addr, .arg0 entry, .arg1 value as the deferral's */
+		u.aux = ev->aux & LT_DEFER_PTE_OLD;
+		u.flags &= ~LT_F_DEFERRED;
+		if (ev->aux & LT_DEFER_PTE_DEFERRED)
+			u.flags |= LT_F_DEFERRED;
+		break;
+	}
+	r->st.unfolded_events++;
+	r->unfolding = true;
+	feed(r, t, &u, NULL);
+	r->unfolding = false;
+	if (type == LT_SET_VALID) {
+		/* (beyond LT_RECON_MAX_CALLS it is one of calls_overflow: never taken for a
+		 * record of its own) */
+		if (!t->calls_overflow && t->ncalls)
+			t->calls[t->ncalls - 1].folded = true;
+	} else if (type == LT_PTE_UPDATE) {
+		t->unfolded_pte = true;
+		t->unfolded_entry = ev->arg0;
+		t->unfolded_val = ev->arg1;
+	}
+}
+
+/*
+ * Whether a record is one a folded record already stood for: the BPF side records it after
+ * all when the per-CPU slot that carries the fold was not its own any more (include/lazytrace.h).
+ */
+static bool already_unfolded(struct lt_recon *r, struct task *t, const struct lt_event *ev)
+{
+	struct call *c = t->ncalls ? &t->calls[t->ncalls - 1] : NULL;
+
+	if (ev->type == LT_SET_VALID && c && c->folded && c->type == LT_SET_VALID &&
+	    c->addr == ev->addr && c->numpages == ev->arg0 && c->enable == (ev->arg1 != 0)) {
+		c->folded = false;	/* its return is recorded too */
+		c->ip = ev->ip;
+		r->st.unfolded_events--;
+		return true;
+	}
+	if (t->unfolded_pte && ev->type != LT_SWITCH) {
+		t->unfolded_pte = false;
+		/* (sent after all, it went without the entry's old value: the slot was lost) */
+		if (ev->type == LT_PTE_UPDATE && ev->arg0 == t->unfolded_entry &&
+		    ev->arg1 == t->unfolded_val && !(ev->aux & LT_PTE_OLD_KNOWN)) {
+			r->st.unfolded_events--;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* One event with its meaning known (tracepoints, probes, or derived from a site). */
 static int feed(struct lt_recon *r, struct task *t, const struct lt_event *ev,
 		const __u64 *frames)
 {
+	if (__builtin_expect(ev->type == LT_SET_VALID || t->unfolded_pte, 0) && !r->unfolding &&
+	    already_unfolded(r, t, ev))
+		return 0;
+	/* a folded set_memory_valid() returned 0 just before its __kernel_map_pages() (without
+	 * the flag, its return was recorded, or lost: on_map_ret closes it with the call) */
+	if (ev->type == LT_MAP_PAGES_RET && (ev->aux & LT_MAP_RET_FOLDED))
+		unfold(r, t, ev, LT_SET_VALID_RET);
 	if (is_transition(ev))
 		r->saw_transition = true;
 	if (ev->type == LT_FLUSH)
@@ -1395,6 +1478,10 @@ static int feed(struct lt_recon *r, struct task *t, const struct lt_event *ev,
 		t->enable_count = ev->enable_count;
 		t->pause_count = ev->pause_count;
 	}
+	if (ev->type == LT_MAP_PAGES && (ev->aux & LT_MAP_FOLDED))
+		unfold(r, t, ev, LT_SET_VALID);
+	else if (ev->type == LT_DEFER && (ev->aux & LT_DEFER_PTE) && !(ev->flags & LT_F_SITE))
+		unfold(r, t, ev, LT_PTE_UPDATE);
 	return 0;
 }
 
@@ -1427,6 +1514,7 @@ static void lose_state(struct lt_recon *r, struct task *t, __u64 ts, __u64 count
 		emit(r, t, &it);
 	}
 	t->has_last_pte = false;
+	t->unfolded_pte = false;
 	t->resync = true;
 }
 

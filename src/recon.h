@@ -95,6 +95,8 @@ struct lt_item {
 	bool inferred;			/* synthesized from state, not reported by the kernel */
 	bool enable;
 	bool pending;			/* task had barriers pending after the item */
+	bool unfolded;			/* a call or update a folded record stood for
+					 * (include/lazytrace.h: LT_MAP_FOLDED, LT_DEFER_PTE) */
 };
 
 enum lt_hazard_kind {
@@ -170,7 +172,9 @@ struct lt_anomaly {
 };
 
 struct lt_stats {
-	__u64 events;
+	__u64 events;			/* records */
+	__u64 unfolded_events;		/* calls and updates that folded records stood for
+					 * (include/lazytrace.h), besides their own */
 	__u64 sections;			/* sections opened (outermost and nested) */
 	__u64 nested_sections;
 	__u64 max_depth;

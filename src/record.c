@@ -211,6 +211,8 @@ static int rec_start(void *ctx, const struct lt_session *ses)
 	snprintf(r->info.nesting, sizeof(r->info.nesting), "%s", k.nesting);
 	snprintf(r->info.build_id, sizeof(r->info.build_id), "%s", k.build_id);
 	r->info.page_shift = ses->model.page_shift;
+	/* without folded records, readers of ABI 1 read the file as well */
+	r->info.abi_version = ses->folded ? LT_ABI_VERSION : 1;
 	lt_kmodel_format(&ses->model, r->info.layout, sizeof(r->info.layout));
 	r->info.caps = (k.tracepoints ? LT_CAP_TRACEPOINTS : 0) |
 		       (ses->defer_source == LT_DEFER_FROM_TRACEPOINT ? LT_CAP_BARRIER_EVENTS : 0) |

@@ -223,8 +223,11 @@ static void on_item(void *ctx, const struct lt_item *it)
 			key_u64(s, "count", it->count);
 			key_bool(s, "enable", it->enable);
 		}
-		key_site(s, "site", it->ip);
-		key_hex(s, "ip", it->ip);
+		/* none from a kretprobe, or for a call a folded record stood for: "func" says it */
+		if (it->ip) {
+			key_site(s, "site", it->ip);
+			key_hex(s, "ip", it->ip);
+		}
 		break;
 	case LT_ITEM_PTE:
 		key_hex(s, "addr", it->addr);
@@ -321,6 +324,7 @@ void lt_sink_json_summary(void *sink, const struct lt_stats *st)
 
 	lt_ob_str(&s->ob, "{\"type\":\"summary\"");
 	key_u64(s, "events", st->events);
+	key_u64(s, "unfolded_events", st->unfolded_events);
 	key_u64(s, "sections", st->sections);
 	key_u64(s, "nested_sections", st->nested_sections);
 	key_u64(s, "max_depth", st->max_depth);

@@ -422,7 +422,8 @@ static void on_item(void *ctx, const struct lt_item *it)
 			arg_u64(s, "count", it->count);
 			arg_bool(s, "enable", it->enable);
 		}
-		arg_site(s, "site", it->ip);
+		if (it->ip)	/* none from a kretprobe, or for a folded call: the name says it */
+			arg_site(s, "site", it->ip);
 		args_close(s);
 		break;
 	case LT_ITEM_PTE:
@@ -577,6 +578,8 @@ void lt_sink_perfetto_summary(void *sink, const struct lt_stats *st)
 	fputs("\n],\"displayTimeUnit\":\"ns\",\"otherData\":{\"tool\":\"lazytrace\"", s->out);
 	if (st) {
 		put_stat(s->out, "events", st->events);
+		if (st->unfolded_events)
+			put_stat(s->out, "unfolded_events", st->unfolded_events);
 		put_stat(s->out, "sections", st->sections);
 		put_stat(s->out, "nested_sections", st->nested_sections);
 		put_stat(s->out, "max_depth", st->max_depth);

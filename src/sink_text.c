@@ -431,6 +431,9 @@ void lt_sink_text_summary(void *sink, const struct lt_stats *st)
 	lt_sink_text_flush(s);
 	fprintf(s->out, "--- summary\n");
 	fprintf(s->out, "events            %llu\n", (unsigned long long)st->events);
+	if (st->unfolded_events)	/* records are fewer than events (include/lazytrace.h) */
+		fprintf(s->out, "folded in them    %llu calls and updates\n",
+			(unsigned long long)st->unfolded_events);
 	fprintf(s->out, "sections          %llu (%llu nested, max depth %llu)\n",
 		(unsigned long long)st->sections, (unsigned long long)st->nested_sections,
 		(unsigned long long)st->max_depth);

@@ -276,8 +276,9 @@ void lt_runstats_json_header(FILE *out, const struct lt_runstats *rs)
 	json_kv_str(out, "nesting", in->nesting, true);
 	fprintf(out, ",\"page_size\":%llu", 1ULL << (in->page_shift ? in->page_shift : 12));
 	json_kv_str(out, "layout", in->layout, true);
-	fprintf(out, ",\"redacted\":%s,\"span_ns\":%llu}",
-		in->flags & LT_FILE_REDACTED ? "true" : "false", (unsigned long long)rs->span_ns);
+	fprintf(out, ",\"redacted\":%s,\"abi\":%u,\"span_ns\":%llu}",
+		in->flags & LT_FILE_REDACTED ? "true" : "false", in->abi_version,
+		(unsigned long long)rs->span_ns);
 }
 
 const char *lt_site_key_name(enum lt_site_key by)

@@ -1429,6 +1429,12 @@ struct lt_reader *lt_reader_open(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: malformed header", path);
 		goto fail;
 	}
+	/* records of a newer ABI mean what this reconstruction does not know (folded ones) */
+	if (r->info.abi_version > LT_ABI_VERSION) {
+		snprintf(err, errlen, "%s: records of ABI %u, newer than this lazytrace reads (%d)",
+			 path, r->info.abi_version, LT_ABI_VERSION);
+		goto fail;
+	}
 	free(h);
 	r->info.version = version;
 	r->off = hlen;

@@ -8,6 +8,10 @@
                                   switches (and the deferrals they made visible, in all and
                                   before the first access), PTE updates by what the entry was
                                   before (pte_was.*) and hazards (with class/evidence) inside it
+  ltjson.py timelines FILE        each task's items in order (by task, then as they came),
+                                  without what differs between two recordings of the same
+                                  run (times, addresses of code, section numbering, the
+                                  summary's record counts): two views of one run compare equal
 Every line of FILE must be a JSON object; a line that is not is an error (exit 1).
 """
 import json
@@ -128,10 +132,33 @@ def window(objs, prefix):
     return c
 
 
+# Keys that differ between two recordings of one run: each recorder reads its own clock,
+# numbers the sections of all tasks as they come (two CPUs' order may differ), and a folded
+# record's call or update has another (or no) code address; the summary's record counts.
+VOLATILE = {"ts_ns", "ip", "site", "section", "defer_ts_ns", "age_ns", "stack",
+            "events", "unfolded_events"}
+
+
+def timelines(objs):
+    by_task = {}
+    for o in objs:
+        tid = o.get("tid")
+        # interrupts and idle tasks (tid 0) by CPU, as the reconstruction keeps them
+        key = "summary" if o.get("type") == "summary" else \
+            "cpu%s/%s" % (o.get("cpu"), o.get("context")) if tid == 0 or o.get("context") else \
+            "tid%s" % tid
+        line = " ".join(f"{k}={o[k]}" for k in sorted(o) if k not in VOLATILE)
+        by_task.setdefault(key, []).append(line)
+    return [f"{k}: {line}" for k in sorted(by_task) for line in by_task[k]]
+
+
 def main():
-    if len(sys.argv) < 3 or sys.argv[1] not in ("counts", "window"):
+    if len(sys.argv) < 3 or sys.argv[1] not in ("counts", "window", "timelines"):
         sys.exit(__doc__)
     objs = load(sys.argv[2])
+    if sys.argv[1] == "timelines":
+        print("\n".join(timelines(objs)))
+        return
     c = counts(objs) if sys.argv[1] == "counts" else window(objs, sys.argv[3])
     for k in sorted(c):
         print(f"{k}={c[k]}")

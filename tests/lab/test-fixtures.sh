@@ -12,6 +12,8 @@ cd "$(dirname "$0")/../.."
 . tests/lab/assert.sh
 
 lt=build/host/lazytrace
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 
 n=0
 for f in tests/fixtures/recon/*.lt; do
@@ -31,6 +33,30 @@ for f in tests/fixtures/recon/*.lt; do
 	esac
 done
 expect_match "fixtures found" '^[1-9]' "$n"
+
+# One run recorded at once with folded records and with --no-fold (tests/fixtures/fold/HOW,
+# scripts/capture-fold-fixtures): the reconstruction unfolds what the folded records stand
+# for, so both replay to the same timeline, item for item in every task and interrupt
+# context, with the same figures; only the records differ, as many fewer as were folded.
+d=tests/fixtures/fold
+for v in folded unfolded; do
+	dump=$("$lt" dump "$d/mixed.$v.lt" --json --cpu all)
+	expect_eq "fold $v: the timeline is the one pinned in mixed.$v.counts" \
+		"$(cat "$d/mixed.$v.counts")" "$(tests/lab/ltjson.py counts /dev/stdin <<<"$dump")"
+	tests/lab/ltjson.py timelines /dev/stdin <<<"$dump" >"$tmp/$v.timelines"
+done
+fc=$(cat "$d/mixed.folded.counts") uc=$(cat "$d/mixed.unfolded.counts")
+expect_eq "fold: the same timelines, item for item ($(wc -l <"$tmp/folded.timelines") lines)" "" \
+	"$(diff "$tmp/folded.timelines" "$tmp/unfolded.timelines" | head -5)"
+expect_match "fold: calls and updates were folded" '^[1-9]' "$(kv "$fc" summary.unfolded_events)"
+expect_eq "fold: records + what they folded = the unfolded recording's records" \
+	"$(kv "$uc" summary.events)" $(( $(kv "$fc" summary.events) + $(kv "$fc" summary.unfolded_events) ))
+expect_eq "fold: the unfolded recording folded nothing" 0 "$(kv "$uc" summary.unfolded_events)"
+expect_match "fold: interrupt-context calls among them" '^[1-9]' "$(kv "$fc" context.irq.map)"
+expect_eq "fold: its confirmed hazard" 1 "$(kv "$fc" hazard.confirmed)"
+expect_eq "fold: nothing lost on either side" "0 0" "$(kv "$fc" summary.lost_events) $(kv "$uc" summary.lost_events)"
+expect_eq "fold: the folded recording says ABI 2, the other ABI 1" "2 1" \
+	"$("$lt" stats --json "$d/mixed.folded.lt" | sed -n 's/.*"abi": *\([0-9]*\).*/\1/p' | head -1) $("$lt" stats --json "$d/mixed.unfolded.lt" | sed -n 's/.*"abi": *\([0-9]*\).*/\1/p' | head -1)"
 
 # `compare` and `stats --by function` of real recordings (tests/fixtures/compare/HOW): the
 # whole text, as pinned (scripts/capture-compare-fixtures --golden re-pins a changed format).

@@ -8,7 +8,9 @@
 #  - kill -9 during record: dump reads every complete chunk and reports truncation (exit 0);
 #  - mode 0600, --force, the flight recorder writes the hazard;
 #  - record leaves out its own process: a second recorder, told --pid of the first, sees the
-#    first one's page mapping (its file writes under debug_pagealloc), the first none of it.
+#    first one's page mapping (its file writes under debug_pagealloc), the first none of it;
+#  - folded records: one run recorded at once with and without --no-fold (lazytrace-pair)
+#    replays to the same timeline in every task, from fewer records.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lab/assert.sh
@@ -50,7 +52,11 @@ scripts/guest-run -q --kernel patched --append debug_pagealloc=on --out "$g" --t
 	sleep 1
 	kill -INT $a; wait $a; echo $? >/out/self-a.rc
 	kill -INT $b; wait $b; echo $? >/out/self-b.rc
-	echo $a $b $w >/out/self.pids' >"$out/console.log" 2>&1
+	echo $a $b $w >/out/self.pids
+	echo noflush >$D/nesting
+	lazytrace-pair fold-seed fold -- sh -c "echo seed 8 5 >$D/scenario"
+	echo nested >$D/nesting
+	lazytrace-pair fold-work fold -- lazy-workload -m 4 -r 2 -V 4 -v 1024' >"$out/console.log" 2>&1
 expect_eq "guest run exits 0" 0 $?
 
 # Round trip: the same records, shown live and replayed from the file.
@@ -168,5 +174,45 @@ expect_match "self: the second recorder saw the first one's events, and only tho
 	"^$self_a [1-9][0-9]*\$" "$(tr '\n' ' ' <"$out/self-b.pids" | sed 's/ $//')"
 expect_match "self: ... its map_pages calls among them (the file's pages)" '^[1-9][0-9]*$' \
 	"$("$lt" dump --format json "$g/self-b.lt" | grep -c '"func":"__kernel_map_pages"')"
+
+# Folded records (include/lazytrace.h): the same run recorded at once with folded records and
+# with --no-fold. Oracle: the unfolded recording. A task's items are the same, one for one
+# (interrupts too when neither recorder missed one: each recorder's programs can miss an
+# interrupt's event on their own, counted as lost); the records are fewer by what was folded.
+for n in fold-seed fold-work; do
+	expect_eq "$n: the workload and both recorders exit 0" "command=0 folded=0 unfolded=0" \
+		"$(cat "$g/$n.status" 2>/dev/null)"
+	for v in folded unfolded; do
+		"$lt" dump --format json --cpu all "$g/$n.$v.lt" >"$out/$n.$v.json"
+		tests/lab/ltjson.py timelines "$out/$n.$v.json" >"$out/$n.$v.tl"
+		eval "c_$v=\$(tests/lab/ltjson.py counts \"\$out/\$n.\$v.json\")"
+	done
+	# shellcheck disable=SC2154
+	fc=$c_folded uc=$c_unfolded
+	lost=$(( $(kv "$fc" summary.lost_events) + $(kv "$uc" summary.lost_events) ))
+	expect_eq "$n: each task's items, one for one ($(grep -c '^tid' "$out/$n.folded.tl") items)" "" \
+		"$(diff <(grep '^tid' "$out/$n.folded.tl") <(grep '^tid' "$out/$n.unfolded.tl") | head -4)"
+	if [ "$lost" = 0 ]; then
+		expect_eq "$n: nothing lost: every item and figure the same" "" \
+			"$(diff "$out/$n.folded.tl" "$out/$n.unfolded.tl" | head -4)"
+		expect_eq "$n: records + what they folded = the unfolded recording's records" \
+			"$(kv "$uc" summary.events)" $(( $(kv "$fc" summary.events) + $(kv "$fc" summary.unfolded_events) ))
+	else
+		# An interrupt's event missed by one recorder's program (running on the CPU when
+		# it came) is lost on that side only. Both saw the same events: records, what they
+		# folded and what was lost add up the same, but for skipped programs whose event
+		# would not have been a record (recursion misses count every skipped run).
+		sf=$(( $(kv "$fc" summary.events) + $(kv "$fc" summary.unfolded_events) + $(kv "$fc" summary.lost_events) ))
+		su=$(( $(kv "$uc" summary.events) + $(kv "$uc" summary.lost_events) ))
+		rec=$(( $(kv "$fc" summary.lost_recursion) + $(kv "$uc" summary.lost_recursion) ))
+		expect_eq "$n: $lost lost: records + folded + lost the same on both sides ($sf, $su), within the $rec recursion misses" \
+			1 $(( sf - su <= rec && su - sf <= rec ))
+	fi
+	expect_match "$n: calls and updates were folded" '^[1-9]' "$(kv "$fc" summary.unfolded_events)"
+	expect_eq "$n: the --no-fold recording folded nothing" 0 "$(kv "$uc" summary.unfolded_events)"
+	[ $n = fold-seed ] &&
+		expect_eq "$n: the noflush hazard, found from folded records too" "1 1" \
+			"$(kv "$fc" hazard.confirmed) $(kv "$uc" hazard.confirmed)"
+done
 
 finish

@@ -1683,7 +1683,7 @@ HEAD("hazard", "7000") ",\"kind\":\"confirmed\",\"class\":\"unknown\",\"evidence
 HEAD("flush", "8000") ",\"depth\":1,\"section\":1,\"count\":1,\"site\":\"scenario_write+0x6f0\",\"ip\":\"0xffff8000801236f0\",\"pending\":false,\"inferred\":false}\n"
 HEAD("map_ret", "9000") ",\"depth\":1,\"section\":1,\"func\":\"__kernel_map_pages\",\"site\":\"__kernel_map_pages+0x0\",\"ip\":\"0xffff800080500000\"}\n"
 HEAD("anomaly", "9000") ",\"kind\":\"open_at_exit\",\"depth\":1,\"count\":1,\"site\":\"scenario_write+0x690\",\"ip\":\"0xffff800080123690\"}\n"
-"{\"type\":\"summary\",\"events\":9,\"sections\":2,\"nested_sections\":1,\"max_depth\":2,\"deferred_ptes\":1,\"flushes\":1,\"hazards_confirmed\":1,\"hazards_potential\":0,\"lost_events\":0,\"lost_ring_full\":0,\"lost_recursion\":0,\"lost_evicted\":0,\"lost_kprobe_missed\":0,\"lost_kretprobe_missed\":0,\"lost_map_full\":0,\"lost_names\":0,\"gaps\":0,\"anomalies\":1}\n");
+"{\"type\":\"summary\",\"events\":9,\"unfolded_events\":0,\"sections\":2,\"nested_sections\":1,\"max_depth\":2,\"deferred_ptes\":1,\"flushes\":1,\"hazards_confirmed\":1,\"hazards_potential\":0,\"lost_events\":0,\"lost_ring_full\":0,\"lost_recursion\":0,\"lost_evicted\":0,\"lost_kprobe_missed\":0,\"lost_kretprobe_missed\":0,\"lost_map_full\":0,\"lost_names\":0,\"gaps\":0,\"anomalies\":1}\n");
 	sum = out ? strstr(out, "{\"type\":\"summary\"") : NULL;
 	CHECK(sum != NULL);
 	for (size_t i = 0; sum && i < sizeof(keys) / sizeof(keys[0]); i++)

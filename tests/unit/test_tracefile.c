@@ -678,6 +678,31 @@ static void test_bad_files(void)
 
 /* ------------------------------------------------------------ mode and --force */
 
+/* A recording's event ABI: records of a newer one are refused with the reason (their folded
+ * records would be shown wrong); ABI 1 (no folded record) and today's are read. */
+static void test_abi(void)
+{
+	struct lt_file_info info = INFO;
+	char want[600];
+	const char *p = tpath("abi.lt");
+
+	make_seed(&S, NESTED, true);
+	for (__u32 abi = 1; abi <= LT_ABI_VERSION + 1; abi++) {
+		info.abi_version = abi;
+		CHECK_EQ(write_stream(p, &S, &info, LT_W_FORCE, 0, -1, true), 0);
+		read_all(p, &G);
+		if (abi <= LT_ABI_VERSION) {
+			CHECK_EQ(G.state, LT_REC_END);
+			CHECK_EQ(G.nev, S.n);
+			continue;
+		}
+		CHECK(!G.opened);
+		snprintf(want, sizeof(want), "%s: records of ABI %u, newer than this lazytrace reads (%d)",
+			 p, abi, LT_ABI_VERSION);
+		CHECK_STR(G.msg, want);
+	}
+}
+
 static void test_mode_force(void)
 {
 	const char *p = tpath("mode.lt");
@@ -977,7 +1002,7 @@ static void test_dump(void)
 	CHECK_EQ(run_dump(p, &o, &c), 0);
 	CHECK_EQ(count_lines(c.out, "{\"type\":\"hazard\""), 2);
 	CHECK(strstr(c.out, "\"section_site\":\"update_range_prot+0x1e8\"") != NULL);
-	CHECK(strstr(c.out, "{\"type\":\"summary\",\"events\":26,\"sections\":2,\"nested_sections\":1,"
+	CHECK(strstr(c.out, "{\"type\":\"summary\",\"events\":26,\"unfolded_events\":0,\"sections\":2,\"nested_sections\":1,"
 			    "\"max_depth\":2,\"deferred_ptes\":14,\"flushes\":1,\"hazards_confirmed\":1,"
 			    "\"hazards_potential\":1,\"lost_events\":0,\"lost_ring_full\":0,"
 			    "\"lost_recursion\":0,\"lost_evicted\":0,\"lost_kprobe_missed\":0,\"lost_kretprobe_missed\":0,\"lost_map_full\":0,\"lost_names\":0,\"gaps\":0,\"anomalies\":0}\n") != NULL);
@@ -1340,6 +1365,7 @@ int main(void)
 	test_bitflips();
 	test_layout();
 	test_bad_files();
+	test_abi();
 	test_mode_force();
 	test_redact();
 	test_dump();
