@@ -516,15 +516,24 @@ static __always_inline bool fold_mine(const __u64 *o, __u64 addr, int numpages, 
 }
 
 /*
- * A folded set_memory_valid() return whose __kernel_map_pages() return record was not sent
- * (the ring buffer was full, or its program skipped) or found the slot no more its own
- * (another task's call took it): lost with it. It takes a sequence number of its own, so
- * that the CPU's hole counts it, as a record's.
+ * A folded set_memory_valid() return is lost with its carrier, __kernel_map_pages()'s return
+ * record, and counted as it: when the ring buffer has no room for the carrier, it takes a
+ * sequence number of its own, so that the CPU's hole counts it as a record's; when the
+ * carrier's program was skipped (the kernel counts that in its recursion misses), a later
+ * call finds the return still in the slot and counts it here, added to the recursion misses
+ * by userspace.
  */
-static __always_inline void lose_folded(void)
+__u64 lost_folded_skipped;
+
+static __always_inline void lose_folded_ring_full(void)
 {
 	__sync_fetch_and_add(&seq_per_cpu[bpf_get_smp_processor_id() & (LT_MAX_CPUS - 1)], 1);
 	count_lost();
+}
+
+static __always_inline void lose_folded_skipped(void)
+{
+	__sync_fetch_and_add(&lost_folded_skipped, 1);
 }
 
 /* __kernel_map_pages(struct page *page, int numpages, int enable) */
@@ -534,10 +543,10 @@ int BPF_PROG(fentry_map_pages, void *page, int numpages, int enable)
 	__u64 id, va = page_to_va(page), *o = fold_slot();
 	struct lt_event *e;
 
-	/* a return folded that no record took (its task's or another's): lost */
+	/* a return folded that no record took (its carrier's program was skipped): lost */
 	if (fold_set_valid && o[FOLD_SLOT_ID] && fold_stage(o) == FOLD_RETURNED) {
 		o[FOLD_SLOT_ID] = 0;
-		lose_folded();
+		lose_folded_skipped();
 	}
 	e = start(LT_MAP_PAGES, &id, PREEMPTIBLE);
 	if (!e)
@@ -577,7 +586,7 @@ int BPF_PROG(fexit_map_pages, void *page, int numpages, int enable)
 				if (o[FOLD_SLOT_ADDR] == page_to_va(page))
 					folded_ret = LT_MAP_RET_FOLDED;
 				else
-					lose_folded();
+					lose_folded_skipped();
 			}
 			o[FOLD_SLOT_ID] = 0;
 		}
@@ -585,7 +594,7 @@ int BPF_PROG(fexit_map_pages, void *page, int numpages, int enable)
 	e = start(LT_MAP_PAGES_RET, &id, PREEMPTIBLE);
 	if (!e) {
 		if (folded_ret && !filtered(id))
-			lose_folded();
+			lose_folded_ring_full();
 		return 0;
 	}
 	e->ip = bpf_get_func_ip(ctx);

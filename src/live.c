@@ -118,7 +118,9 @@ static void read_drops(struct lazytrace_bpf *s, const struct lt_probe_links *pl,
 {
 	memset(d, 0, sizeof(*d));
 	d->n[LT_LOST_RING_FULL] = read_lost(s);
-	d->n[LT_LOST_RECURSION] = read_misses(s);
+	/* with the folded returns their skipped carriers took along (bpf/lazytrace.bpf.c) */
+	d->n[LT_LOST_RECURSION] = read_misses(s) +
+				  __atomic_load_n(&s->bss->lost_folded_skipped, __ATOMIC_RELAXED);
 	d->n[LT_LOST_MAP_FULL] = __atomic_load_n(&s->bss->lost_map_full, __ATOMIC_RELAXED);
 	d->n[LT_LOST_NAME] = __atomic_load_n(&s->bss->lost_names, __ATOMIC_RELAXED);
 	lt_links_missed(pl->links, pl->n, &d->n[LT_LOST_KPROBE], &d->n[LT_LOST_KRETPROBE]);

@@ -90,6 +90,9 @@ static void stats_json(FILE *out, const struct lt_runstats *rs)
 	lt_runstats_json_header(out, rs);
 	for (size_t i = 0; i < LT_NTOTALS; i++)
 		fprintf(out, ",\"%s\":%llu", LT_TOTALS[i].key, lt_total_of(&rs->st, i));
+	/* besides the records (events): what folded records stood for (not a figure to compare:
+	 * it says how the events were recorded, not what the kernel did) */
+	fprintf(out, ",\"unfolded_events\":%llu", (unsigned long long)rs->st.unfolded_events);
 	fprintf(out, ",\"sites\":[");
 	for (size_t i = 0; i < rs->n; i++) {
 		const struct lt_sitefig *x = &rs->v[i];
@@ -130,6 +133,9 @@ static void stats_text(FILE *out, const struct lt_runstats *rs)
 	fprintf(out, "\n");
 	for (size_t i = 0; i < LT_NTOTALS; i++)
 		fprintf(out, "%-18s %llu\n", LT_TOTALS[i].key, lt_total_of(&rs->st, i));
+	if (rs->st.unfolded_events)
+		fprintf(out, "%-18s %llu\n", "unfolded_events",
+			(unsigned long long)rs->st.unfolded_events);
 	for (size_t i = 0; i < rs->n; i++)
 		if (strlen(rs->v[i].name) > w)
 			w = strlen(rs->v[i].name);
