@@ -356,7 +356,9 @@ static __always_inline __u32 slot_index(void)
  * fentry/fexit on the per-PTE callback: its entry's pointer, old value and address, from
  * fentry to the deferral it makes and to fexit. Another task's callback between them (in the
  * shared slot) leaves another entry's pointer there: the update goes without the evidence
- * (the class then comes from the open call).
+ * (the class then comes from the open call). Two tasks of one slot in their callbacks at the
+ * same instant on two CPUs could mix their words; it takes a hash collision (1 in 4096) and
+ * that instant, and costs at most one update's evidence (its class may come out wrong).
  */
 enum { PTE_SLOT_ENTRY, PTE_SLOT_OLD, PTE_SLOT_ADDR, PTE_SLOT_WORDS = 4 };
 #define PTE_SLOT_FOLDED 1ULL	/* in the entry pointer (8-byte aligned): its deferral took it */

@@ -1389,7 +1389,8 @@ static void unfold(struct lt_recon *r, struct task *t, const struct lt_event *ev
 
 /*
  * Whether a record is one a folded record already stood for: the BPF side records it after
- * all when the per-CPU slot that carries the fold was not its own any more (include/lazytrace.h).
+ * all when the slot that carries the fold was not its own any more (another task's call took
+ * it: include/lazytrace.h).
  */
 static bool already_unfolded(struct lt_recon *r, struct task *t, const struct lt_event *ev)
 {
