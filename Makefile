@@ -104,7 +104,8 @@ fuzz-campaign: fuzz-bins
 		tests/lab/test-fuzz.sh
 
 # Regenerates the synthetic seeds in tests/fuzz/corpus/ (and records cut from the demo's
-# seed recordings, if demo-out/ has them); the result is committed.
+# seed recordings, if demo-out/ has them, and from the folded-records fixture); the result is
+# committed.
 $(HOST)/mkcorpus: tests/fuzz/mkcorpus.c tests/unit/streams.h $(patsubst src/%.c,$(HOST)/lib/%.o,$(LIB_SRCS)) | $(HOST)
 	$(call msg,CCLD,$@)
 	$(Q)$(HOST_CC) $(HOST_CFLAGS) -Itests/unit $< $(patsubst src/%.c,$(HOST)/lib/%.o,$(LIB_SRCS)) -o $@ $(LIB_LIBS)
@@ -112,7 +113,7 @@ $(HOST)/mkcorpus: tests/fuzz/mkcorpus.c tests/unit/streams.h $(patsubst src/%.c,
 fuzz-corpus: $(HOST)/mkcorpus
 	$(Q)mkdir -p tests/fuzz/corpus/tracefile tests/fuzz/corpus/recon
 	$(Q)$(HOST)/mkcorpus tests/fuzz/corpus/tracefile tests/fuzz/corpus/recon \
-		$(wildcard demo-out/seed-*.lt)
+		$(wildcard demo-out/seed-*.lt) tests/fixtures/fold/mixed.folded.lt
 	$(Q)chmod 0644 tests/fuzz/corpus/tracefile/* tests/fuzz/corpus/recon/*
 	$(Q)for f in $(wildcard demo-out/seed-*.lt); do \
 		[ "$$(stat -c %s "$$f")" -ge 102400 ] || install -m 0644 "$$f" tests/fuzz/corpus/tracefile/demo-"$${f##*/}"; \
