@@ -460,20 +460,30 @@ int BPF_PROG(tp_switch, bool preempt, struct task_struct *prev, struct task_stru
 
 /* --- __kernel_map_pages and set_memory_valid ------------------------------------------ */
 
-static __always_inline int call_event(__u16 type, __u64 ip, __u64 addr, __u64 n, __u64 enable,
-				      __u32 ret, int preemptible)
+/* A map call's record (.aux: the return value, or the LT_MAP_* fold flags); whether it was
+ * sent (filtered out or lost: not). */
+static __always_inline bool call_sent(__u16 type, __u64 ip, __u64 addr, __u64 n, __u64 enable,
+				      __u32 aux, int preemptible)
 {
 	__u64 id;
 	struct lt_event *e = start(type, &id, preemptible);
 
 	if (!e)
-		return 0;
+		return false;
 	e->ip = ip;
 	e->addr = addr;
 	e->arg0 = n;
 	e->arg1 = enable;
-	e->aux = ret;
+	e->aux = aux;
 	send(e);
+	return true;
+}
+
+/* The same for a program's return value (0: a kprobe program's non-zero asks for more). */
+static __always_inline int call_event(__u16 type, __u64 ip, __u64 addr, __u64 n, __u64 enable,
+				      __u32 ret, int preemptible)
+{
+	call_sent(type, ip, addr, n, enable, ret, preemptible);
 	return 0;
 }
 
@@ -542,29 +552,26 @@ static __always_inline void lose_folded_skipped(void)
 SEC("fentry/__kernel_map_pages")
 int BPF_PROG(fentry_map_pages, void *page, int numpages, int enable)
 {
-	__u64 id, va = page_to_va(page), *o = fold_slot();
-	struct lt_event *e;
+	__u64 va = page_to_va(page), *o = NULL;
+	__u32 folded = 0;
 
-	/* a return folded that no record took (its carrier's program was skipped): lost */
-	if (fold_set_valid && o[FOLD_SLOT_ID] && fold_stage(o) == FOLD_RETURNED) {
-		o[FOLD_SLOT_ID] = 0;
-		lose_folded_skipped();
+	if (fold_set_valid) {
+		o = fold_slot();
+		/* a return folded that no record took (its carrier's program was skipped): lost */
+		if (o[FOLD_SLOT_ID] && fold_stage(o) == FOLD_RETURNED) {
+			o[FOLD_SLOT_ID] = 0;
+			lose_folded_skipped();
+		}
+		if (va)
+			folded = LT_MAP_FOLDED;
 	}
-	e = start(LT_MAP_PAGES, &id, PREEMPTIBLE);
-	if (!e)
-		return 0;
-	e->ip = bpf_get_func_ip(ctx);
-	e->addr = va;
-	e->arg0 = numpages;
-	e->arg1 = enable;
-	/* only with this record sent: a lost one takes nothing else with it */
-	if (fold_set_valid && va) {
-		o[FOLD_SLOT_ID] = id + 1;	/* fold_owner() */
+	/* the slot only once this record is sent: a lost one takes nothing else with it */
+	if (call_sent(LT_MAP_PAGES, bpf_get_func_ip(ctx), va, numpages, enable, folded,
+		      PREEMPTIBLE) && folded && o) {
+		o[FOLD_SLOT_ID] = fold_owner();
 		o[FOLD_SLOT_ADDR] = va;
 		o[FOLD_SLOT_ARGS] = fold_args(numpages, enable, FOLD_MAPPING);
-		e->aux = LT_MAP_FOLDED;
 	}
-	send(e);
 	return 0;
 }
 
@@ -572,8 +579,6 @@ SEC("fexit/__kernel_map_pages")
 int BPF_PROG(fexit_map_pages, void *page, int numpages, int enable)
 {
 	__u32 folded_ret = 0;
-	struct lt_event *e;
-	__u64 id;
 
 	if (fold_set_valid) {
 		__u64 *o = fold_slot();
@@ -593,17 +598,9 @@ int BPF_PROG(fexit_map_pages, void *page, int numpages, int enable)
 			o[FOLD_SLOT_ID] = 0;
 		}
 	}
-	e = start(LT_MAP_PAGES_RET, &id, PREEMPTIBLE);
-	if (!e) {
-		if (folded_ret && !filtered(id))
-			lose_folded_ring_full();
-		return 0;
-	}
-	e->ip = bpf_get_func_ip(ctx);
-	e->arg0 = numpages;
-	e->arg1 = enable;
-	e->aux = folded_ret;
-	send(e);
+	if (!call_sent(LT_MAP_PAGES_RET, bpf_get_func_ip(ctx), 0, numpages, enable, folded_ret,
+		       PREEMPTIBLE) && folded_ret && !filtered(bpf_get_current_pid_tgid()))
+		lose_folded_ring_full();
 	return 0;
 }
 

@@ -82,9 +82,9 @@ enum lt_lost_cause {
  * LT_MAP_PAGES .aux LT_MAP_FOLDED: arm64's __kernel_map_pages() is one set_memory_valid() call
  * on the same range (arch/arm64/mm/pageattr.c; it returns early only where the linear map
  * cannot be changed, and debug_pagealloc, its caller, makes sure it can), and that call's
- * entry is not recorded: it is this record's. Unless it is recorded after all (the task moved
- * to another CPU between the two entries, or another call took the per-CPU slot that carries
- * the fold): an LT_SET_VALID of the same range next in the task is that call.
+ * entry is not recorded: it is this record's. Unless it is recorded after all (another task's
+ * call took the slot that carries the fold, bpf/lazytrace.bpf.c's slot_index): an
+ * LT_SET_VALID of the same range next in the task is that call.
  * LT_MAP_PAGES_RET .aux LT_MAP_RET_FOLDED: that call returned 0 just before, not recorded.
  * Without it, its return is an LT_SET_VALID_RET record, or was lost (counted: a folded return
  * whose carrier was lost takes a sequence number of its own).
@@ -97,8 +97,8 @@ enum lt_lost_cause {
  * entry, whose LT_PTE_UPDATE record is folded in: .addr its VA, .aux & LT_DEFER_PTE_OLD its
  * LT_PTE_OLD_* bits, LT_DEFER_PTE_DEFERRED its LT_F_DEFERRED; it comes right after the
  * deferral. If the update is recorded after all (an LT_PTE_UPDATE of the same entry and value
- * next in the task: another task's update on that CPU took the slot meanwhile), that record
- * is the same update.
+ * next in the task, without the old value: another task's update took the slot meanwhile),
+ * that record is the same update.
  */
 #define LT_DEFER_PTE		0x100
 #define LT_DEFER_PTE_DEFERRED	0x200
