@@ -31,4 +31,23 @@ struct task_struct___lt {
 	struct lazy_mmu_state___lt lazy_mmu_state;	/* 7.0+ */
 } __attribute__((preserve_access_index));
 
+/*
+ * arm64's page attribute walk (arch/arm64/mm/pageattr.c): the per-PTE callback writes
+ * (old & ~clear_mask) | set_mask, the masks in a struct page_change_data, which reaches
+ * pageattr_pte_entry() (6.18+) as its walk's private data and change_page_range() (before)
+ * as its data argument. Used only where the loader found both in the kernel's BTF.
+ */
+struct pgprot___lt {
+	__u64 pgprot;
+} __attribute__((preserve_access_index));
+
+struct page_change_data___lt {
+	struct pgprot___lt set_mask;
+	struct pgprot___lt clear_mask;
+} __attribute__((preserve_access_index));
+
+struct mm_walk___lt {
+	void *private;
+} __attribute__((preserve_access_index));
+
 #endif /* LT_KERNEL_BITS_H */

@@ -64,6 +64,13 @@ __u64 lost_per_cpu[LT_MAX_CPUS];
 __u64 lost_names;
 __u64 lost_map_full;
 
+/*
+ * Per-PTE updates whose value, computed at the callback's entry from the walk's masks
+ * (kprobe_pte_masks), was not the one the kernel wrote, as its deferral's tracepoint shows:
+ * 0 unless the callback no longer does what bpf/kernel_bits.h says.
+ */
+__u64 pte_masks_mismatch;
+
 /* Tasks whose name was already sent (LT_TASK). */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
@@ -85,7 +92,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct pte_args);
 } pte_entry_args SEC(".maps");
-
 
 /*
  * page_to_virt() of arch/arm64/include/asm/memory.h with the model's layout (any page size,
@@ -203,24 +209,19 @@ static __always_inline void stamp(struct lt_event *e, __u32 seq)
 }
 
 /*
- * Fill the common part: time, ids, CPU and the task's lazy MMU state. The current task's
- * pointer is trusted (BTF): its fields are plain loads, CO-RE relocated, where
- * BPF_CORE_READ would make a bpf_probe_read_kernel() call of each (measured with
- * --prog-stats: five helper calls of every event's cost). A field the kernel lacks is only
+ * The task's lazy MMU state, into a zeroed record (fill() below; the kprobe on the per-PTE
+ * callback asks it whether the update will defer). The current task's pointer is trusted
+ * (BTF): its fields are plain loads, CO-RE relocated, where BPF_CORE_READ would make a
+ * bpf_probe_read_kernel() call of each (measured with --prog-stats: five helper calls of
+ * every event's cost). A field the kernel lacks is only
  * read behind bpf_core_field_exists(), whose false branch the verifier never walks.
  */
-static __always_inline void fill(struct lt_event *e, __u16 type, __u64 pid_tgid)
+static __always_inline void fill_state(struct lt_event *e)
 {
 	struct task_struct___lt *t = (void *)bpf_get_current_task_btf();
 	unsigned long flags = t->thread_info.flags;
 	__u64 pc = t->thread_info.preempt_count;
 
-	__builtin_memset(e, 0, sizeof(*e));
-	e->ts = bpf_ktime_get_ns();
-	e->pid = pid_tgid >> 32;
-	e->tid = (__u32)pid_tgid;
-	e->type = type;
-	e->cpu = bpf_get_smp_processor_id();
 	if (bpf_core_field_exists(t->lazy_mmu_state)) {
 		e->enable_count = t->lazy_mmu_state.enable_count;
 		e->pause_count = t->lazy_mmu_state.pause_count;
@@ -240,6 +241,17 @@ static __always_inline void fill(struct lt_event *e, __u16 type, __u64 pid_tgid)
 		e->flags |= LT_F_PENDING;
 	if (pc & HARDIRQ_SOFTIRQ_NMI_MASK)
 		e->flags |= LT_F_IN_IRQ;
+}
+
+static __always_inline void fill(struct lt_event *e, __u16 type, __u64 pid_tgid)
+{
+	__builtin_memset(e, 0, sizeof(*e));
+	e->ts = bpf_ktime_get_ns();
+	e->pid = pid_tgid >> 32;
+	e->tid = (__u32)pid_tgid;
+	e->type = type;
+	e->cpu = bpf_get_smp_processor_id();
+	fill_state(e);
 }
 
 /* Send the task's name once, before its first event. */
@@ -352,6 +364,34 @@ static __always_inline __u32 slot_index(void)
 	return ((__u32)bpf_get_current_pid_tgid() * 2654435761u) >> 20;
 }
 
+/* The slot's owner: the context's task, + 1 (0 is an empty slot; the idle task is pid 0). */
+static __always_inline __u64 fold_owner(void)
+{
+	return bpf_get_current_pid_tgid() + 1;
+}
+
+/*
+ * A folded event is lost with its carrier, and counted as it: a set_memory_valid() return
+ * with __kernel_map_pages()'s return record, a per-PTE update that a kprobe left for its
+ * deferral with the deferral's record. When the ring buffer has no room for the carrier, the
+ * folded event takes a sequence number of its own, so that the CPU's hole counts it as a
+ * record's; when the carrier's program was skipped (the kernel counts that in its recursion
+ * misses), a later call finds the event still in the slot and counts it here, added to the
+ * recursion misses by userspace.
+ */
+__u64 lost_folded_skipped;
+
+static __always_inline void lose_folded_ring_full(void)
+{
+	__sync_fetch_and_add(&seq_per_cpu[bpf_get_smp_processor_id() & (LT_MAX_CPUS - 1)], 1);
+	count_lost();
+}
+
+static __always_inline void lose_folded_skipped(void)
+{
+	__sync_fetch_and_add(&lost_folded_skipped, 1);
+}
+
 /*
  * fentry/fexit on the per-PTE callback: its entry's pointer, old value and address, from
  * fentry to the deferral it makes and to fexit. Another task's callback between them (in the
@@ -359,8 +399,13 @@ static __always_inline __u32 slot_index(void)
  * (the class then comes from the open call). Two tasks of one slot in their callbacks at the
  * same instant on two CPUs could mix their words; it takes a hash collision (1 in 4096) and
  * that instant, and costs at most one update's evidence (its class may come out wrong).
+ *
+ * The kprobe at the callback's entry (kprobe_pte_masks) leaves there the update it expects
+ * to defer, for the deferral's record to carry, with its owner (fold_owner) and the value it
+ * computed (checked against the deferral's); nothing clears it after (no return probe).
  */
-enum { PTE_SLOT_ENTRY, PTE_SLOT_OLD, PTE_SLOT_ADDR, PTE_SLOT_WORDS = 4 };
+enum { PTE_SLOT_ENTRY, PTE_SLOT_OLD, PTE_SLOT_ADDR, PTE_SLOT_OWNER, PTE_SLOT_NEW,
+       PTE_SLOT_WORDS = 8 };
 #define PTE_SLOT_FOLDED 1ULL	/* in the entry pointer (8-byte aligned): its deferral took it */
 __u64 pte_old_slot[LT_SLOTS][PTE_SLOT_WORDS];
 
@@ -391,8 +436,18 @@ int BPF_PROG(tp_defer, unsigned long ip, int level, const void *entryp, __u64 va
 	__u64 id;
 	struct lt_event *e = start(LT_DEFER, &id, NOT_PREEMPTIBLE);
 
-	if (!e)
+	if (!e) {
+		/* the update the kprobe left for this record is lost with it, counted as it */
+		if (fold_pte && !filtered(id)) {
+			__u64 *o = pte_old_of();
+
+			if (o[PTE_SLOT_ENTRY] == (__u64)entryp && o[PTE_SLOT_OWNER]) {
+				o[PTE_SLOT_ENTRY] |= PTE_SLOT_FOLDED;
+				lose_folded_ring_full();
+			}
+		}
 		return 0;
+	}
 	e->ip = ip;
 	e->action = level;
 	e->arg0 = (__u64)entryp;
@@ -403,6 +458,9 @@ int BPF_PROG(tp_defer, unsigned long ip, int level, const void *entryp, __u64 va
 
 		if (o[PTE_SLOT_ENTRY] == (__u64)entryp) {
 			o[PTE_SLOT_ENTRY] |= PTE_SLOT_FOLDED;
+			/* the value the kprobe computed at the callback's entry, if it did */
+			if (o[PTE_SLOT_OWNER] && o[PTE_SLOT_NEW] != val)
+				__sync_fetch_and_add(&pte_masks_mismatch, 1);
 			e->addr = o[PTE_SLOT_ADDR];
 			e->aux = LT_DEFER_PTE | pte_old_bits(o[PTE_SLOT_OLD], val) |
 				 (pte_deferred(e, val) ? LT_DEFER_PTE_DEFERRED : 0);
@@ -502,12 +560,6 @@ static __always_inline __u64 *fold_slot(void)
 	return set_valid_fold[slot_index() & (LT_SLOTS - 1)];
 }
 
-/* The slot's owner: the context's task, + 1 (0 is an empty slot; the idle task is pid 0). */
-static __always_inline __u64 fold_owner(void)
-{
-	return bpf_get_current_pid_tgid() + 1;
-}
-
 /* numpages, enable and the call's stage in one word */
 static __always_inline __u64 fold_args(int numpages, int enable, __u64 stage)
 {
@@ -528,31 +580,18 @@ static __always_inline bool fold_mine(const __u64 *o, __u64 addr, int numpages, 
 }
 
 /*
- * A folded set_memory_valid() return is lost with its carrier, __kernel_map_pages()'s return
- * record, and counted as it: when the ring buffer has no room for the carrier, it takes a
- * sequence number of its own, so that the CPU's hole counts it as a record's; when the
- * carrier's program was skipped (the kernel counts that in its recursion misses), a later
- * call finds the return still in the slot and counts it here, added to the recursion misses
- * by userspace.
+ * The programs of a map call, fentry/fexit and kprobe/kretprobe alike. A kretprobe knows
+ * neither the call's arguments nor its address (VA_UNKNOWN): the slot's owner and stage say
+ * whose return it is (a task makes one such call at a time; interrupts have their own slot).
+ * bpf_get_func_ip() gives a kretprobe its function's address, as fexit's.
  */
-__u64 lost_folded_skipped;
-
-static __always_inline void lose_folded_ring_full(void)
-{
-	__sync_fetch_and_add(&seq_per_cpu[bpf_get_smp_processor_id() & (LT_MAX_CPUS - 1)], 1);
-	count_lost();
-}
-
-static __always_inline void lose_folded_skipped(void)
-{
-	__sync_fetch_and_add(&lost_folded_skipped, 1);
-}
+#define VA_UNKNOWN (~0ULL)
 
 /* __kernel_map_pages(struct page *page, int numpages, int enable) */
-SEC("fentry/__kernel_map_pages")
-int BPF_PROG(fentry_map_pages, void *page, int numpages, int enable)
+static __always_inline void map_pages_entry(__u64 ip, __u64 va, int numpages, int enable,
+					    int preemptible)
 {
-	__u64 va = page_to_va(page), *o = NULL;
+	__u64 *o = NULL;
 	__u32 folded = 0;
 
 	if (fold_set_valid) {
@@ -566,17 +605,15 @@ int BPF_PROG(fentry_map_pages, void *page, int numpages, int enable)
 			folded = LT_MAP_FOLDED;
 	}
 	/* the slot only once this record is sent: a lost one takes nothing else with it */
-	if (call_sent(LT_MAP_PAGES, bpf_get_func_ip(ctx), va, numpages, enable, folded,
-		      PREEMPTIBLE) && folded && o) {
+	if (call_sent(LT_MAP_PAGES, ip, va, numpages, enable, folded, preemptible) && folded && o) {
 		o[FOLD_SLOT_ID] = fold_owner();
 		o[FOLD_SLOT_ADDR] = va;
 		o[FOLD_SLOT_ARGS] = fold_args(numpages, enable, FOLD_MAPPING);
 	}
-	return 0;
 }
 
-SEC("fexit/__kernel_map_pages")
-int BPF_PROG(fexit_map_pages, void *page, int numpages, int enable)
+static __always_inline void map_pages_return(__u64 ip, __u64 va, int numpages, int enable,
+					     int preemptible)
 {
 	__u32 folded_ret = 0;
 
@@ -590,7 +627,7 @@ int BPF_PROG(fexit_map_pages, void *page, int numpages, int enable)
 		 */
 		if (o[FOLD_SLOT_ID] == fold_owner()) {
 			if (fold_stage(o) == FOLD_RETURNED) {
-				if (o[FOLD_SLOT_ADDR] == page_to_va(page))
+				if (va == VA_UNKNOWN || o[FOLD_SLOT_ADDR] == va)
 					folded_ret = LT_MAP_RET_FOLDED;
 				else
 					lose_folded_skipped();
@@ -598,27 +635,14 @@ int BPF_PROG(fexit_map_pages, void *page, int numpages, int enable)
 			o[FOLD_SLOT_ID] = 0;
 		}
 	}
-	if (!call_sent(LT_MAP_PAGES_RET, bpf_get_func_ip(ctx), 0, numpages, enable, folded_ret,
-		       PREEMPTIBLE) && folded_ret && !filtered(bpf_get_current_pid_tgid()))
+	if (!call_sent(LT_MAP_PAGES_RET, ip, 0, numpages, enable, folded_ret, preemptible) &&
+	    folded_ret && !filtered(bpf_get_current_pid_tgid()))
 		lose_folded_ring_full();
-	return 0;
 }
 
-SEC("kprobe/__kernel_map_pages")
-int BPF_KPROBE(kprobe_map_pages, void *page, int numpages, int enable)
-{
-	return call_event(LT_MAP_PAGES, PT_REGS_IP(ctx), page_to_va(page), numpages,
-			  enable, 0, NOT_PREEMPTIBLE);
-}
-
-SEC("kretprobe/__kernel_map_pages")
-int BPF_KRETPROBE(kretprobe_map_pages)
-{
-	return call_event(LT_MAP_PAGES_RET, 0, 0, 0, 0, 0, NOT_PREEMPTIBLE);
-}
-
-SEC("fentry/set_memory_valid")
-int BPF_PROG(fentry_set_valid, unsigned long addr, int numpages, int enable)
+/* set_memory_valid(unsigned long addr, int numpages, int enable) */
+static __always_inline int set_valid_entry(__u64 ip, __u64 addr, int numpages, int enable,
+					   int preemptible)
 {
 	if (fold_set_valid) {
 		__u64 *o = fold_slot();
@@ -628,34 +652,80 @@ int BPF_PROG(fentry_set_valid, unsigned long addr, int numpages, int enable)
 			return 0;
 		}
 	}
-	return call_event(LT_SET_VALID, bpf_get_func_ip(ctx), addr, numpages, enable, 0, PREEMPTIBLE);
+	return call_event(LT_SET_VALID, ip, addr, numpages, enable, 0, preemptible);
+}
+
+static __always_inline int set_valid_return(__u64 ip, __u64 addr, int numpages, int enable,
+					    int ret, int preemptible)
+{
+	if (fold_set_valid && !ret) {
+		__u64 *o = fold_slot();
+		bool mine = addr == VA_UNKNOWN ?
+			o[FOLD_SLOT_ID] == fold_owner() && fold_stage(o) == FOLD_IN_SET_VALID :
+			fold_mine(o, addr, numpages, enable, FOLD_IN_SET_VALID);
+
+		/* returned 0: __kernel_map_pages()'s return says so (LT_MAP_RET_FOLDED) */
+		if (mine) {
+			o[FOLD_SLOT_ARGS] = (o[FOLD_SLOT_ARGS] & ((1ULL << 40) - 1)) |
+					    (__u64)FOLD_RETURNED << 40;
+			return 0;
+		}
+	}
+	if (addr == VA_UNKNOWN)
+		addr = numpages = enable = 0;
+	return call_event(LT_SET_VALID_RET, ip, addr, numpages, enable, ret, preemptible);
+}
+
+SEC("fentry/__kernel_map_pages")
+int BPF_PROG(fentry_map_pages, void *page, int numpages, int enable)
+{
+	map_pages_entry(bpf_get_func_ip(ctx), page_to_va(page), numpages, enable, PREEMPTIBLE);
+	return 0;
+}
+
+SEC("fexit/__kernel_map_pages")
+int BPF_PROG(fexit_map_pages, void *page, int numpages, int enable)
+{
+	map_pages_return(bpf_get_func_ip(ctx), page_to_va(page), numpages, enable, PREEMPTIBLE);
+	return 0;
+}
+
+SEC("kprobe/__kernel_map_pages")
+int BPF_KPROBE(kprobe_map_pages, void *page, int numpages, int enable)
+{
+	map_pages_entry(PT_REGS_IP(ctx), page_to_va(page), numpages, enable, NOT_PREEMPTIBLE);
+	return 0;
+}
+
+SEC("kretprobe/__kernel_map_pages")
+int BPF_KRETPROBE(kretprobe_map_pages)
+{
+	map_pages_return(bpf_get_func_ip(ctx), VA_UNKNOWN, 0, 0, NOT_PREEMPTIBLE);
+	return 0;
+}
+
+SEC("fentry/set_memory_valid")
+int BPF_PROG(fentry_set_valid, unsigned long addr, int numpages, int enable)
+{
+	return set_valid_entry(bpf_get_func_ip(ctx), addr, numpages, enable, PREEMPTIBLE);
 }
 
 SEC("fexit/set_memory_valid")
 int BPF_PROG(fexit_set_valid, unsigned long addr, int numpages, int enable, int ret)
 {
-	if (fold_set_valid && !ret) {
-		__u64 *o = fold_slot();
-
-		/* returned 0: __kernel_map_pages()'s return says so (LT_MAP_RET_FOLDED) */
-		if (fold_mine(o, addr, numpages, enable, FOLD_IN_SET_VALID)) {
-			o[FOLD_SLOT_ARGS] = fold_args(numpages, enable, FOLD_RETURNED);
-			return 0;
-		}
-	}
-	return call_event(LT_SET_VALID_RET, bpf_get_func_ip(ctx), addr, numpages, enable, ret, PREEMPTIBLE);
+	return set_valid_return(bpf_get_func_ip(ctx), addr, numpages, enable, ret, PREEMPTIBLE);
 }
 
 SEC("kprobe/set_memory_valid")
 int BPF_KPROBE(kprobe_set_valid, unsigned long addr, int numpages, int enable)
 {
-	return call_event(LT_SET_VALID, PT_REGS_IP(ctx), addr, numpages, enable, 0, NOT_PREEMPTIBLE);
+	return set_valid_entry(PT_REGS_IP(ctx), addr, numpages, enable, NOT_PREEMPTIBLE);
 }
 
 SEC("kretprobe/set_memory_valid")
 int BPF_KRETPROBE(kretprobe_set_valid, int ret)
 {
-	return call_event(LT_SET_VALID_RET, 0, 0, 0, 0, ret, NOT_PREEMPTIBLE);
+	return set_valid_return(bpf_get_func_ip(ctx), VA_UNKNOWN, 0, 0, ret, NOT_PREEMPTIBLE);
 }
 
 /* --- per-PTE updates: pageattr_pte_entry (6.18+) / change_page_range (6.16, 6.17) ------- */
@@ -717,6 +787,7 @@ static __always_inline void pte_fentry(void *ptep, unsigned long addr)
 	bpf_probe_read_kernel(&old, sizeof(old), ptep);
 	o[PTE_SLOT_OLD] = old;
 	o[PTE_SLOT_ADDR] = addr;
+	o[PTE_SLOT_OWNER] = 0;
 	o[PTE_SLOT_ENTRY] = (__u64)ptep;
 }
 
@@ -814,6 +885,85 @@ SEC("kretprobe/change_page_range")
 int BPF_KRETPROBE(kretprobe_change_page_range)
 {
 	return pte_args_use();
+}
+
+/*
+ * kprobes only, where the kernel's BTF has the walk's masks (bpf/kernel_bits.h, src/probe.c):
+ * the update is known at the callback's entry, so there is no kretprobe, whose trampoline
+ * cost as much as the record it sent (bench/RESULTS.md). An update that will defer (a valid
+ * kernel entry in an active section: pte_deferred(), as queue_pte_barriers() decides) goes in
+ * its deferral's record, as with fentry (LT_DEFER_PTE); any other is recorded here, before
+ * the callback writes it. The deferral checks the value computed here against the one the
+ * kernel wrote (pte_masks_mismatch).
+ */
+static __always_inline bool pte_fold_at_entry(void *ptep, unsigned long addr, __u64 old,
+					      __u64 val)
+{
+	__u64 *o = pte_old_of(), owner = fold_owner();
+
+	if (o[PTE_SLOT_ENTRY] && !(o[PTE_SLOT_ENTRY] & PTE_SLOT_FOLDED)) {
+		/* another task's update waits for its deferral: leave it, record this one */
+		if (o[PTE_SLOT_OWNER] != owner)
+			return false;
+		/* this task's last one never got its deferral's record (its program skipped) */
+		lose_folded_skipped();
+	}
+	o[PTE_SLOT_OLD] = old;
+	o[PTE_SLOT_ADDR] = addr;
+	o[PTE_SLOT_NEW] = val;
+	o[PTE_SLOT_OWNER] = owner;
+	o[PTE_SLOT_ENTRY] = (__u64)ptep;
+	return true;
+}
+
+static __always_inline int pte_masks_entry(__u64 ip, void *ptep, unsigned long addr,
+					   const struct page_change_data___lt *masks)
+{
+	__u64 id = bpf_get_current_pid_tgid(), old = 0, val;
+	struct lt_event *e;
+
+	if (filtered(id))
+		return 0;
+	bpf_probe_read_kernel(&old, sizeof(old), ptep);
+	/* clear first, then set, as the callback does */
+	val = (old & ~BPF_CORE_READ(masks, clear_mask.pgprot)) |
+	      BPF_CORE_READ(masks, set_mask.pgprot);
+	if (fold_pte && lt_pte_valid_kernel(val)) {
+		struct lt_event st;
+
+		__builtin_memset(&st, 0, sizeof(st));
+		fill_state(&st);
+		if (pte_deferred(&st, val) && pte_fold_at_entry(ptep, addr, old, val))
+			return 0;
+	}
+	e = start(LT_PTE_UPDATE, &id, NOT_PREEMPTIBLE);
+	if (!e)
+		return 0;
+	e->ip = ip;
+	e->addr = addr;
+	e->arg0 = (__u64)ptep;
+	e->arg1 = val;
+	e->aux = pte_old_bits(old, val);
+	/* the state the update leaves, as fexit's record shows it: deferring sets the flag */
+	if (pte_deferred(e, val))
+		e->flags |= LT_F_DEFERRED | LT_F_PENDING;
+	send(e);
+	return 0;
+}
+
+/* pageattr_pte_entry(pte_t *pte, unsigned long addr, unsigned long next, struct mm_walk *walk) */
+SEC("kprobe/pageattr_pte_entry")
+int BPF_KPROBE(kprobe_pte_masks, void *ptep, unsigned long addr, unsigned long next,
+	       struct mm_walk___lt *walk)
+{
+	return pte_masks_entry(PT_REGS_IP(ctx), ptep, addr, BPF_CORE_READ(walk, private));
+}
+
+/* change_page_range(pte_t *ptep, unsigned long addr, void *data) */
+SEC("kprobe/change_page_range")
+int BPF_KPROBE(kprobe_change_range_masks, void *ptep, unsigned long addr, void *data)
+{
+	return pte_masks_entry(PT_REGS_IP(ctx), ptep, addr, data);
 }
 
 /* --- DWARF sites (probes+dwarf): inlined lazy MMU helpers ------------------------------ */

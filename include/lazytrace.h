@@ -75,7 +75,8 @@ enum lt_lost_cause {
 #define LT_PTE_OLD_SAME		0x4	/* ... and the update rewrote it as it was */
 
 /*
- * Folded records (ABI 2): where one record says what two would, fentry mode sends one. The
+ * Folded records (ABI 2): where one record says what two would, one is sent (fentry/fexit, and
+ * kprobes where the per-PTE update is known at the callback's entry: bpf/lazytrace.bpf.c). The
  * reconstruction unfolds them into the records they stand for (src/recon.c, unfold), so that
  * every sink sees the same calls and updates as from unfolded records.
  *

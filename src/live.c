@@ -38,7 +38,8 @@ static void on_signal(int sig)
 }
 
 /* How each probed function is attached; reported at start. */
-enum how { HOW_NONE, HOW_FENTRY, HOW_KPROBE };
+/* HOW_KPROBE_ENTRY: the per-PTE callback's kprobe alone, the update from the walk's masks */
+enum how { HOW_NONE, HOW_FENTRY, HOW_KPROBE, HOW_KPROBE_ENTRY };
 
 struct plan {
 	enum how fn[LT_FN_MAX];
@@ -195,6 +196,10 @@ static void make_plan(const struct lt_kernel *k, bool kprobes_only, struct plan 
 	/* One per-PTE callback: the newer one if both exist. */
 	if (p->fn[LT_FN_PTE_ENTRY] != HOW_NONE)
 		p->fn[LT_FN_CHANGE_RANGE] = HOW_NONE;
+	/* Its update known at its entry: no kretprobe (bpf/lazytrace.bpf.c, kprobe_pte_masks). */
+	for (int f = LT_FN_PTE_ENTRY; f <= LT_FN_CHANGE_RANGE; f++)
+		if (p->fn[f] == HOW_KPROBE && k->pte_masks)
+			p->fn[f] = HOW_KPROBE_ENTRY;
 }
 
 static void set_autoload(struct lazytrace_bpf *s, const struct lt_kernel *k, const struct plan *p,
@@ -220,10 +225,12 @@ static void set_autoload(struct lazytrace_bpf *s, const struct lt_kernel *k, con
 	AUTO(fexit_pte_entry, p->fn[LT_FN_PTE_ENTRY] == HOW_FENTRY);
 	AUTO(kprobe_pte_entry, p->fn[LT_FN_PTE_ENTRY] == HOW_KPROBE);
 	AUTO(kretprobe_pte_entry, p->fn[LT_FN_PTE_ENTRY] == HOW_KPROBE);
+	AUTO(kprobe_pte_masks, p->fn[LT_FN_PTE_ENTRY] == HOW_KPROBE_ENTRY);
 	AUTO(fentry_change_page_range, p->fn[LT_FN_CHANGE_RANGE] == HOW_FENTRY);
 	AUTO(fexit_change_page_range, p->fn[LT_FN_CHANGE_RANGE] == HOW_FENTRY);
 	AUTO(kprobe_change_page_range, p->fn[LT_FN_CHANGE_RANGE] == HOW_KPROBE);
 	AUTO(kretprobe_change_page_range, p->fn[LT_FN_CHANGE_RANGE] == HOW_KPROBE);
+	AUTO(kprobe_change_range_masks, p->fn[LT_FN_CHANGE_RANGE] == HOW_KPROBE_ENTRY);
 	AUTO(kprobe_access, access);
 	AUTO(kprobe_site, k->mode == LT_MODE_DWARF);
 	AUTO(tp_switch, true);
@@ -273,12 +280,15 @@ static int open_and_load(struct lazytrace_bpf **out, const struct lt_kernel *k,
 	/* woken a quarter full; the poll loop's timeout reads the rest (bpf/lazytrace.bpf.c) */
 	s->rodata->wakeup_bytes = (__u64)o->ringbuf_kb * 1024 / 4;
 	set_autoload(s, k, p, access);
-	/* folded records (include/lazytrace.h): where both programs that fold are fentry/tp */
-	s->rodata->fold_set_valid = !o->no_fold && p->fn[LT_FN_MAP_PAGES] == HOW_FENTRY &&
-				    p->fn[LT_FN_SET_VALID] == HOW_FENTRY;
+	/* folded records (include/lazytrace.h): where both programs of a pair are attached (a
+	 * kprobe on the per-PTE callback only where it knows the update at entry) */
+	s->rodata->fold_set_valid = !o->no_fold && p->fn[LT_FN_MAP_PAGES] != HOW_NONE &&
+				    p->fn[LT_FN_SET_VALID] != HOW_NONE;
 	s->rodata->fold_pte = !o->no_fold && k->barrier_events &&
 			      (p->fn[LT_FN_PTE_ENTRY] == HOW_FENTRY ||
-			       p->fn[LT_FN_CHANGE_RANGE] == HOW_FENTRY);
+			       p->fn[LT_FN_CHANGE_RANGE] == HOW_FENTRY ||
+			       p->fn[LT_FN_PTE_ENTRY] == HOW_KPROBE_ENTRY ||
+			       p->fn[LT_FN_CHANGE_RANGE] == HOW_KPROBE_ENTRY);
 	err = lazytrace_bpf__load(s);
 	if (err) {
 		lazytrace_bpf__destroy(s);
@@ -365,9 +375,11 @@ static void report_plan(const struct lt_kernel *k, const struct plan *p, FILE *l
 			k->barrier_events ? ", lazy_mmu_{defer,flush}" : "");
 	for (int f = LT_FN_MAP_PAGES; f <= LT_FN_CHANGE_RANGE; f++)
 		if (p->fn[f] != HOW_NONE)
-			fprintf(log, "lazytrace: %s %s\n",
-				p->fn[f] == HOW_FENTRY ? "fentry/fexit" : "kprobe/kretprobe",
-				lt_fn_names[f]);
+			fprintf(log, "lazytrace: %s %s%s\n",
+				p->fn[f] == HOW_FENTRY ? "fentry/fexit" :
+				p->fn[f] == HOW_KPROBE ? "kprobe/kretprobe" : "kprobe",
+				lt_fn_names[f], p->fn[f] == HOW_KPROBE_ENTRY ?
+				" (the update from the walk's masks, no kretprobe)" : "");
 	fprintf(log, "lazytrace: tp_btf sched_switch (tasks switched out in a section or with "
 		"barriers pending)\n");
 }
@@ -505,6 +517,11 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 	ring_buffer__consume(rb);
 	report_losses(s, sink, &links, &att, &seen);
 	report_drops(&seen, log);
+	if (s->bss->pte_masks_mismatch)
+		fprintf(log, "lazytrace: %llu per-PTE updates computed at the callback's entry were not "
+			"what the kernel wrote (its deferral's value): the records of the others that "
+			"did not defer may be wrong too; use fentry (without --kprobes)\n",
+			(unsigned long long)s->bss->pte_masks_mismatch);
 	if (o->prog_stats)
 		lt_progstats_print(s->obj, log);
 	if (c.bad_records)

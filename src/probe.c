@@ -140,6 +140,19 @@ static bool btf_has(const struct btf *btf, const char *name, int kind)
 	return btf && btf__find_by_name_kind(btf, name, kind) >= 0;
 }
 
+/* Whether struct sname has a member mname. */
+static bool btf_has_member(const struct btf *btf, const char *sname, const char *mname)
+{
+	int id = btf ? btf__find_by_name_kind(btf, sname, BTF_KIND_STRUCT) : -1;
+	const struct btf_type *t = id >= 0 ? btf__type_by_id(btf, id) : NULL;
+	const struct btf_member *m = t ? btf_members(t) : NULL;
+
+	for (int i = 0; m && i < btf_vlen(t); i++)
+		if (!strcmp(btf__name_by_offset(btf, m[i].name_off), mname))
+			return true;
+	return false;
+}
+
 void lt_kernel_probe(struct lt_kernel *k, const struct lt_ksyms *ks, const char *btf_path)
 {
 	struct utsname u;
@@ -188,6 +201,10 @@ void lt_kernel_probe(struct lt_kernel *k, const struct lt_ksyms *ks, const char 
 		k->barrier_events = btf_has(btf, "btf_trace_lazy_mmu_defer", BTF_KIND_TYPEDEF);
 		for (int f = 0; f < LT_FN_MAX; f++)
 			k->fn_btf[f] = btf_has(btf, lt_fn_names[f], BTF_KIND_FUNC);
+		/* what the page attribute walk's per-PTE callback writes (bpf/kernel_bits.h) */
+		k->pte_masks = btf_has_member(btf, "page_change_data", "set_mask") &&
+			       btf_has_member(btf, "page_change_data", "clear_mask") &&
+			       btf_has_member(btf, "mm_walk", "private");
 	}
 	for (int f = 0; f < LT_FN_MAX; f++)
 		k->fn_sym[f] = ks && lt_ksyms_addr(ks, lt_fn_names[f]) != 0;
@@ -233,6 +250,9 @@ void lt_kernel_print(const struct lt_kernel *k, FILE *out)
 			access && (k->fn_sym[f] || k->fn_btf[f]) ? "kprobe (access probe)" :
 			k->fn_sym[f] ? "kprobe" : "absent");
 	}
+	fprintf(out, "per-PTE update: %s\n", k->pte_masks ?
+		"known at the callback's entry (page_change_data's masks in BTF): no kretprobe" :
+		"read at the callback's return (kretprobe, with --kprobes)");
 	if (k->lazy_state && k->model.tif_pending >= 0)
 		fprintf(out, "pending flag:  TIF_LAZY_MMU_PENDING = bit %u, from %s\n", k->pending_bit,
 			k->model.tif_source);

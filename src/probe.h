@@ -47,6 +47,8 @@ struct lt_kernel {
 	bool barrier_events;		/* lazy_mmu_{defer,flush} */
 	bool fn_btf[LT_FN_MAX];		/* in BTF: fentry/fexit possible */
 	bool fn_sym[LT_FN_MAX];		/* in kallsyms: kprobe possible */
+	bool pte_masks;			/* struct page_change_data's masks and mm_walk.private
+					 * in BTF: a per-PTE update known at its callback's entry */
 	unsigned long long page_struct_size;	/* sizeof(struct page), from BTF */
 	struct lt_kmodel model;		/* memory layout (src/kmodel.h) */
 	unsigned int pending_bit;	/* TIF_LAZY_MMU_PENDING */

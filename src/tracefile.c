@@ -150,6 +150,30 @@ __attribute__((target("sse4.2"))) static __u32 crc_sse42(__u32 c, const __u8 *p,
 	}
 	return crc_sse42_1(c, p, len);
 }
+#elif defined(__aarch64__)
+#include <sys/auxv.h>
+#ifndef HWCAP_CRC32
+#define HWCAP_CRC32 (1 << 7)
+#endif
+static bool crc_hw;		/* the CRC32 extension (ARMv8.0 optional, 8.1 mandatory) */
+
+/*
+ * The recorder checksums every chunk it writes, on the traced machine's CPUs (measured in
+ * the lab's emulated arm64 over the benchmark workload: the recorder's CPU time 1.0 s with
+ * the table loop, 0.7 s with no checksum at all).
+ */
+__attribute__((target("+crc"))) static __u32 crc_arm64(__u32 c, const __u8 *p, size_t len)
+{
+	for (; len >= 8; p += 8, len -= 8) {
+		__u64 v;
+
+		memcpy(&v, p, 8);	/* little-endian, as the CRC wants */
+		c = __builtin_aarch64_crc32cx(c, v);
+	}
+	for (; len; p++, len--)
+		c = __builtin_aarch64_crc32cb(c, *p);
+	return c;
+}
 #endif
 
 __attribute__((constructor)) static void crc_init(void)
@@ -169,6 +193,8 @@ __attribute__((constructor)) static void crc_init(void)
 	crc_hw = __builtin_cpu_supports("sse4.2");
 	if (crc_hw)
 		crc_shift_init();
+#elif defined(__aarch64__)
+	crc_hw = getauxval(AT_HWCAP) & HWCAP_CRC32;
 #endif
 }
 
@@ -177,6 +203,9 @@ __u32 lt_crc32c(__u32 crc, const void *buf, size_t len)
 #if defined(__x86_64__)
 	if (crc_hw)
 		return ~crc_sse42(~crc, buf, len);
+#elif defined(__aarch64__)
+	if (crc_hw)
+		return ~crc_arm64(~crc, buf, len);
 #endif
 	return lt_crc32c_sw(crc, buf, len);
 }
