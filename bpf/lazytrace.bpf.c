@@ -581,8 +581,8 @@ static __always_inline bool fold_mine(const __u64 *o, __u64 addr, int numpages, 
 
 /*
  * The programs of a map call, fentry/fexit and kprobe/kretprobe alike. A kretprobe knows
- * neither the call's arguments nor its address (VA_UNKNOWN): the slot's owner and stage say
- * whose return it is (a task makes one such call at a time; interrupts have their own slot).
+ * neither the call's arguments nor its address (page NULL, addr VA_UNKNOWN): the slot's owner
+ * and stage say whose return it is (a task makes one such call at a time; interrupts have their own slot).
  * bpf_get_func_ip() gives a kretprobe its function's address, as fexit's.
  */
 #define VA_UNKNOWN (~0ULL)
@@ -612,8 +612,8 @@ static __always_inline void map_pages_entry(__u64 ip, __u64 va, int numpages, in
 	}
 }
 
-static __always_inline void map_pages_return(__u64 ip, __u64 va, int numpages, int enable,
-					     int preemptible)
+static __always_inline void map_pages_return(__u64 ip, const void *page, int numpages,
+					     int enable, int preemptible)
 {
 	__u32 folded_ret = 0;
 
@@ -627,7 +627,8 @@ static __always_inline void map_pages_return(__u64 ip, __u64 va, int numpages, i
 		 */
 		if (o[FOLD_SLOT_ID] == fold_owner()) {
 			if (fold_stage(o) == FOLD_RETURNED) {
-				if (va == VA_UNKNOWN || o[FOLD_SLOT_ADDR] == va)
+				/* (the address only now: a helper call) */
+				if (!page || o[FOLD_SLOT_ADDR] == page_to_va(page))
 					folded_ret = LT_MAP_RET_FOLDED;
 				else
 					lose_folded_skipped();
@@ -686,7 +687,7 @@ int BPF_PROG(fentry_map_pages, void *page, int numpages, int enable)
 SEC("fexit/__kernel_map_pages")
 int BPF_PROG(fexit_map_pages, void *page, int numpages, int enable)
 {
-	map_pages_return(bpf_get_func_ip(ctx), page_to_va(page), numpages, enable, PREEMPTIBLE);
+	map_pages_return(bpf_get_func_ip(ctx), page, numpages, enable, PREEMPTIBLE);
 	return 0;
 }
 
@@ -700,7 +701,7 @@ int BPF_KPROBE(kprobe_map_pages, void *page, int numpages, int enable)
 SEC("kretprobe/__kernel_map_pages")
 int BPF_KRETPROBE(kretprobe_map_pages)
 {
-	map_pages_return(bpf_get_func_ip(ctx), VA_UNKNOWN, 0, 0, NOT_PREEMPTIBLE);
+	map_pages_return(bpf_get_func_ip(ctx), NULL, 0, 0, NOT_PREEMPTIBLE);
 	return 0;
 }
 

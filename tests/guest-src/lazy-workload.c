@@ -3,7 +3,7 @@
  * lazy-workload: a fixed, timed lazy MMU workload for the benchmarks and the soak test.
  *
  *   lazy-workload [-m MIB] [-r ROUNDS] [-s SEEDS] [-v KIB] [-V MAPS] [-f FORKS] [-t SECONDS] [-i MS]
- *                 [-M US]
+ *                 [-M US] [-P SLOTS] [-S PAGES]
  *
  * One cycle is:
  *   - ROUNDS times: map MIB MiB of anonymous memory, touch every page, munmap it
@@ -19,7 +19,12 @@
  *   - -P SLOTS: once, a pipe's ring resized to SLOTS pages (F_SETPIPE_SZ): the kernel
  *     allocates its SLOTS struct pipe_buffer (40 bytes each) with kmalloc, in one block of
  *     contiguous pages beyond 8 KiB, which debug_pagealloc maps in one set_memory_valid()
- *     call: 4096 slots are 160 KiB, 64 pages (4K) made valid in one lazy MMU section.
+ *     call: 4096 slots are 160 KiB, 64 pages (4K) made valid in one lazy MMU section;
+ *   - -S PAGES: once, PAGES pages of memfd_secret() memory mapped, touched and unmapped: the
+ *     kernel takes each page out of its linear map when it is faulted in
+ *     (set_direct_map_invalid_noflush) and puts it back when it is freed: per-PTE updates
+ *     through the page attribute walk on any kernel, stock ones without debug_pagealloc
+ *     included, and made by this process (KFENCE's come from whichever task allocates).
  * -M US: a helper process moves the workload from CPU to CPU (its affinity, one online CPU
  * after the other) every US microseconds while it runs, so that its lazy sections and their
  * deferrals are spread over CPUs as a busy machine's scheduler would. Without -t it runs one cycle; with -t it repeats cycles until SECONDS have passed, pausing
@@ -139,6 +144,38 @@ static int pipe_once(unsigned long slots, long page)
 	return ret;
 }
 
+#ifndef __NR_memfd_secret
+#define __NR_memfd_secret 447	/* the generic syscall table's (arm64, x86-64) */
+#endif
+
+static int secret_once(unsigned long pages, long page)
+{
+	size_t len = pages * (size_t)page;
+	int fd = (int)syscall(__NR_memfd_secret, 0);
+	char *p;
+
+	if (fd < 0) {
+		fprintf(stderr, "lazy-workload: memfd_secret: %s\n", strerror(errno));
+		return -1;
+	}
+	if (ftruncate(fd, (off_t)len)) {
+		fprintf(stderr, "lazy-workload: ftruncate secret memory: %s\n", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "lazy-workload: mmap secret memory: %s\n", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	for (size_t off = 0; off < len; off += (size_t)page)
+		p[off] = 1;
+	munmap(p, len);
+	close(fd);
+	return 0;
+}
+
 static unsigned long num(const char *opt, const char *s)
 {
 	char *end;
@@ -176,13 +213,13 @@ static pid_t start_migrator(unsigned long us)
 int main(int argc, char **argv)
 {
 	unsigned long mib = 16, rounds = 4, seeds = 0, kib = 1024, maps = 0, forks = 0, seconds = 0;
-	unsigned long pause_ms = 0, migrate_us = 0, pipe_slots = 0;
+	unsigned long pause_ms = 0, migrate_us = 0, pipe_slots = 0, secret_pages = 0;
 	unsigned long long start, end, cycles = 0;
 	pid_t migrator = 0;
 	long page = sysconf(_SC_PAGESIZE);
 	int c;
 
-	while ((c = getopt(argc, argv, "m:r:s:v:V:f:t:i:M:P:h")) != -1) {
+	while ((c = getopt(argc, argv, "m:r:s:v:V:f:t:i:M:P:S:h")) != -1) {
 		switch (c) {
 		case 'm': mib = num("-m", optarg); break;
 		case 'r': rounds = num("-r", optarg); break;
@@ -194,8 +231,9 @@ int main(int argc, char **argv)
 		case 'i': pause_ms = num("-i", optarg); break;
 		case 'M': migrate_us = num("-M", optarg); break;
 		case 'P': pipe_slots = num("-P", optarg); break;
+		case 'S': secret_pages = num("-S", optarg); break;
 		case 'h':
-			printf("usage: lazy-workload [-m MIB] [-r ROUNDS] [-s SEEDS] [-v KIB] [-V MAPS] [-f FORKS] [-t SECONDS] [-i MS] [-M US] [-P SLOTS]\n");
+			printf("usage: lazy-workload [-m MIB] [-r ROUNDS] [-s SEEDS] [-v KIB] [-V MAPS] [-f FORKS] [-t SECONDS] [-i MS] [-M US] [-P SLOTS] [-S PAGES]\n");
 			return 0;
 		default:
 			return 2;
@@ -215,6 +253,8 @@ int main(int argc, char **argv)
 	start = now_ns();
 	end = start + seconds * 1000000000ULL;
 	if (pipe_slots && pipe_once(pipe_slots, page))
+		return 1;
+	if (secret_pages && secret_once(secret_pages, page))
 		return 1;
 	do {
 		for (unsigned long i = 0; i < rounds; i++)
