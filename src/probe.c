@@ -182,14 +182,7 @@ void lt_kernel_probe(struct lt_kernel *k, const struct lt_ksyms *ks, const char 
 		int id = btf__find_by_name_kind(btf, "lazy_mmu_state", BTF_KIND_STRUCT);
 
 		k->lazy_state = id >= 0;
-		if (id >= 0) {
-			const struct btf_type *t = btf__type_by_id(btf, id);
-			const struct btf_member *m = btf_members(t);
-
-			for (int i = 0; i < btf_vlen(t); i++)
-				if (!strcmp(btf__name_by_offset(btf, m[i].name_off), "ended"))
-					k->lazy_ended = true;
-		}
+		k->lazy_ended = btf_has_member(btf, "lazy_mmu_state", "ended");
 		id = btf__find_by_name_kind(btf, "page", BTF_KIND_STRUCT);
 		if (id >= 0 && btf__resolve_size(btf, id) > 0)
 			k->page_struct_size = btf__resolve_size(btf, id);
