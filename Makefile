@@ -29,7 +29,7 @@ HOST := build/host
 
 # The reconstruction library and output sinks: no BPF, shared by live, replay and tests.
 LIB_SRCS := $(sort $(wildcard src/recon.c src/recon_seq.c src/outsel.c src/tidtab.c src/sink_*.c src/ksyms.c src/svg_chart.c \
-	src/tracefile.c src/replay.c src/replay_file.c src/sitestats.c src/compare.c src/compare_report.c src/stattest.c src/top_snap.c src/top_report.c src/top_openmetrics.c src/output.c src/a64.c src/sites_dwarf.c src/sites_file.c src/sites_find.c src/kmodel.c src/elfnote.c))
+	src/tracefile.c src/evpack.c src/replay.c src/replay_file.c src/sitestats.c src/compare.c src/compare_report.c src/stattest.c src/top_snap.c src/top_report.c src/top_openmetrics.c src/output.c src/a64.c src/sites_dwarf.c src/sites_file.c src/sites_find.c src/kmodel.c src/elfnote.c))
 # libdw walks the kernel's DWARF (probes+dwarf); libelf reads ELF notes and symbols.
 LIB_LIBS := -ldw -lelf -lz -lm
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)

@@ -288,21 +288,27 @@ static __always_inline void name_task(__u64 pid_tgid, int preemptible)
 	send(e);
 }
 
-static __always_inline struct lt_event *start(__u16 type, __u64 *pid_tgid, int preemptible)
+/* A record of the current task, pid_tgid already read and let through the filters. */
+static __always_inline struct lt_event *start_known(__u16 type, __u64 pid_tgid, int preemptible)
 {
 	struct lt_event *e;
 	__u32 seq;
 
-	*pid_tgid = bpf_get_current_pid_tgid();
-	if (filtered(*pid_tgid))
-		return NULL;
-	name_task(*pid_tgid, preemptible);
+	name_task(pid_tgid, preemptible);
 	e = reserve(sizeof(*e), &seq, preemptible);
 	if (!e)
 		return NULL;
-	fill(e, type, *pid_tgid);
+	fill(e, type, pid_tgid);
 	stamp(e, seq);
 	return e;
+}
+
+static __always_inline struct lt_event *start(__u16 type, __u64 *pid_tgid, int preemptible)
+{
+	*pid_tgid = bpf_get_current_pid_tgid();
+	if (filtered(*pid_tgid))
+		return NULL;
+	return start_known(type, *pid_tgid, preemptible);
 }
 
 static __always_inline int transition(__u16 type, unsigned long ip, int action)
@@ -937,7 +943,7 @@ static __always_inline int pte_masks_entry(__u64 ip, void *ptep, unsigned long a
 		if (pte_deferred(&st, val) && pte_fold_at_entry(ptep, addr, old, val))
 			return 0;
 	}
-	e = start(LT_PTE_UPDATE, &id, NOT_PREEMPTIBLE);
+	e = start_known(LT_PTE_UPDATE, id, NOT_PREEMPTIBLE);
 	if (!e)
 		return 0;
 	e->ip = ip;

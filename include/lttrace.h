@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * include/lttrace.h: the lazytrace trace file (`lazytrace record -o FILE`), format version 1.
+ * include/lttrace.h: the lazytrace trace file (`lazytrace record -o FILE`), format version 2.
  *
  * A file is self-describing and crash-consistent: a header, then chunks, each with its own
  * checksum, each complete chunk readable without the ones after it. Every integer is
@@ -10,7 +10,8 @@
  *
  * File header
  *   0   8   magic "LTTRACE\0"
- *   8   4   format version (1). A reader refuses a newer version.
+ *   8   4   format version: 2, or 1 for a file without LT_CHUNK_EVENTS_PACKED chunks (what
+ *           recorders before them wrote). A reader refuses a newer version.
  *   12  4   header length H in bytes, all of it: 16 + fields + 4 (at most 64 KiB)
  *   16  ..  fields, one after the other: u16 tag, u16 length L, L bytes of value
  *   H-4 4   CRC-32C of bytes 0 .. H-4
@@ -38,6 +39,22 @@
  *   LT_CHUNK_EVENTS   records: struct lt_event (include/lazytrace.h) as 64 bytes at the
  *             offsets of that struct, each field little-endian; LT_TASK's comm is the 16
  *             bytes at 40 as they are; then nr_frames (<= LT_MAX_FRAMES) u64 stack frames.
+ *   LT_CHUNK_EVENTS_PACKED (version 2) the records of an EVENTS chunk, each coded against
+ *             the one before (src/evpack.c), starting afresh in each chunk. Per record:
+ *               - its type (bytes 16-17 of the record) as an unsigned LEB128 number;
+ *               - a byte M: bit i set if word i differs from its reference, the words
+ *                 being the record's eight little-endian u64 at 8 * i, word 3 taken as
+ *                 seq | seq_hi << 16 | aux << 24 | nr_frames << 56; the reference of words
+ *                 0 and 1 is the previous record's, that of words 2-7 the previous record
+ *                 of the same type (types 32 and up: of any such type); all 0 at the
+ *                 chunk's start;
+ *               - for each bit set, lowest first, (word - reference) modulo 2^64,
+ *                 zigzag-coded ((d << 1) ^ (d >> 63 arithmetic)), as unsigned LEB128;
+ *               - nr_frames frames, each the zigzag-coded difference to the frame before it
+ *                 (the first: to the record's ip), as unsigned LEB128.
+ *             A record whose word 2 disagrees with its coded type, a number longer than 64
+ *             bits, or records that unpack to more than LT_CHUNK_MAX_PAYLOAD bytes make
+ *             the chunk malformed. A recording's events take ~8 bytes each instead of 64.
  *   LT_CHUNK_LOST     records: u64 timestamp (ns, the events' clock), u64 events lost.
  *             Its place among the events chunks is where the loss was noticed.
  *   LT_CHUNK_MISSED   records as LT_CHUNK_LOST, for events the kernel did not run a program
@@ -76,7 +93,7 @@
 #define LTTRACE_H
 
 #define LT_FILE_MAGIC		"LTTRACE"	/* 8 bytes with its NUL */
-#define LT_FILE_VERSION		1
+#define LT_FILE_VERSION		2
 #define LT_FILE_HDR_FIXED	16		/* magic, version, length */
 #define LT_FILE_HDR_MAX		65536
 
@@ -92,6 +109,7 @@ enum lt_chunk_type {
 	LT_CHUNK_MISSED = 5,
 	LT_CHUNK_EVICTED = 6,
 	LT_CHUNK_DROPPED = 7,
+	LT_CHUNK_EVENTS_PACKED = 8,
 };
 
 /* File header fields. */

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "evpack.h"
 #include "ksyms.h"
 #include "tracefile.h"
 
@@ -361,6 +362,8 @@ struct lt_writer {
 	struct buf out;			/* complete chunks not written yet */
 	struct buf ev, sym;		/* payloads being built */
 	__u32 ev_count, sym_count;
+	size_t ev_plain;		/* the events payload's length unpacked */
+	struct lt_evpack pack;		/* the packed events chunk's coding state */
 	__u32 seq;
 	__u64 events, lost_records;
 	struct umap syms;		/* symbol address -> index in the file */
@@ -439,11 +442,14 @@ static int end_chunk(struct lt_writer *w)
 		w->sym_count = 0;
 	}
 	if (w->ev_count) {
-		err = append_chunk(w, LT_CHUNK_EVENTS, w->ev.p, w->ev.len, w->ev_count);
+		err = append_chunk(w, w->flags & LT_W_PLAIN ? LT_CHUNK_EVENTS : LT_CHUNK_EVENTS_PACKED,
+				   w->ev.p, w->ev.len, w->ev_count);
 		if (err)
 			return err;
 		w->ev.len = 0;
 		w->ev_count = 0;
+		w->ev_plain = 0;
+		lt_evpack_reset(&w->pack);
 	}
 	if (w->out.len >= LT_W_CHUNK_BYTES)
 		return write_out(w);
@@ -564,7 +570,7 @@ int lt_writer_event(struct lt_writer *w, const struct lt_event *ev, const __u64 
 {
 	unsigned int nf;
 	__u64 ip, fr[LT_MAX_FRAMES];
-	__u8 *p;
+	__u8 *p, rec[EV_BYTES];
 	int err;
 
 	if (!w || !ev)
@@ -574,7 +580,10 @@ int lt_writer_event(struct lt_writer *w, const struct lt_event *ev, const __u64 
 	nf = ev->nr_frames;
 	if (nf > LT_MAX_FRAMES || (nf && !frames))
 		return -EINVAL;
-	if (w->ev.len + EV_BYTES + 8 * nf > LT_W_CHUNK_BYTES || w->sym.len > LT_W_CHUNK_BYTES) {
+	/* A packed chunk's records unpack to what a plain one would hold: the reader's memory
+	 * is the same whichever it reads. */
+	if (w->ev_plain + EV_BYTES + 8 * nf > LT_W_CHUNK_BYTES ||
+	    w->ev.len + LT_PACK_MAX_BYTES > LT_W_CHUNK_BYTES || w->sym.len > LT_W_CHUNK_BYTES) {
 		err = end_chunk(w);
 		if (err)
 			return err;
@@ -584,7 +593,7 @@ int lt_writer_event(struct lt_writer *w, const struct lt_event *ev, const __u64 
 		err = code_addr(w, frames[i], &fr[i]);
 	if (err)
 		return err;
-	p = buf_grow(&w->ev, EV_BYTES + 8 * nf);
+	p = (w->flags & LT_W_PLAIN) ? buf_grow(&w->ev, EV_BYTES + 8 * nf) : rec;
 	if (!p)
 		return werr(w, -ENOMEM, "out of memory");
 	put64(p, ev->ts);
@@ -616,8 +625,21 @@ int lt_writer_event(struct lt_writer *w, const struct lt_event *ev, const __u64 
 		put64(p + 48, arg0);
 		put64(p + 56, arg1);
 	}
-	for (unsigned int i = 0; i < nf; i++)
-		put64(p + EV_BYTES + 8 * i, fr[i]);
+	if (w->flags & LT_W_PLAIN) {
+		for (unsigned int i = 0; i < nf; i++)
+			put64(p + EV_BYTES + 8 * i, fr[i]);
+	} else {
+		__u64 words[LT_PACK_WORDS];
+		__u8 *o;
+
+		for (unsigned int i = 0; i < LT_PACK_WORDS; i++)
+			words[i] = get64(rec + 8 * i);
+		o = buf_grow(&w->ev, LT_PACK_MAX_BYTES);
+		if (!o)
+			return werr(w, -ENOMEM, "out of memory");
+		w->ev.len -= LT_PACK_MAX_BYTES - lt_evpack_put(&w->pack, words, fr, o);
+	}
+	w->ev_plain += EV_BYTES + 8 * nf;
 	w->ev_count++;
 	w->events++;
 	return 0;
@@ -815,7 +837,8 @@ static int header(struct lt_writer *w, const struct lt_file_info *in)
 	if (!p)
 		return -ENOMEM;
 	memcpy(p, LT_FILE_MAGIC, 8);
-	put32(p + 8, LT_FILE_VERSION);
+	/* version 1 has no packed events: its readers refuse the file whole, not mid-way */
+	put32(p + 8, w->flags & LT_W_PLAIN ? 1 : LT_FILE_VERSION);
 	err = err ?: put_str(b, LT_TAG_RELEASE, info.release, sizeof(info.release));
 	err = err ?: put_str(b, LT_TAG_BUILD_ID, info.build_id, sizeof(info.build_id));
 	err = err ?: put_str(b, LT_TAG_MACHINE, info.machine, sizeof(info.machine));
@@ -942,6 +965,7 @@ struct lt_reader {
 	__u32 left;			/* records left in it */
 	size_t pos;
 	struct buf pay;
+	struct buf packed;		/* a packed events payload, unpacked into pay */
 	__u64 events, chunks, file_events, lost_records, nsyms;
 	struct lt_event ev;
 	__u64 frames[LT_MAX_FRAMES];
@@ -1095,6 +1119,32 @@ static bool events_ok(const struct lt_reader *r, __u32 count)
 	return pos == len;
 }
 
+/*
+ * A packed events payload (in r->pay) unpacked into r->pay, as a plain one: RUNNING, or an
+ * error if it is malformed (a record cut or wrong, not count records, more than a plain
+ * payload may hold).
+ */
+static int unpack_events(struct lt_reader *r, __u32 count)
+{
+	size_t cap = (size_t)count * LT_PACK_RECORD_MAX, n;
+	struct buf t = r->packed;
+
+	if (cap > LT_CHUNK_MAX_PAYLOAD)
+		cap = LT_CHUNK_MAX_PAYLOAD;
+	cap += LT_PACK_RECORD_MAX;
+	r->packed = r->pay;
+	r->pay = t;
+	r->pay.len = 0;
+	if (!buf_grow(&r->pay, cap))
+		return rfail(r, LT_REC_ERROR, "out of memory");
+	n = lt_evpack_unpack(r->packed.p, r->packed.len, count, r->pay.p, cap);
+	if (n > LT_CHUNK_MAX_PAYLOAD)
+		return rfail(r, LT_REC_ERROR, "chunk %u at offset %llu: malformed event records",
+			     r->seq, (unsigned long long)r->off);
+	r->pay.len = n;
+	return RUNNING;
+}
+
 /* Reads and checks the next chunk: RUNNING with records to return, or a final state. */
 static int next_chunk(struct lt_reader *r)
 {
@@ -1133,7 +1183,8 @@ static int next_chunk(struct lt_reader *r)
 	if (len > LT_CHUNK_MAX_PAYLOAD)
 		return rfail(r, LT_REC_ERROR, "chunk %u at offset %llu: payload of %u bytes (at most %u)",
 			     r->seq, (unsigned long long)r->off, len, LT_CHUNK_MAX_PAYLOAD);
-	if (type < LT_CHUNK_SYMBOLS || type > LT_CHUNK_DROPPED)
+	if (type < LT_CHUNK_SYMBOLS || type > LT_CHUNK_EVENTS_PACKED ||
+	    (type == LT_CHUNK_EVENTS_PACKED && r->info.version < 2))
 		return rfail(r, LT_REC_ERROR, "chunk %u at offset %llu: unknown chunk type %u",
 			     r->seq, (unsigned long long)r->off, type);
 	r->pay.len = 0;
@@ -1152,6 +1203,12 @@ static int next_chunk(struct lt_reader *r)
 	case LT_CHUNK_SYMBOLS:
 		if (load_symbols(r, count))
 			return r->state;
+		break;
+	case LT_CHUNK_EVENTS_PACKED:
+		if (unpack_events(r, count) != RUNNING)
+			return r->state;
+		type = LT_CHUNK_EVENTS;
+		r->file_events += count;
 		break;
 	case LT_CHUNK_EVENTS:
 		if (!events_ok(r, count))
@@ -1483,6 +1540,7 @@ void lt_reader_close(struct lt_reader *r)
 		close(r->fd);
 	lt_ksyms_free(r->ks);
 	free(r->pay.p);
+	free(r->packed.p);
 	free(r->path);
 	free(r);
 }

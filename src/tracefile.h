@@ -42,6 +42,7 @@ struct lt_file_info {
 #define LT_W_FORCE	0x01	/* overwrite an existing file (still mode 0600) */
 #define LT_W_REDACT	0x02	/* no kernel address in the file (see include/lttrace.h) */
 #define LT_W_NOSYNC	0x04	/* lt_writer_flush() does not fdatasync() (tests) */
+#define LT_W_PLAIN	0x08	/* events as 64-byte records (format version 1), not packed */
 
 /* A chunk is ended by lt_writer_flush(), lt_writer_lost(), or when its payload reaches this. */
 #define LT_W_CHUNK_BYTES	(1u << 20)

@@ -3,8 +3,8 @@
 """ltseq.py FILE.lt: the sequence-number holes of a trace file, read on their own.
 
 An oracle for the reconstruction's gap reports, independent of src/: it parses the file
-format of include/lttrace.h (header, chunks, 64-byte event records) with nothing but the
-format's description, takes each event's CPU and sequence number (LT_F_SEQ, .seq_hi/.seq at
+format of include/lttrace.h (header, chunks, 64-byte event records, packed or not) with
+nothing but the format's description, takes each event's CPU and sequence number (LT_F_SEQ, .seq_hi/.seq at
 29..31) and prints, one per line, the holes of each CPU's numbers:
 
     hole CPU TS COUNT       TS: the time of that CPU's record numbered just below the hole
@@ -20,7 +20,50 @@ import struct
 import sys
 
 LT_F_SEQ = 0x80
-CHUNK_EVENTS, CHUNK_LOST, CHUNK_EVICTED = 2, 3, 6
+CHUNK_EVENTS, CHUNK_LOST, CHUNK_EVICTED, CHUNK_EVENTS_PACKED = 2, 3, 6, 8
+M64 = (1 << 64) - 1
+
+
+def leb128(pay, pos):
+    v = shift = 0
+    while True:
+        b = pay[pos]
+        pos += 1
+        v |= (b & 0x7F) << shift
+        if not b & 0x80:
+            return v, pos
+        shift += 7
+
+
+def unpack(pay, count):
+    """An EVENTS_PACKED payload as the plain EVENTS payload it stands for (lttrace.h)."""
+    out = bytearray()
+    ts_ids = [0, 0]
+    refs = {}
+    pos = 0
+    for _ in range(count):
+        rtype, pos = leb128(pay, pos)
+        mask = pay[pos]
+        pos += 1
+        ref = refs.setdefault(rtype if rtype < 32 else 0, [0] * 6)
+        words = ts_ids + ref
+        for i in range(8):
+            if mask >> i & 1:
+                z, pos = leb128(pay, pos)
+                words[i] = (words[i] + ((z >> 1) ^ -(z & 1))) & M64
+        ts_ids, refs[rtype if rtype < 32 else 0] = words[:2], words[2:]
+        c = words[3]	# seq | seq_hi << 16 | aux << 24 | nr_frames << 56
+        nf = c >> 56
+        w3 = (c >> 24 & 0xFFFFFFFF) | nf << 32 | (c >> 16 & 0xFF) << 40 | (c & 0xFFFF) << 48
+        out += struct.pack("<8Q", *(words[:3] + [w3] + words[4:]))
+        prev = words[4]
+        for _ in range(nf):
+            z, pos = leb128(pay, pos)
+            prev = (prev + ((z >> 1) ^ -(z & 1))) & M64
+            out += struct.pack("<Q", prev)
+    if pos != len(pay):
+        sys.exit("ltseq: a packed chunk of %d records holds %d bytes more" % (count, len(pay) - pos))
+    return bytes(out)
 
 
 def records(path):
@@ -37,6 +80,8 @@ def records(path):
         if len(pay) < plen:
             break		# a torn last chunk: what a reader stops at
         off += 28 + plen
+        if ctype == CHUNK_EVENTS_PACKED:
+            ctype, pay = CHUNK_EVENTS, unpack(pay, count)
         yield ctype, count, pay
 
 

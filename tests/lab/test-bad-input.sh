@@ -42,7 +42,7 @@ def w(name, data):
     open(f"{d}/{name}", 'wb').write(data)
 w('empty.lt', b'')
 w('foreign.lt', b'this is not a trace file\n' * 10)
-b = bytearray(src); struct.pack_into('<I', b, 8, 2)
+b = bytearray(src); struct.pack_into('<I', b, 8, 3)
 struct.pack_into('<I', b, H - 4, crc32c(bytes(b[:H - 4]))); w('newer.lt', bytes(b))
 w('trunc-header.lt', src[:H - 2])
 w('trunc-chunk.lt', src[:H + 40])
@@ -66,7 +66,7 @@ case_ "missing file" 1 "^lazytrace: $tmp/none.lt: No such file or directory$" "$
 case_ "a directory as file" 1 "^lazytrace: $tmp/dir.lt: is a directory$" "$lt" stats "$tmp/dir.lt"
 case_ "empty file" 1 "^lazytrace: $tmp/empty.lt: empty file, not a lazytrace trace$" "$lt" dump "$tmp/empty.lt"
 case_ "wrong magic" 1 "^lazytrace: $tmp/foreign.lt: not a lazytrace trace file \(bad magic\)$" "$lt" dump "$tmp/foreign.lt"
-case_ "newer format version" 1 "^lazytrace: $tmp/newer.lt: format version 2 is newer than this lazytrace supports \(1\)$" "$lt" dump "$tmp/newer.lt"
+case_ "newer format version" 1 "^lazytrace: $tmp/newer.lt: format version 3 is newer than this lazytrace supports \(2\)$" "$lt" dump "$tmp/newer.lt"
 case_ "truncated header" 1 "^lazytrace: $tmp/trunc-header.lt: truncated header" "$lt" dump "$tmp/trunc-header.lt"
 case_ "truncated chunk (a notice, exit 0)" 0 "^lazytrace: $tmp/trunc-chunk.lt: truncated after the header \(0 events read\)$" "$lt" dump "$tmp/trunc-chunk.lt"
 case_ "bad checksum" 1 "^lazytrace: $tmp/badcrc.lt: chunk 0 at offset [0-9]+: checksum mismatch$" "$lt" stats "$tmp/badcrc.lt"

@@ -17,6 +17,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/lab/assert.sh
+. tests/lab/pairs.sh
 lt=build/host/lazytrace
 scratch_out
 g=$out/g
@@ -187,51 +188,23 @@ expect_match "self: ... its map_pages calls among them (the file's pages)" '^[1-
 # with --no-fold. Oracle: the unfolded recording. A task's items are the same, one for one
 # (interrupts too when neither recorder missed one: each recorder's programs can miss an
 # interrupt's event on their own, counted as lost); the records are fewer by what was folded.
-# Switches are compared by number: a task preempted between the two recorders' programs of
-# one event (one trampoline runs both) is switched out before it on one side, after on the
-# other. A task's items are compared without their CPU: the two recorders' fentry/fexit
-# programs of one call run one after the other, preemptible between them, so a task can move
-# in between (seen in CI); and an unfolded set_memory_valid() return is where its carrier ran.
+# An unfolded set_memory_valid() return is where its carrier ran (items compared without CPU).
 for n in fold-seed fold-work; do
 	expect_eq "$n: the workload and both recorders exit 0" "command=0 folded=0 unfolded=0" \
 		"$(cat "$g/$n.status" 2>/dev/null)"
-	for v in folded unfolded; do
-		"$lt" dump --format json --cpu all "$g/$n.$v.lt" >"$out/$n.$v.json"
-		tests/lab/ltjson.py timelines "$out/$n.$v.json" |
-			sed -E '/^tid/s/ cpu=[0-9]+//' >"$out/$n.$v.tl"
-		eval "c_$v=\$(tests/lab/ltjson.py counts \"\$out/\$n.\$v.json\")"
-	done
-	# shellcheck disable=SC2154
-	fc=$c_folded uc=$c_unfolded
-	lost=$(( $(kv "$fc" summary.lost_events) + $(kv "$uc" summary.lost_events) ))
-	if [ "$lost" = 0 ]; then
-		expect_eq "$n: nothing lost: each task's items, one for one ($(grep -c '^tid' "$out/$n.folded.tl") items)" "" \
-			"$(diff <(grep '^tid' "$out/$n.folded.tl" | grep -v ' type=switch') \
-				<(grep '^tid' "$out/$n.unfolded.tl" | grep -v ' type=switch') | head -4)"
-		expect_eq "$n: as many switches" "$(kv "$uc" type.switch)" "$(kv "$fc" type.switch)"
-		expect_eq "$n: every item and figure the same" "" \
-			"$(diff <(grep -v ' type=switch' "$out/$n.folded.tl") \
-				<(grep -v ' type=switch' "$out/$n.unfolded.tl") | head -4)"
+	pair_load "$n" "$g/$n" folded unfolded
+	if [ "$PLOST" = 0 ]; then
+		pair_same "$n" "$n" folded unfolded whole
 		expect_eq "$n: records + what they folded = the unfolded recording's records" \
-			"$(kv "$uc" summary.events)" $(( $(kv "$fc" summary.events) + $(kv "$fc" summary.unfolded_events) ))
+			"$(kv "$PB" summary.events)" $(( $(kv "$PA" summary.events) + $(kv "$PA" summary.unfolded_events) ))
 	else
-		# An event missed by one recorder's program (another of its programs ran on the
-		# CPU: an interrupt's, or a task's while another task was preempted inside that
-		# program) is lost on that side only, and what follows it may read differently.
-		# Both saw the same events: records, what they folded and what was lost add up the
-		# same, but for skipped programs whose event would not have been a record
-		# (recursion misses count every skipped run).
-		sf=$(( $(kv "$fc" summary.events) + $(kv "$fc" summary.unfolded_events) + $(kv "$fc" summary.lost_events) ))
-		su=$(( $(kv "$uc" summary.events) + $(kv "$uc" summary.lost_events) ))
-		rec=$(( $(kv "$fc" summary.lost_recursion) + $(kv "$uc" summary.lost_recursion) ))
-		expect_eq "$n: $lost lost: records + folded + lost the same on both sides ($sf, $su), within the $rec recursion misses" \
-			1 $(( sf - su <= rec && su - sf <= rec ))
+		pair_sums "$n"
 	fi
-	expect_match "$n: calls and updates were folded" '^[1-9]' "$(kv "$fc" summary.unfolded_events)"
-	expect_eq "$n: the --no-fold recording folded nothing" 0 "$(kv "$uc" summary.unfolded_events)"
+	expect_match "$n: calls and updates were folded" '^[1-9]' "$(kv "$PA" summary.unfolded_events)"
+	expect_eq "$n: the --no-fold recording folded nothing" 0 "$(kv "$PB" summary.unfolded_events)"
 	[ $n = fold-seed ] &&
 		expect_eq "$n: the noflush hazard, found from folded records too" "1 1" \
-			"$(kv "$fc" hazard.confirmed) $(kv "$uc" hazard.confirmed)"
+			"$(kv "$PA" hazard.confirmed) $(kv "$PB" hazard.confirmed)"
 done
 
 # --kprobes, in the same run as fentry/fexit: the per-PTE callback's kprobe computes the
@@ -245,37 +218,19 @@ for n in kprobes-seed kprobes-work; do
 		"$(grep -c "^lazytrace: kprobe pageattr_pte_entry (the update from the walk's masks, no kretprobe)" "$g/$n.kprobes.stderr")"
 	expect_eq "$n: no value computed at entry differed from the kernel's" "" \
 		"$(grep 'computed at the callback' "$g/$n.kprobes.stderr")"
-	for v in fentry kprobes; do
-		"$lt" dump --format json --cpu all "$g/$n.$v.lt" >"$out/$n.$v.json"
-		tests/lab/ltjson.py timelines "$out/$n.$v.json" |
-			sed -E '/^tid/s/ cpu=[0-9]+//' >"$out/$n.$v.tl"
-		eval "c_$v=\$(tests/lab/ltjson.py counts \"\$out/\$n.\$v.json\")"
-	done
-	# shellcheck disable=SC2154
-	fc=$c_fentry kc=$c_kprobes
-	expect_match "$n: updates were folded through kprobes" '^[1-9]' "$(kv "$kc" summary.unfolded_events)"
-	lost=$(( $(kv "$fc" summary.lost_events) + $(kv "$kc" summary.lost_events) ))
-	if [ "$lost" = 0 ]; then
-		expect_eq "$n: nothing lost: each task's items, one for one ($(grep -c '^tid' "$out/$n.kprobes.tl") items)" "" \
-			"$(diff <(grep '^tid' "$out/$n.fentry.tl" | grep -v ' type=switch') \
-				<(grep '^tid' "$out/$n.kprobes.tl" | grep -v ' type=switch') | head -4)"
-		expect_eq "$n: every item and figure the same" "" \
-			"$(diff <(grep -v ' type=switch' "$out/$n.fentry.tl") \
-				<(grep -v ' type=switch' "$out/$n.kprobes.tl") | head -4)"
+	pair_load "$n" "$g/$n" fentry kprobes
+	expect_match "$n: updates were folded through kprobes" '^[1-9]' "$(kv "$PB" summary.unfolded_events)"
+	if [ "$PLOST" = 0 ]; then
+		pair_same "$n" "$n" fentry kprobes whole
 		expect_eq "$n: as many records, as many folded" \
-			"$(kv "$fc" summary.events) $(kv "$fc" summary.unfolded_events)" \
-			"$(kv "$kc" summary.events) $(kv "$kc" summary.unfolded_events)"
+			"$(kv "$PA" summary.events) $(kv "$PA" summary.unfolded_events)" \
+			"$(kv "$PB" summary.events) $(kv "$PB" summary.unfolded_events)"
 	else
-		# as the fold pairs above: an event one side's program missed changes what follows
-		sf=$(( $(kv "$fc" summary.events) + $(kv "$fc" summary.unfolded_events) + $(kv "$fc" summary.lost_events) ))
-		sk=$(( $(kv "$kc" summary.events) + $(kv "$kc" summary.unfolded_events) + $(kv "$kc" summary.lost_events) ))
-		rec=$(( $(kv "$fc" summary.lost_recursion) + $(kv "$kc" summary.lost_recursion) ))
-		expect_eq "$n: $lost lost: records + folded + lost the same on both sides ($sf, $sk), within the $rec recursion misses" \
-			1 $(( sf - sk <= rec && sk - sf <= rec ))
+		pair_sums "$n"
 	fi
 	[ $n = kprobes-seed ] &&
 		expect_eq "$n: the noflush hazard, through fentry and through kprobes" "1 1" \
-			"$(kv "$fc" hazard.confirmed) $(kv "$kc" hazard.confirmed)"
+			"$(kv "$PA" hazard.confirmed) $(kv "$PB" hazard.confirmed)"
 done
 # kprobes with folded records and with --no-fold: the same events (with --no-fold a per-PTE
 # update's record is made at the callback's entry, before its deferral's: the timelines order
