@@ -46,6 +46,7 @@ struct top_state {
 		__u64 site, n, sum_ts, first_ts;
 	} pend[LT_TOP_MAX_PEND_SITES];
 	__u64 ts[LT_TOP_MAX_PEND];
+	__u64 leave_ts;			/* the flush of a disable under way: its time */
 	/* --hazards */
 	__u64 pte_ptr, pte_addr, pte_old;	/* the entry pageattr_pte_entry() is updating */
 	__u64 map_addr, map_pages;		/* set_memory_valid()'s range in __kernel_map_pages() */
@@ -278,6 +279,7 @@ int BPF_PROG(top_enable, unsigned long ip, int action, const struct lazy_mmu_sta
 
 	if (!st)
 		return 0;
+	st->leave_ts = 0;	/* only ever the very next event's (a disable missed) */
 	/* Only these open a section; the others (paused, in an interrupt, a no-op) do not. */
 	if (action != LT_ACT_ENTER && action != LT_ACT_NEST && action != LT_ACT_UNKNOWN)
 		return 0;
@@ -290,13 +292,16 @@ int BPF_PROG(top_disable, unsigned long ip, int action, const struct lazy_mmu_st
 {
 	struct lt_top_totals *tp;
 	struct top_state *st = begin(&tp);
+	__u64 now;
 
 	if (!st)
 		return 0;
+	now = st->leave_ts;
+	st->leave_ts = 0;
 	if (action != LT_ACT_LEAVE && action != LT_ACT_FLUSH && action != LT_ACT_END &&
 	    action != LT_ACT_NOFLUSH && action != LT_ACT_UNKNOWN)
 		return 0;
-	do_disable(st, tp, bpf_ktime_get_ns());
+	do_disable(st, tp, now ? now : bpf_ktime_get_ns());
 	return 0;
 }
 
@@ -402,6 +407,7 @@ int BPF_PROG(top_defer, unsigned long ip, int level, const void *entryp, __u64 v
 
 	if (!st)
 		return 0;
+	st->leave_ts = 0;
 	site = do_defer(st, tp, now);
 	if (hazards && st->pte_ptr && st->pte_ptr == (__u64)entryp)
 		keep_page(st, tp, (__u64)val, site, ip, now);
@@ -469,9 +475,20 @@ int BPF_PROG(top_flush, unsigned long ip, unsigned int completed, const struct l
 	struct lt_top_totals *tp;
 	struct top_state *st = begin(&tp);
 
+	__u64 now = bpf_ktime_get_ns();
+
 	if (!st)
 		return 0;
-	do_flush(st, tp, bpf_ktime_get_ns());
+	do_flush(st, tp, now);
+	/*
+	 * lazy_mmu_mode_disable() counts its section closed before it flushes, and fires its
+	 * own tracepoint right after this one: a flush that finds one section fewer open than
+	 * top keeps is that disable's, and the section ends with it. Its time is this one's
+	 * (under TCG a clock read is emulated, a quarter of top's cost); any other flush, or a
+	 * count top does not agree with, leaves the disable to read the clock itself.
+	 */
+	if (!st->over && st->depth && lms && lms->enable_count + 1 == st->depth)
+		st->leave_ts = now;
 	return 0;
 }
 

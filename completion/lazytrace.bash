@@ -61,10 +61,10 @@ _lazytrace()
 		opts='-b --btf --debuginfo --sites -h --help'
 		;;
 	live)
-		opts="-j --json --color --no-color --record --force --redact $trace_opts"
+		opts="-j --json --color --no-color --record --force --redact --file-version $trace_opts"
 		;;
 	record)
-		opts="-o --output -f --force --redact --flight-recorder $trace_opts"
+		opts="-o --output -f --force --redact --flight-recorder --file-version $trace_opts"
 		;;
 	dump)
 		opts='-f --format -j --json -p --pid -c --comm -C --cpu --from --to --color
@@ -135,6 +135,10 @@ _lazytrace()
 		;;
 	*:-a | *:--access-probe)
 		_lazytrace_reply -W 'clear_page:1 copy_page:1 copy_page:2' -- "$cur"
+		return 0
+		;;
+	*:--file-version)
+		_lazytrace_reply -W '1 2' -- "$cur"
 		return 0
 		;;
 	*:-d | *:--duration | *:-c | *:--comm | *:--ringbuf-kb | *:--ready-fd | \

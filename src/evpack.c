@@ -95,7 +95,7 @@ static inline __attribute__((always_inline)) const __u8 *get_var(const __u8 *p, 
 		stop = ~x & 0x8080808080808080ULL;
 		if (stop) {
 			n = (unsigned int)__builtin_ctzll(stop) + 1;	/* bits up to the last byte's top */
-			x &= n == 64 ? ~0ULL : (1ULL << n) - 1;
+			x &= ~0ULL >> (64 - n);	/* n is 8..64 */
 			x = (x & 0x007f007f007f007fULL) | (x & 0x7f007f007f007f00ULL) >> 1;
 			x = (x & 0x00003fff00003fffULL) | (x & 0x3fff00003fff0000ULL) >> 2;
 			x = (x & 0x000000000fffffffULL) | (x & 0x0fffffff00000000ULL) >> 4;

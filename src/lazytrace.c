@@ -255,7 +255,7 @@ static void live_usage(FILE *f)
 		"      --prog-stats        at the end, each BPF program's runs and ns per run (the\n"
 		"                          kernel's accounting, on while tracing: it costs a little)\n"
 		"      --record FILE       also record what is shown into FILE (see 'record';\n"
-		"                          --force and --redact apply)\n"
+		"                          --force, --redact and --file-version apply)\n"
 		"  -v, --verbose           libbpf debug output\n"
 		"  -h, --help              this text\n");
 }
@@ -313,7 +313,8 @@ static void record_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: lazytrace record -o FILE [--force] [--redact] [--flight-recorder MIB]\n"
-		"                        [--duration S] [filters and probe options of live]\n"
+		"                        [--file-version N] [--duration S]\n"
+		"                        [filters and probe options of live]\n"
 		"\n"
 		"Record lazy MMU events to FILE (mode 0600) until Ctrl-C or --duration, for\n"
 		"'lazytrace dump', 'stats' and 'compare' anywhere (the file is portable).\n"
@@ -326,6 +327,9 @@ static void record_usage(FILE *f)
 		"      --flight-recorder MIB\n"
 		"                          keep the last MIB of records in memory; write them on\n"
 		"                          the first hazard, on SIGUSR1 and at exit\n"
+		"      --file-version N    2 (default): records packed, about 8x smaller; 1: every\n"
+		"                          record 64 bytes, for a lazytrace older than the packed\n"
+		"                          format (it reads version 1 only)\n"
 		"  -d, --duration S        stop after S seconds\n"
 		"  -p, --pid PID, -c, --comm NAME, -C, --cpu N, -a, --access-probe FUNC:ARG[:page],\n"
 		"      --no-default-access, --all-accesses, -k, --kprobes, --no-fold, -s, --source SRC,\n"
@@ -338,7 +342,7 @@ static int cmd_trace(int argc, char **argv, bool recording)
 {
 	enum { OPT_NO_COLOR = 256, OPT_COLOR, OPT_RINGBUF, OPT_READY, OPT_ALL_ACCESS, OPT_NO_DEFAULT,
 	       OPT_REDACT, OPT_FLIGHT, OPT_RECORD, OPT_DEBUGINFO, OPT_SITES, OPT_PROG_STATS,
-	       OPT_NO_FOLD };
+	       OPT_NO_FOLD, OPT_FILE_VERSION };
 	static const struct option opts[] = {
 		{ "duration", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
@@ -365,6 +369,7 @@ static int cmd_trace(int argc, char **argv, bool recording)
 		{ "force", no_argument, NULL, 'f' },
 		{ "redact", no_argument, NULL, OPT_REDACT },
 		{ "flight-recorder", required_argument, NULL, OPT_FLIGHT },
+		{ "file-version", required_argument, NULL, OPT_FILE_VERSION },
 		{ 0 }
 	};
 	struct lt_live_opts o = { .cpu = (__u32)-1, .ringbuf_kb = 8192, .ready_fd = -1 };
@@ -486,6 +491,12 @@ static int cmd_trace(int argc, char **argv, bool recording)
 			if (lt_cli_uint(NULL, "--flight-recorder", optarg, 1, 4096, &v))
 				return 2;
 			flight = v;
+			break;
+		case OPT_FILE_VERSION:
+			if (lt_cli_uint(NULL, "--file-version", optarg, 1, LT_FILE_VERSION, &v))
+				return 2;
+			if (v == 1)
+				wflags |= LT_W_PLAIN;
 			break;
 		case 'h':
 			if (recording)

@@ -566,11 +566,49 @@ static __u64 data_addr(const struct lt_writer *w, __u64 a)
 	return (a & ~(((1ULL << RB_BITS) - 1) << RB_LO)) | (__u64)rb_permute(w->key, block) << RB_LO;
 }
 
+/*
+ * The record's 64 bytes as eight little-endian words (the layout is include/lttrace.h's),
+ * ip already as stored: the packed coder takes the words as they are, and only a plain
+ * chunk lays them out as bytes.
+ */
+static void event_words(const struct lt_writer *w, const struct lt_event *ev, __u64 ip,
+			__u64 words[LT_PACK_WORDS])
+{
+	bool redact = w->flags & LT_W_REDACT;
+
+	words[0] = ev->ts;
+	words[1] = ev->pid | (__u64)ev->tid << 32;
+	words[2] = ev->type | (__u64)ev->cpu << 16 | (__u64)ev->enable_count << 32 |
+		   (__u64)ev->pause_count << 40 | (__u64)ev->flags << 48 |
+		   (__u64)ev->action << 56;
+	words[3] = ev->aux | (__u64)ev->nr_frames << 32 | (__u64)ev->seq_hi << 40 |
+		   (__u64)ev->seq << 48;
+	if (ev->type == LT_TASK) {
+		__u8 comm[LT_COMM_LEN];
+
+		memcpy(comm, ev->comm, LT_COMM_LEN);
+		words[4] = redact ? 0 : ev->ip;
+		words[5] = get64(comm);
+		words[6] = get64(comm + 8);
+		words[7] = 0;
+	} else {
+		__u64 arg0 = ev->arg0, arg1 = ev->arg1;
+
+		if (redact && (ev->type == LT_DEFER || ev->type == LT_PTE_UPDATE)) {
+			arg0 = data_addr(w, arg0);
+			arg1 &= ~PTE_OA_MASK;
+		}
+		words[4] = ip;
+		words[5] = data_addr(w, ev->addr);
+		words[6] = arg0;
+		words[7] = arg1;
+	}
+}
+
 int lt_writer_event(struct lt_writer *w, const struct lt_event *ev, const __u64 *frames)
 {
 	unsigned int nf;
-	__u64 ip, fr[LT_MAX_FRAMES];
-	__u8 *p, rec[EV_BYTES];
+	__u64 ip, fr[LT_MAX_FRAMES], words[LT_PACK_WORDS];
 	int err;
 
 	if (!w || !ev)
@@ -593,48 +631,19 @@ int lt_writer_event(struct lt_writer *w, const struct lt_event *ev, const __u64 
 		err = code_addr(w, frames[i], &fr[i]);
 	if (err)
 		return err;
-	p = (w->flags & LT_W_PLAIN) ? buf_grow(&w->ev, EV_BYTES + 8 * nf) : rec;
-	if (!p)
-		return werr(w, -ENOMEM, "out of memory");
-	put64(p, ev->ts);
-	put32(p + 8, ev->pid);
-	put32(p + 12, ev->tid);
-	put16(p + 16, ev->type);
-	put16(p + 18, ev->cpu);
-	p[20] = ev->enable_count;
-	p[21] = ev->pause_count;
-	p[22] = ev->flags;
-	p[23] = ev->action;
-	put32(p + 24, ev->aux);
-	p[28] = ev->nr_frames;
-	p[29] = ev->seq_hi;
-	put16(p + 30, ev->seq);
-	put64(p + 32, ev->type != LT_TASK ? ip : (w->flags & LT_W_REDACT) ? 0 : ev->ip);
-	if (ev->type == LT_TASK) {
-		memcpy(p + 40, ev->comm, LT_COMM_LEN);
-		memset(p + 56, 0, 8);
-	} else {
-		__u64 arg0 = ev->arg0, arg1 = ev->arg1;
-
-		if ((w->flags & LT_W_REDACT) &&
-		    (ev->type == LT_DEFER || ev->type == LT_PTE_UPDATE)) {
-			arg0 = data_addr(w, arg0);
-			arg1 &= ~PTE_OA_MASK;
-		}
-		put64(p + 40, data_addr(w, ev->addr));
-		put64(p + 48, arg0);
-		put64(p + 56, arg1);
-	}
+	event_words(w, ev, ip, words);
 	if (w->flags & LT_W_PLAIN) {
+		__u8 *p = buf_grow(&w->ev, EV_BYTES + 8 * nf);
+
+		if (!p)
+			return werr(w, -ENOMEM, "out of memory");
+		for (unsigned int i = 0; i < LT_PACK_WORDS; i++)
+			put64(p + 8 * i, words[i]);
 		for (unsigned int i = 0; i < nf; i++)
 			put64(p + EV_BYTES + 8 * i, fr[i]);
 	} else {
-		__u64 words[LT_PACK_WORDS];
-		__u8 *o;
+		__u8 *o = buf_grow(&w->ev, LT_PACK_MAX_BYTES);
 
-		for (unsigned int i = 0; i < LT_PACK_WORDS; i++)
-			words[i] = get64(rec + 8 * i);
-		o = buf_grow(&w->ev, LT_PACK_MAX_BYTES);
 		if (!o)
 			return werr(w, -ENOMEM, "out of memory");
 		w->ev.len -= LT_PACK_MAX_BYTES - lt_evpack_put(&w->pack, words, fr, o);

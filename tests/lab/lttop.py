@@ -38,6 +38,9 @@ hs = lambda key: sum(b["count"] for b in h[key])
 out("hist.pending", f"{hs('pending_ns') + tot['hist_overflow']} {sum(s['completed'] for s in tot['sites'])}")
 out("hist.batch", f"{hs('deferrals_per_flush')} {tot['flushes']}")
 out("hist.section", f"{hs('section_ns')} {tot['sections']}")
+# a section's length: its enable's clock read to its flush's (a disable that flushes reuses
+# it) or its disable's: any other pairing would show as a section longer than the run
+out("section_longest_ok", int(all(b["lo"] < 10**10 for b in h["section_ns"])))
 # the intervals add up to the totals
 for k in ("sections", "deferred_ptes", "flushes"):
     out(f"intervals.{k}", f"{sum(t['interval'][k] for t in tops)} {tot[k]}")

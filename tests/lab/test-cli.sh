@@ -36,6 +36,7 @@ bad "access probe argument 0" "^lazytrace: invalid value '0' for --access-probe"
 bad "comm too long" '^lazytrace: --comm takes a task name' live --comm abcdefghijklmnopqrstuvwxyz
 bad "stray argument" "^lazytrace live: unexpected argument 'extra'" live extra
 bad "unknown option" "unrecognized option '--frob'" live --frob
+bad "record: a file version it cannot write" "^lazytrace: invalid value '3' for --file-version \\(expected 1\\.\\.2\\)$" record --file-version 3 -o x.lt
 # the offline commands
 bad "dump: unknown format" "^lazytrace dump: unknown format 'xml'" dump --format xml x.lt
 bad "dump: no file" "^lazytrace dump: no trace file given" dump

@@ -107,6 +107,7 @@ check() {	# check NAME: top's JSON against stats of the recording
 		pair=$(kv "$facts" "hist.$k")
 		expect_eq "$n: histogram $k: buckets (and pending times not kept) add up ($pair)" "${pair#* }" "${pair% *}"
 	done
+	expect_eq "$n: no section longer than 10 s (each ends at its own flush or disable)" 1 "$(kv "$facts" section_longest_ok)"
 	for k in sections deferred_ptes flushes; do
 		local pair
 		pair=$(kv "$facts" "intervals.$k")
