@@ -279,7 +279,8 @@ int BPF_PROG(top_enable, unsigned long ip, int action, const struct lazy_mmu_sta
 
 	if (!st)
 		return 0;
-	st->leave_ts = 0;	/* only ever the very next event's (a disable missed) */
+	st->leave_ts = 0;	/* a flush's time is for the very next event only: if that
+				 * disable went unseen, no later one takes it */
 	/* Only these open a section; the others (paused, in an interrupt, a no-op) do not. */
 	if (action != LT_ACT_ENTER && action != LT_ACT_NEST && action != LT_ACT_UNKNOWN)
 		return 0;
@@ -474,7 +475,6 @@ int BPF_PROG(top_flush, unsigned long ip, unsigned int completed, const struct l
 {
 	struct lt_top_totals *tp;
 	struct top_state *st = begin(&tp);
-
 	__u64 now = bpf_ktime_get_ns();
 
 	if (!st)
@@ -483,9 +483,10 @@ int BPF_PROG(top_flush, unsigned long ip, unsigned int completed, const struct l
 	/*
 	 * lazy_mmu_mode_disable() counts its section closed before it flushes, and fires its
 	 * own tracepoint right after this one: a flush that finds one section fewer open than
-	 * top keeps is that disable's, and the section ends with it. Its time is this one's
-	 * (under TCG a clock read is emulated, a quarter of top's cost); any other flush, or a
-	 * count top does not agree with, leaves the disable to read the clock itself.
+	 * top keeps is that disable's, and the section ends with it: the disable takes this
+	 * clock read instead of its own (under TCG a read is emulated, and the reads are about
+	 * half of what top adds to the workload). Any other flush, or a count top does not
+	 * agree with, leaves the disable to read the clock itself.
 	 */
 	if (!st->over && st->depth && lms && lms->enable_count + 1 == st->depth)
 		st->leave_ts = now;
