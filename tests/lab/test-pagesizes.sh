@@ -148,9 +148,11 @@ stock16k() {	# stock16k LABEL DIR VABITS [GUEST-RUN OPTION...]
 	expect_eq "$l: live exits 0" 0 "$(cat "$d/live.rc" 2>/dev/null)"
 	# free_page(addr) calls ___free_pages(virt_to_page(addr), 0, FPI_NONE) at once, on the
 	# same task (__free_pages() is inlined there in Debian's build; the task may migrate in
-	# between): among the ___free_pages calls that follow on that task before its next
-	# free_pages (an interrupt may free other pages in between), one must convert to exactly
-	# addr. free_pages(0) frees nothing; a free_pages with no ___free_pages seen after it
+	# between): among the ___free_pages calls that follow in that context before its next
+	# free_pages, one must convert to exactly addr. A task and the interrupts taken on it
+	# (comm irq/N, with the interrupted task's tid) are separate contexts: an interrupt
+	# between a task's free_pages and its ___free_pages may call both itself, and taken as
+	# the task's, its free_pages would close the task's pair before the task's own free. free_pages(0) frees nothing; a free_pages with no ___free_pages seen after it
 	# proves nothing either way and is not counted; nor does one open across reported lost
 	# events; the idle tasks (tid 0 on every CPU) are left out. Losses are reported after the
 	# poll that saw them, so a pair may close before its loss is: a mismatch is allowed only
@@ -166,7 +168,7 @@ def close(k):
         pairs += 1
         if addr not in seen:
             bad += 1
-            first = first or " (tid %d: free_pages %s, then %s)" % (k, addr, sorted(seen))
+            first = first or " (tid %d%s: free_pages %s, then %s)" % (k[0], k[1] and " " + k[1], addr, sorted(seen))
 for line in open(sys.argv[1]):
     o = json.loads(line)
     if o.get("type") == "anomaly" and o.get("kind") == "lost":
@@ -175,7 +177,8 @@ for line in open(sys.argv[1]):
         lost = o["lost_events"]
     if o.get("type") != "access" or o["tid"] == 0:
         continue
-    f, k = (o.get("site") or "").split("+")[0], o["tid"]
+    f = (o.get("site") or "").split("+")[0]
+    k = (o["tid"], o["comm"] if o["comm"].startswith("irq/") else "")
     if f == "free_pages":
         if k in open_:
             close(k)
