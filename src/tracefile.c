@@ -584,12 +584,9 @@ static void event_words(const struct lt_writer *w, const struct lt_event *ev, __
 	words[3] = ev->aux | (__u64)ev->nr_frames << 32 | (__u64)ev->seq_hi << 40 |
 		   (__u64)ev->seq << 48;
 	if (ev->type == LT_TASK) {
-		__u8 comm[LT_COMM_LEN];
-
-		memcpy(comm, ev->comm, LT_COMM_LEN);
 		words[4] = redact ? 0 : ev->ip;
-		words[5] = get64(comm);
-		words[6] = get64(comm + 8);
+		words[5] = get64((const __u8 *)ev->comm);
+		words[6] = get64((const __u8 *)ev->comm + 8);
 		words[7] = 0;
 	} else {
 		__u64 arg0 = ev->arg0, arg1 = ev->arg1;

@@ -13,7 +13,8 @@ nothing but the format's description, takes each event's CPU and sequence number
 then "received N" (event records with a sequence number), "lost_chunks N" (the events the
 file's LOST chunks count), "lost_chunk_records N" (how many such records), "evicted_chunks
 N TOTAL" (the flight recorder's EVICTED records and the records they say were dropped),
-"evicted_list N..." (each EVICTED record's count, in file order) and
+"evicted_list N..." (each EVICTED record's count, in file order), "format VERSION plain=N
+packed=M" (the header's format version, and its events chunks of each kind) and
 "cpus C:MAXSEQ,...".
 """
 import struct
@@ -66,11 +67,13 @@ def unpack(pay, count):
     return bytes(out)
 
 
-def records(path):
+def records(path, fmt):
+    """Each chunk's type, record count and payload (packed events unpacked); fmt gets the
+    format version and how many events chunks came plain and packed."""
     data = open(path, "rb").read()
     if data[:8] != b"LTTRACE\0":
         sys.exit("ltseq: %s: not a trace file" % path)
-    hlen = struct.unpack_from("<I", data, 12)[0]
+    fmt["version"], hlen = struct.unpack_from("<II", data, 8)
     off = hlen
     while off + 28 <= len(data):
         magic, ctype, _flags, _seq, plen, count = struct.unpack_from("<IHHIII", data, off)
@@ -80,6 +83,8 @@ def records(path):
         if len(pay) < plen:
             break		# a torn last chunk: what a reader stops at
         off += 28 + plen
+        if ctype in (CHUNK_EVENTS, CHUNK_EVENTS_PACKED):
+            fmt[ctype] = fmt.get(ctype, 0) + 1
         if ctype == CHUNK_EVENTS_PACKED:
             ctype, pay = CHUNK_EVENTS, unpack(pay, count)
         yield ctype, count, pay
@@ -89,7 +94,8 @@ def main():
     per_cpu = {}		# cpu -> [(seq, ts)]
     lost_chunks = lost_records = evicted_chunks = evicted = 0
     evicted_list = []
-    for ctype, count, pay in records(sys.argv[1]):
+    fmt = {}
+    for ctype, count, pay in records(sys.argv[1], fmt):
         if ctype == CHUNK_LOST:
             lost_records += count
             for i in range(count):
@@ -125,6 +131,8 @@ def main():
     print("lost_chunk_records %d" % lost_records)
     print("evicted_chunks %d %d" % (evicted_chunks, evicted))
     print("evicted_list " + " ".join(str(n) for n in evicted_list))
+    print("format %d plain=%d packed=%d" % (fmt["version"], fmt.get(CHUNK_EVENTS, 0),
+                                            fmt.get(CHUNK_EVENTS_PACKED, 0)))
     print("cpus " + ",".join("%d:%d" % (c, max(s for s, _ in per_cpu[c])) for c in sorted(per_cpu)))
 
 

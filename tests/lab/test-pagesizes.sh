@@ -152,8 +152,9 @@ stock16k() {	# stock16k LABEL DIR VABITS [GUEST-RUN OPTION...]
 	# free_pages, one must convert to exactly addr. A task and the interrupts taken on it
 	# (comm irq/N, with the interrupted task's tid) are separate contexts: an interrupt
 	# between a task's free_pages and its ___free_pages may call both itself, and taken as
-	# the task's, its free_pages would close the task's pair before the task's own free. free_pages(0) frees nothing; a free_pages with no ___free_pages seen after it
-	# proves nothing either way and is not counted; nor does one open across reported lost
+	# the task's, its free_pages would close the task's pair before the task's own free.
+	# free_pages(0) frees nothing; a free_pages with no ___free_pages seen after it proves
+	# nothing either way and is not counted; nor does one open across reported lost
 	# events; the idle tasks (tid 0 on every CPU) are left out. Losses are reported after the
 	# poll that saw them, so a pair may close before its loss is: a mismatch is allowed only
 	# as far as the run's counted losses explain it (with none lost, none may mismatch).

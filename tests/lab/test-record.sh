@@ -69,22 +69,9 @@ scripts/guest-run -q --kernel patched --append debug_pagealloc=on --out "$g" --t
 	lazytrace-pair kprobes-work kprobes -- lazy-workload -m 4 -r 2 -V 4 -v 1024' >"$out/console.log" 2>&1
 expect_eq "guest run exits 0" 0 $?
 
-# --file-version 1 (flat): every record 64 bytes, as readers before the packed format read.
-# file_format FILE: "VERSION plain=N packed=M", its events chunks of each kind (include/lttrace.h)
-file_format() {
-	python3 - "$1" <<'PY'
-import struct, sys
-d = open(sys.argv[1], "rb").read()
-ver, hlen = struct.unpack_from("<II", d, 8)
-off, n = hlen, {2: 0, 8: 0}
-while off + 28 <= len(d):
-    ctype, plen = struct.unpack_from("<H", d, off + 4)[0], struct.unpack_from("<I", d, off + 12)[0]
-    if ctype in n:
-        n[ctype] += 1
-    off += 28 + plen
-print(f"{ver} plain={n[2]} packed={n[8]}")
-PY
-}
+# --file-version 1 (flat): every record 64 bytes, as readers before the packed format read
+# (tests/lab/ltseq.py's "format VERSION plain=N packed=M": the events chunks of each kind)
+file_format() { tests/lab/ltseq.py "$1" | sed -n 's/^format //p'; }
 expect_match "seed-nested: format version 2, events packed, by default" '^2 plain=0 packed=[1-9]' "$(file_format "$g/seed-nested.lt")"
 expect_match "seed-flat: --file-version 1 wrote version 1, events plain" '^1 plain=[1-9][0-9]* packed=0$' "$(file_format "$g/seed-flat.lt")"
 
