@@ -67,7 +67,11 @@ scripts/guest-run -q --kernel patched --append debug_pagealloc=on --extra "$out/
 	top-vs-record dwarf-munmap-noflush --interval 0.2 --source dwarf --sites $S --hazards -- lazy-workload -m 4 -r 2
 	echo nested >$D/nesting' \
 	>"$out/console.log" 2>&1
-expect_eq "guest run exits 0" 0 $?
+rc=$?
+expect_eq "guest run exits 0" 0 $rc
+# A kernel problem (240-246): its first report, so that a run that cannot be repeated says why
+[ $rc -ge 240 ] && grep -a -m1 -A25 -E '\] (Internal error|Unable to handle|Kernel panic|BUG|WARNING)' \
+	"$out/console.log" | sed 's/^/     /'
 
 check() {	# check NAME: top's JSON against stats of the recording
 	local n=$1 f=$g/$1 by=site
