@@ -374,7 +374,7 @@ static int cmd_trace(int argc, char **argv, bool recording)
 	};
 	struct lt_live_opts o = { .cpu = (__u32)-1, .ringbuf_kb = 8192, .ready_fd = -1 };
 	bool json = false, color = isatty(STDOUT_FILENO), defaults = true;
-	const char *path = NULL;
+	const char *path = NULL, *file_opt = NULL;	/* an option of the file written */
 	unsigned int wflags = 0, flight = 0;
 	char filters[128] = "";
 	struct lt_output out;
@@ -386,7 +386,9 @@ static int cmd_trace(int argc, char **argv, bool recording)
 		/* Options of the other subcommand: getopt_long knows them all. live takes --record
 		 * FILE (and --force, --redact) to record what it shows. */
 		if (!recording && (c == 'o' || c == OPT_FLIGHT)) {
-			fprintf(stderr, "lazytrace live: option '%s' is for 'lazytrace record'\n", argv[optind - 1]);
+			/* by name: argv[optind - 1] may be the option's argument */
+			fprintf(stderr, "lazytrace live: option '%s' is for 'lazytrace record'\n",
+				c == 'o' ? "--output" : "--flight-recorder");
 			return 2;
 		}
 		if (recording && (c == 'j' || c == OPT_COLOR || c == OPT_NO_COLOR)) {
@@ -483,9 +485,11 @@ static int cmd_trace(int argc, char **argv, bool recording)
 			break;
 		case 'f':
 			wflags |= LT_W_FORCE;
+			file_opt = "--force";
 			break;
 		case OPT_REDACT:
 			wflags |= LT_W_REDACT;
+			file_opt = "--redact";
 			break;
 		case OPT_FLIGHT:
 			if (lt_cli_uint(NULL, "--flight-recorder", optarg, 1, 4096, &v))
@@ -497,6 +501,7 @@ static int cmd_trace(int argc, char **argv, bool recording)
 				return 2;
 			if (v == 1)
 				wflags |= LT_W_PLAIN;
+			file_opt = "--file-version";
 			break;
 		case 'h':
 			if (recording)
@@ -515,6 +520,10 @@ static int cmd_trace(int argc, char **argv, bool recording)
 	}
 	if (recording && !path) {
 		fprintf(stderr, "lazytrace record: -o FILE is required\n");
+		return 2;
+	}
+	if (!path && file_opt) {	/* live: it would write nothing for the option to shape */
+		fprintf(stderr, "lazytrace live: %s applies to --record FILE only\n", file_opt);
 		return 2;
 	}
 	if (defaults && (add_access(&o, "clear_page", 0, false, false) ||

@@ -37,6 +37,10 @@ bad "comm too long" '^lazytrace: --comm takes a task name' live --comm abcdefghi
 bad "stray argument" "^lazytrace live: unexpected argument 'extra'" live extra
 bad "unknown option" "unrecognized option '--frob'" live --frob
 bad "record: a file version it cannot write" "^lazytrace: invalid value '3' for --file-version \\(expected 1\\.\\.2\\)$" record --file-version 3 -o x.lt
+bad "live: --file-version without --record" "^lazytrace live: --file-version applies to --record FILE only$" live --file-version 1
+bad "live: --redact without --record" "^lazytrace live: --redact applies to --record FILE only$" live --redact
+bad "live: record's --flight-recorder, named" "^lazytrace live: option '--flight-recorder' is for 'lazytrace record'$" live --flight-recorder 4 --record x.lt
+bad "live: record's --output, named" "^lazytrace live: option '--output' is for 'lazytrace record'$" live --output x.lt
 # the offline commands
 bad "dump: unknown format" "^lazytrace dump: unknown format 'xml'" dump --format xml x.lt
 bad "dump: no file" "^lazytrace dump: no trace file given" dump
