@@ -11,6 +11,16 @@ expect_eq() {
 	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "expected '$2', got '$3'"; fi
 }
 
+# expect_pair NAME "A B": two numbers, equal. A missing or half pair (a run that printed
+# nothing to compare) fails: two empty strings are not two equal counts.
+expect_pair() {
+	if ! printf '%s\n' "$2" | grep -Eq '^-?[0-9]+ -?[0-9]+$'; then
+		fail "$1" "not two numbers: '$2'"
+	else
+		expect_eq "$1" "${2#* }" "${2% *}"
+	fi
+}
+
 # expect_match NAME REGEX TEXT
 expect_match() {
 	if printf '%s\n' "$3" | grep -Eq -- "$2"; then pass "$1"; else fail "$1" "'$3' does not match /$2/"; fi

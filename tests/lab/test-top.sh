@@ -86,7 +86,7 @@ check() {	# check NAME: top's JSON against stats of the recording
 	for k in sections nested_sections max_depth deferred_ptes flushes; do
 		local pair
 		pair=$(kv "$facts" "total.$k")
-		expect_eq "$n: total $k: top = stats ($pair)" "${pair#* }" "${pair% *}"
+		expect_pair "$n: total $k: top = stats ($pair)" "$pair"
 	done
 	expect_eq "$n: the same ${by}s" same "$(kv "$facts" site_names)"
 	expect_eq "$n: every $by's sections, nested, deferred, flushes, completed: top = stats ($(kv "$facts" sites) ${by}s)" \
@@ -96,7 +96,7 @@ check() {	# check NAME: top's JSON against stats of the recording
 		for k in hazards_confirmed hazards_potential; do
 			local pair
 			pair=$(kv "$facts" "total.$k")
-			expect_eq "$n: total $k: top --hazards = stats ($pair)" "${pair#* }" "${pair% *}"
+			expect_pair "$n: total $k: top --hazards = stats ($pair)" "$pair"
 		done
 		expect_eq "$n: every hazard record through the ring buffer" 0 "$(kv "$facts" hazards_lost)"
 		hazard_records "$n"
@@ -109,13 +109,13 @@ check() {	# check NAME: top's JSON against stats of the recording
 	for k in pending batch section; do
 		local pair
 		pair=$(kv "$facts" "hist.$k")
-		expect_eq "$n: histogram $k: buckets (and pending times not kept) add up ($pair)" "${pair#* }" "${pair% *}"
+		expect_pair "$n: histogram $k: buckets (and pending times not kept) add up ($pair)" "$pair"
 	done
 	expect_eq "$n: no section longer than 10 s (each ends at its own flush or disable)" 1 "$(kv "$facts" section_longest_ok)"
 	for k in sections deferred_ptes flushes; do
 		local pair
 		pair=$(kv "$facts" "intervals.$k")
-		expect_eq "$n: the intervals' $k add up to the total ($pair)" "${pair#* }" "${pair% *}"
+		expect_pair "$n: the intervals' $k add up to the total ($pair)" "$pair"
 	done
 }
 # --hazards: top's hazard records (kind, class, page, task, sites, stack) are the ones the
