@@ -25,6 +25,9 @@ pair_load() {
 # compared by number: a task preempted between the two recorders' programs of one event is
 # switched out before it on one side, after it on the other.
 pair_same() {
+	# two empty timelines would compare equal: each side has items
+	expect_match "$1: items on both sides" '^[1-9][0-9]* [1-9][0-9]*$' \
+		"$(grep -c '^tid' "$out/$2.$3.tl" 2>/dev/null) $(grep -c '^tid' "$out/$2.$4.tl" 2>/dev/null)"
 	expect_eq "$1: nothing lost: each task's items, one for one ($(grep -c '^tid' "$out/$2.$4.tl") items)" "" \
 		"$(diff <(grep '^tid' "$out/$2.$3.tl" | grep -v ' type=switch') \
 			<(grep '^tid' "$out/$2.$4.tl" | grep -v ' type=switch') | head -4)"
