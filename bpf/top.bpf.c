@@ -82,12 +82,34 @@ struct {
 	__type(value, struct top_state);
 } task_state SEC(".maps");
 
+/*
+ * A task's state while its task storage is being made. Making it allocates (kmalloc_nolock),
+ * which can take a page from the page allocator, which under debug_pagealloc maps it: the
+ * lazy MMU events and map calls of that allocation are the same task's, on this CPU, and
+ * their programs would make the storage again, each one level deeper, until the kernel
+ * stack overflows (seen: a panic in the lab). So the first event of a task without storage
+ * works on this CPU's nursery state (cpu_state[CPU_STATE_NURSERY]); the storage is made at the
+ * end of its program, the events of the allocation meanwhile find the nursery again (same
+ * task), and it is then copied into the storage: every event counted, in order.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
+	__type(value, __u32);		/* tid + 1 of the task whose state it holds; 0: free */
+} nursery_owner SEC(".maps");
+
+/* Per CPU: the state of interrupt context, and the nursery's (below). One map, so that
+ * the verifier sees one kind of pointer where either is used (a third kind of state pointer
+ * made the DWARF site program too long to verify). */
+enum { CPU_STATE_IRQ, CPU_STATE_NURSERY, CPU_STATE_NR };
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, CPU_STATE_NR);
+	__type(key, __u32);
 	__type(value, struct top_state);
-} irq_state SEC(".maps");
+} cpu_state SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -139,16 +161,99 @@ static __always_inline struct lt_top_totals *tot(void)
 	return bpf_map_lookup_elem(&totals, &zero);
 }
 
-/* The state of whoever runs: the interrupt context of this CPU, or the current task. The
- * task pointer is trusted (BTF): its field is a plain load, no helper call. */
-static __always_inline struct top_state *state(void)
+/* A state as new task storage is (zeroed), as far as it is read before it is written: the
+ * arrays behind the counts are not. */
+static __always_inline void state_clear(struct top_state *st)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
+	st->depth = st->over = st->npend = st->nts = st->npages = 0;
+	st->map_depth = st->flush_done = st->pte_deferred = 0;
+	st->leave_ts = st->pte_ptr = st->map_addr = st->map_pages = 0;
+}
+
+/* What state_done() has to do after a program's work on the state. */
+struct state_ref {
+	__u32 *nursery;		/* this program took the nursery: its owner, to free */
+};
+
+static __always_inline struct top_state *cpu_state_of(__u32 k)
+{
+	return bpf_map_lookup_elem(&cpu_state, &k);
+}
+
+static __always_inline __u32 *nursery_owner_here(void)
+{
 	__u32 zero = 0;
 
+	return bpf_map_lookup_elem(&nursery_owner, &zero);
+}
+
+/* The state of task t (current, or one the caller holds) that exists: its task storage,
+ * or the nursery while its storage is made. */
+static __always_inline struct top_state *state_of(struct task_struct *t)
+{
+	struct top_state *st = bpf_task_storage_get(&task_state, t, NULL, 0);
+	__u32 *owner;
+
+	if (st)
+		return st;
+	owner = nursery_owner_here();
+	if (owner && *owner == (__u32)t->pid + 1)
+		return cpu_state_of(CPU_STATE_NURSERY);
+	return NULL;
+}
+
+/*
+ * The state of whoever runs: the interrupt context of this CPU, or the current task's. The
+ * task pointer is trusted (BTF): its fields are plain loads, no helper call.
+ */
+static __always_inline struct top_state *state(struct state_ref *r)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct top_state *st;
+	__u32 *owner;
+
+	r->nursery = NULL;
 	if (t->thread_info.preempt_count & HARDIRQ_SOFTIRQ_NMI_MASK)
-		return bpf_map_lookup_elem(&irq_state, &zero);
-	return bpf_task_storage_get(&task_state, t, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+		return cpu_state_of(CPU_STATE_IRQ);
+	st = state_of(t);
+	if (st)
+		return st;
+	owner = nursery_owner_here();
+	if (owner && !*owner) {
+		st = cpu_state_of(CPU_STATE_NURSERY);
+		if (st) {
+			/* a program runs with migration off: the CPU is this task's until it ends */
+			*owner = (__u32)t->pid + 1;
+			state_clear(st);
+			r->nursery = owner;
+			return st;
+		}
+	}
+	/* The nursery is another task's, preempted in its first program: this event goes
+	 * without state (counted: no_state) rather than make storage where that can recurse. */
+	return NULL;
+}
+
+/* After a program's work on the state: the program that took the nursery makes the task's
+ * storage and moves the state there. */
+static __always_inline void state_done(const struct state_ref *r)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct top_state *st, *n;
+	struct lt_top_totals *tp;
+
+	if (!r->nursery)
+		return;
+	st = bpf_task_storage_get(&task_state, t, NULL, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	n = cpu_state_of(CPU_STATE_NURSERY);
+	if (st && n) {
+		bpf_probe_read_kernel(st, sizeof(*st), n);
+	} else {
+		tp = tot();	/* what it held is lost: counted as a task without state */
+		if (tp)
+			tp->no_state++;
+	}
+	*r->nursery = 0;
 }
 
 static __always_inline struct lt_top_site *site_of(__u64 ip)
@@ -209,18 +314,20 @@ static __always_inline __u64 innermost(const struct top_state *st)
 	return st->site[(d - 1) & (LT_TOP_MAX_DEPTH - 1)];
 }
 
-/* The common start of every handler: NULL when the event is not counted. */
-static __always_inline struct top_state *begin(struct lt_top_totals **tp)
+/* The common start of every handler: NULL when the event is not counted; else state_done()
+ * ends the handler. */
+static __always_inline struct top_state *begin(struct lt_top_totals **tp, struct state_ref *r)
 {
 	struct top_state *st;
 
+	r->nursery = NULL;
 	if (filtered())
 		return NULL;
 	*tp = tot();
 	if (!*tp)
 		return NULL;
 	(*tp)->events++;
-	st = state();
+	st = state(r);
 	if (!st)
 		(*tp)->no_state++;
 	return st;
@@ -275,16 +382,17 @@ SEC("tp_btf/lazy_mmu_enable")
 int BPF_PROG(top_enable, unsigned long ip, int action, const struct lazy_mmu_state *lms)
 {
 	struct lt_top_totals *tp;
-	struct top_state *st = begin(&tp);
+	struct state_ref r;
+	struct top_state *st = begin(&tp, &r);
 
 	if (!st)
 		return 0;
 	st->leave_ts = 0;	/* a flush's time is for the very next event only: if that
 				 * disable went unseen, no later one takes it */
 	/* Only these open a section; the others (paused, in an interrupt, a no-op) do not. */
-	if (action != LT_ACT_ENTER && action != LT_ACT_NEST && action != LT_ACT_UNKNOWN)
-		return 0;
-	do_enable(st, tp, ip, bpf_ktime_get_ns());
+	if (action == LT_ACT_ENTER || action == LT_ACT_NEST || action == LT_ACT_UNKNOWN)
+		do_enable(st, tp, ip, bpf_ktime_get_ns());
+	state_done(&r);
 	return 0;
 }
 
@@ -292,17 +400,18 @@ SEC("tp_btf/lazy_mmu_disable")
 int BPF_PROG(top_disable, unsigned long ip, int action, const struct lazy_mmu_state *lms)
 {
 	struct lt_top_totals *tp;
-	struct top_state *st = begin(&tp);
+	struct state_ref r;
+	struct top_state *st = begin(&tp, &r);
 	__u64 now;
 
 	if (!st)
 		return 0;
 	now = st->leave_ts;
 	st->leave_ts = 0;
-	if (action != LT_ACT_LEAVE && action != LT_ACT_FLUSH && action != LT_ACT_END &&
-	    action != LT_ACT_NOFLUSH && action != LT_ACT_UNKNOWN)
-		return 0;
-	do_disable(st, tp, now ? now : bpf_ktime_get_ns());
+	if (action == LT_ACT_LEAVE || action == LT_ACT_FLUSH || action == LT_ACT_END ||
+	    action == LT_ACT_NOFLUSH || action == LT_ACT_UNKNOWN)
+		do_disable(st, tp, now ? now : bpf_ktime_get_ns());
+	state_done(&r);
 	return 0;
 }
 
@@ -310,8 +419,11 @@ SEC("tp_btf/lazy_mmu_pause")
 int BPF_PROG(top_pause, unsigned long ip, int action, const struct lazy_mmu_state *lms)
 {
 	struct lt_top_totals *tp;
+	struct state_ref r;
 
-	begin(&tp);	/* counted; a pause neither opens nor closes a section */
+	/* counted; a pause neither opens nor closes a section */
+	begin(&tp, &r);
+	state_done(&r);
 	return 0;
 }
 
@@ -319,8 +431,10 @@ SEC("tp_btf/lazy_mmu_resume")
 int BPF_PROG(top_resume, unsigned long ip, int action, const struct lazy_mmu_state *lms)
 {
 	struct lt_top_totals *tp;
+	struct state_ref r;
 
-	begin(&tp);
+	begin(&tp, &r);
+	state_done(&r);
 	return 0;
 }
 
@@ -403,7 +517,8 @@ int BPF_PROG(top_defer, unsigned long ip, int level, const void *entryp, __u64 v
 	     const struct lazy_mmu_state *lms)
 {
 	struct lt_top_totals *tp;
-	struct top_state *st = begin(&tp);
+	struct state_ref r;
+	struct top_state *st = begin(&tp, &r);
 	__u64 site, now = bpf_ktime_get_ns();
 
 	if (!st)
@@ -412,6 +527,7 @@ int BPF_PROG(top_defer, unsigned long ip, int level, const void *entryp, __u64 v
 	site = do_defer(st, tp, now);
 	if (hazards && st->pte_ptr && st->pte_ptr == (__u64)entryp)
 		keep_page(st, tp, (__u64)val, site, ip, now);
+	state_done(&r);
 	return 0;
 }
 
@@ -474,7 +590,8 @@ SEC("tp_btf/lazy_mmu_flush")
 int BPF_PROG(top_flush, unsigned long ip, unsigned int completed, const struct lazy_mmu_state *lms)
 {
 	struct lt_top_totals *tp;
-	struct top_state *st = begin(&tp);
+	struct state_ref r;
+	struct top_state *st = begin(&tp, &r);
 	__u64 now = bpf_ktime_get_ns();
 
 	if (!st)
@@ -490,6 +607,7 @@ int BPF_PROG(top_flush, unsigned long ip, unsigned int completed, const struct l
 	 */
 	if (!st->over && st->depth && lms && lms->enable_count + 1 == st->depth)
 		st->leave_ts = now;
+	state_done(&r);
 	return 0;
 }
 
@@ -507,23 +625,26 @@ int BPF_PROG(top_switch, bool preempt, struct task_struct *prev, struct task_str
 
 	if (!((prev->thread_info.flags >> (pending_bit & 63)) & 1))
 		return 0;
-	st = bpf_task_storage_get(&task_state, prev, NULL, 0);
+	st = state_of(prev);
 	if (st)
 		st->npages = 0;
 	return 0;
 }
 
-/* The state of a task top follows (the filters), or NULL. */
-static __always_inline struct top_state *followed(void)
+/* The state of a task top follows (the filters), or NULL; else state_done() ends the
+ * handler. */
+static __always_inline struct top_state *followed(struct state_ref *r)
 {
-	return filtered() ? NULL : state();
+	r->nursery = NULL;
+	return filtered() ? NULL : state(r);
 }
 
 /* The entry being updated, and its value before, for the deferral it may make. */
 SEC("fentry/pageattr_pte_entry")
 int BPF_PROG(top_pte_entry, void *ptep, unsigned long addr)
 {
-	struct top_state *st = followed();
+	struct state_ref r;
+	struct top_state *st = followed(&r);
 
 	if (!st)
 		return 0;
@@ -532,6 +653,7 @@ int BPF_PROG(top_pte_entry, void *ptep, unsigned long addr)
 	bpf_probe_read_kernel(&st->pte_old, sizeof(st->pte_old), ptep);
 	st->pte_ptr = (__u64)ptep;
 	st->pte_addr = addr;
+	state_done(&r);
 	return 0;
 }
 
@@ -613,7 +735,7 @@ int top_access(struct pt_regs *ctx)
 		return 0;
 	if (filtered())
 		return 0;
-	st = bpf_task_storage_get(&task_state, t, NULL, 0);
+	st = state_of(t);
 	if (!st || !st->npages)
 		return 0;
 	tp = tot();
@@ -666,13 +788,15 @@ static __always_inline void handed_back(struct top_state *st, __u64 addr, __u64 
 SEC("fentry/__kernel_map_pages")
 int BPF_PROG(top_map_pages, struct page *page, int numpages, int enable)
 {
-	struct top_state *st = followed();
+	struct state_ref r;
+	struct top_state *st = followed(&r);
 
 	if (!st)
 		return 0;
 	st->map_depth++;
 	st->map_addr = 0;
 	st->map_pages = 0;
+	state_done(&r);
 	return 0;
 }
 
@@ -681,30 +805,35 @@ int BPF_PROG(top_map_pages, struct page *page, int numpages, int enable)
 SEC("fexit/__kernel_map_pages")
 int BPF_PROG(top_map_pages_ret, struct page *page, int numpages, int enable)
 {
-	struct top_state *st = followed();
+	struct state_ref r;
+	struct top_state *st = followed(&r);
 
-	if (!st || !st->map_depth)
+	if (!st)
 		return 0;
-	st->map_depth--;
-	if (enable && st->npages && st->map_addr)
-		handed_back(st, st->map_addr, st->map_pages, bpf_get_func_ip(ctx), ctx);
+	if (st->map_depth) {
+		st->map_depth--;
+		if (enable && st->npages && st->map_addr)
+			handed_back(st, st->map_addr, st->map_pages, bpf_get_func_ip(ctx), ctx);
+	}
+	state_done(&r);
 	return 0;
 }
 
 SEC("fexit/set_memory_valid")
 int BPF_PROG(top_set_valid_ret, unsigned long addr, int numpages, int enable)
 {
-	struct top_state *st = followed();
+	struct state_ref r;
+	struct top_state *st = followed(&r);
 
 	if (!st)
 		return 0;
 	if (st->map_depth) {
 		st->map_addr = addr;
 		st->map_pages = numpages > 0 ? numpages : 0;
-		return 0;
-	}
-	if (enable && st->npages && numpages > 0)
+	} else if (enable && st->npages && numpages > 0) {
 		handed_back(st, addr, numpages, bpf_get_func_ip(ctx), ctx);
+	}
+	state_done(&r);
 	return 0;
 }
 
@@ -741,6 +870,7 @@ int top_site(struct pt_regs *ctx)
 	unsigned long flags = t->thread_info.flags;
 	bool pending = (flags >> (pending_bit & 63)) & 1, ended = false, skip;
 	struct lt_top_totals *tp;
+	struct state_ref r;
 	struct top_state *st;
 	__u32 ec = 0, pc = 0;
 
@@ -756,7 +886,7 @@ int top_site(struct pt_regs *ctx)
 		if (lt_site_no_deferral(cookie, val))
 			return 0;
 	}
-	st = begin(&tp);
+	st = begin(&tp, &r);
 	if (!st)
 		return 0;
 	/* in an interrupt the helpers do nothing (the mode is off there) */
@@ -769,10 +899,10 @@ int top_site(struct pt_regs *ctx)
 		/* arch_flush_lazy_mmu_mode(): barriers only if the flag was set */
 		if (pending && !skip)
 			do_flush(st, tp, now);
-		return 0;
+		goto out;
 	}
 	if (type == LT_DEFER && (!ec || pc || ended))
-		return 0;	/* not in an active section: emitted at once */
+		goto out;	/* not in an active section: emitted at once */
 	if (ec != st->depth && !st->over)
 		sync_depth(st, tp, ec, pending, ip, now);
 	switch (type) {
@@ -810,6 +940,8 @@ int top_site(struct pt_regs *ctx)
 		break;
 	}
 	}
+out:
+	state_done(&r);
 	return 0;
 }
 
@@ -817,15 +949,19 @@ int top_site(struct pt_regs *ctx)
 SEC("fexit/pageattr_pte_entry")
 int BPF_PROG(top_pte_exit, void *ptep, unsigned long addr)
 {
-	struct top_state *st = followed();
 	struct lt_top_totals *tp = tot();
+	struct state_ref r;
+	struct top_state *st = followed(&r);
 	__u64 val = 0;
 
-	if (!st || !tp || !st->pte_deferred || st->pte_ptr != (__u64)ptep)
+	if (!st)
 		return 0;
-	st->pte_deferred = 0;
-	bpf_probe_read_kernel(&val, sizeof(val), ptep);
-	keep_page(st, tp, val, st->pte_site, st->pte_ip, st->pte_ts);
+	if (tp && st->pte_deferred && st->pte_ptr == (__u64)ptep) {
+		st->pte_deferred = 0;
+		bpf_probe_read_kernel(&val, sizeof(val), ptep);
+		keep_page(st, tp, val, st->pte_site, st->pte_ip, st->pte_ts);
+	}
+	state_done(&r);
 	return 0;
 }
 
