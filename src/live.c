@@ -84,29 +84,6 @@ static __u64 read_lost(const struct lazytrace_bpf *s)
 	return total;
 }
 
-/*
- * Events the kernel did not even run a program for: a BPF program does not nest on one CPU,
- * so an event that fires while another program runs there (e.g. from an interrupt) is
- * skipped and counted in the program's recursion_misses. Lost as surely as a full ring.
- */
-static __u64 read_misses(struct lazytrace_bpf *s)
-{
-	struct bpf_program *prog;
-	__u64 total = 0;
-
-	bpf_object__for_each_program(prog, s->obj) {
-		struct bpf_prog_info info;
-		__u32 len = sizeof(info);
-
-		if (!bpf_program__autoload(prog) || bpf_program__fd(prog) < 0)
-			continue;
-		memset(&info, 0, sizeof(info));
-		if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) == 0)
-			total += info.recursion_misses;
-	}
-	return total;
-}
-
 static __u64 now_ns(void);
 
 /* Drops as counted where they happen, summed since the start: by cause (enum lt_lost_cause). */
@@ -120,7 +97,7 @@ static void read_drops(struct lazytrace_bpf *s, const struct lt_probe_links *pl,
 	memset(d, 0, sizeof(*d));
 	d->n[LT_LOST_RING_FULL] = read_lost(s);
 	/* with the folded returns their skipped carriers took along (bpf/lazytrace.bpf.c) */
-	d->n[LT_LOST_RECURSION] = read_misses(s) +
+	d->n[LT_LOST_RECURSION] = lt_prog_recursion_misses(s->obj) +
 				  __atomic_load_n(&s->bss->lost_folded_skipped, __ATOMIC_RELAXED);
 	d->n[LT_LOST_MAP_FULL] = __atomic_load_n(&s->bss->lost_map_full, __ATOMIC_RELAXED);
 	d->n[LT_LOST_NAME] = __atomic_load_n(&s->bss->lost_names, __ATOMIC_RELAXED);

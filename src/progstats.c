@@ -39,3 +39,21 @@ void lt_progstats_print(struct bpf_object *obj, FILE *log)
 			(unsigned long long)(info.run_time_ns / info.run_cnt));
 	}
 }
+
+__u64 lt_prog_recursion_misses(struct bpf_object *obj)
+{
+	struct bpf_program *prog;
+	__u64 total = 0;
+
+	bpf_object__for_each_program(prog, obj) {
+		struct bpf_prog_info info;
+		__u32 len = sizeof(info);
+
+		if (!bpf_program__autoload(prog) || bpf_program__fd(prog) < 0)
+			continue;
+		memset(&info, 0, sizeof(info));
+		if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) == 0)
+			total += info.recursion_misses;
+	}
+	return total;
+}

@@ -9,6 +9,7 @@
 #define LT_PROGSTATS_H
 
 #include <stdio.h>
+#include <linux/types.h>
 
 struct bpf_object;
 
@@ -17,5 +18,13 @@ int lt_progstats_enable(FILE *log);
 
 /* One line per program of obj that ran: "lazytrace: prog NAME: N runs, T ns, T/N ns/run". */
 void lt_progstats_print(struct bpf_object *obj, FILE *log);
+
+/*
+ * Events the kernel did not even run a program of obj for, since it was loaded: a BPF
+ * program does not nest on one CPU, so an event that fires while the program runs there
+ * (e.g. from an interrupt, or inside an allocation the program made) is skipped and counted
+ * in its recursion_misses. Lost as surely as a full ring. Read whether or not --prog-stats.
+ */
+__u64 lt_prog_recursion_misses(struct bpf_object *obj);
 
 #endif /* LT_PROGSTATS_H */

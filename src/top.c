@@ -102,6 +102,7 @@ static int read_snap(struct top_bpf *s, int ncpu, struct lt_top_snap *snap)
 			}
 	}
 	snap->sites_full = s->bss->sites_full;
+	snap->lost_recursion = lt_prog_recursion_misses(s->obj);
 	snap->hazards = s->rodata->hazards;
 	snap->sites = bpf_program__autoload(s->progs.top_site);
 	while (bpf_map_get_next_key(fd_sites, prev, &next) == 0) {

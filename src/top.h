@@ -61,6 +61,8 @@ struct lt_top_snap {
 	bool sites;			/* counted from DWARF sites, not the tracepoints */
 	struct lt_top_totals t;
 	__u64 sites_full;
+	__u64 lost_recursion;		/* events no program ran for: one of top's programs
+					 * was running on the CPU (the kernel's recursion_misses) */
 	struct lt_top_row *v;
 	size_t n, cap;
 	__u64 hist[LT_TOP_HIST_NR][LT_TOP_HIST_SLOTS];

@@ -112,11 +112,12 @@ static void write_all(FILE *f, const struct lt_top_snap *s, enum lt_site_key by)
 {
 	const char *key = by == LT_BY_FUNCTION ? "function" : "site";
 	static const char *const causes[] = { "depth_overflow", "pend_overflow", "hist_overflow",
-					      "no_state", "sites_full", "page_overflow",
-					      "hazards_lost" };
+					      "no_state", "sites_full", "lost_recursion",
+					      "page_overflow", "hazards_lost" };
 	const __u64 nc[] = { s->t.depth_overflow, s->t.pend_overflow, s->t.hist_overflow,
-			     s->t.no_state, s->sites_full, s->t.page_overflow, s->t.hazards_lost };
-	size_t ncauses = s->hazards ? 7 : 5;	/* the last two only with --hazards */
+			     s->t.no_state, s->sites_full, s->lost_recursion, s->t.page_overflow,
+			     s->t.hazards_lost };
+	size_t ncauses = s->hazards ? 8 : 6;	/* the last two only with --hazards */
 
 	head(f, "lazytrace_tracepoint_events_total", "counter",
 	     "lazy_mmu tracepoint hits of the tasks top counts.");

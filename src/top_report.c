@@ -68,14 +68,14 @@ static void us(FILE *out, double ns)
 static void drops_line(FILE *out, const struct lt_top_snap *s)
 {
 	if (!s->t.depth_overflow && !s->t.pend_overflow && !s->t.hist_overflow && !s->t.no_state &&
-	    !s->sites_full && !s->t.page_overflow && !s->t.hazards_lost)
+	    !s->sites_full && !s->lost_recursion && !s->t.page_overflow && !s->t.hazards_lost)
 		return;
 	fprintf(out, "not counted: %llu sections too deep, %llu deferrals with no room to complete, "
 		"%llu pending times past the histogram's room, %llu events without task state, "
-		"%llu sites with no room",
+		"%llu sites with no room, %llu events while a program of top's ran on the CPU",
 		(unsigned long long)s->t.depth_overflow, (unsigned long long)s->t.pend_overflow,
 		(unsigned long long)s->t.hist_overflow, (unsigned long long)s->t.no_state,
-		(unsigned long long)s->sites_full);
+		(unsigned long long)s->sites_full, (unsigned long long)s->lost_recursion);
 	if (s->hazards)
 		fprintf(out, ", %llu deferred pages past the task's room (not checked for hazards), "
 			"%llu hazard records the ring buffer had no room for (counted)",
@@ -193,13 +193,14 @@ static void json_figures(FILE *out, const struct lt_top_snap *s)
 {
 	fprintf(out, "{\"tracepoint_events\":%llu,\"sections\":%llu,\"nested_sections\":%llu,"
 		"\"max_depth\":%llu,\"deferred_ptes\":%llu,\"flushes\":%llu,\"depth_overflow\":%llu,"
-		"\"pend_overflow\":%llu,\"hist_overflow\":%llu,\"no_state\":%llu,\"sites_full\":%llu",
+		"\"pend_overflow\":%llu,\"hist_overflow\":%llu,\"no_state\":%llu,\"sites_full\":%llu,"
+		"\"lost_recursion\":%llu",
 		(unsigned long long)s->t.events, (unsigned long long)s->t.sections,
 		(unsigned long long)s->t.nested_sections, (unsigned long long)s->t.max_depth,
 		(unsigned long long)s->t.deferred_ptes, (unsigned long long)s->t.flushes,
 		(unsigned long long)s->t.depth_overflow, (unsigned long long)s->t.pend_overflow,
 		(unsigned long long)s->t.hist_overflow, (unsigned long long)s->t.no_state,
-		(unsigned long long)s->sites_full);
+		(unsigned long long)s->sites_full, (unsigned long long)s->lost_recursion);
 	if (s->hazards)
 		fprintf(out, ",\"hazards_confirmed\":%llu,\"hazards_potential\":%llu,"
 			"\"page_overflow\":%llu,\"hazards_lost\":%llu",

@@ -119,6 +119,7 @@ int lt_top_snap_diff(const struct lt_top_snap *now, const struct lt_top_snap *pr
 	for (int h = 0; h < LT_TOP_HIST_NR; h++)
 		out->t.hist_sum[h] = minus(now->t.hist_sum[h], prev->t.hist_sum[h]);
 	out->sites_full = minus(now->sites_full, prev->sites_full);
+	out->lost_recursion = minus(now->lost_recursion, prev->lost_recursion);
 	for (int h = 0; h < LT_TOP_HIST_NR; h++)
 		for (int k = 0; k < LT_TOP_HIST_SLOTS; k++)
 			out->hist[h][k] = minus(now->hist[h][k], prev->hist[h][k]);

@@ -224,7 +224,7 @@ def eq(key, want):
         bad.append(f"{key}: {got} != {want}")
 eq("lazytrace_tracepoint_events_total", fin["tracepoint_events"])
 eq("lazytrace_max_depth", fin["max_depth"])
-for c in ("depth_overflow", "pend_overflow", "hist_overflow", "no_state", "sites_full"):
+for c in ("depth_overflow", "pend_overflow", "hist_overflow", "no_state", "sites_full", "lost_recursion"):
     eq(f'lazytrace_not_counted_total{{cause="{c}"}}', fin[c])
 for s in fin["sites"]:
     lab = '{site="' + s["site"].replace("\\", "\\\\").replace('"', '\\"') + '"}'

@@ -65,6 +65,7 @@ static void test_diff_and_names(void)
 	b.mono_ns = 3000;
 	b.t.sections = 7;
 	b.t.deferred_ptes = 12;
+	b.lost_recursion = 2;		/* a is 0: the interval's 2 */
 	b.hist[LT_TOP_HIST_PENDING][3] = 9;
 	s1 = fig(4, 9, 2, 9, 900, 150);	/* the maximum so far stays 200 where the kernel keeps it */
 	s1.pend_max_ns = 200;
@@ -76,6 +77,7 @@ static void test_diff_and_names(void)
 	CHECK_EQ(iv.t.sections, 4);
 	CHECK_EQ(iv.t.deferred_ptes, 7);
 	CHECK_EQ(iv.t.max_depth, 2);
+	CHECK_EQ(iv.lost_recursion, 2);
 	CHECK_EQ(iv.hist[LT_TOP_HIST_PENDING][3], 4);
 	CHECK_EQ(iv.n, 2);
 	lt_top_snap_finish(&iv, ks, LT_BY_SITE);
@@ -145,6 +147,7 @@ static void test_openmetrics(void)
 	s.t.events = 40;
 	s.t.max_depth = 2;
 	s.t.hist_overflow = 1;
+	s.lost_recursion = 6;
 	s.hist[LT_TOP_HIST_PENDING][10] = 3;	/* 1024..2047 ns */
 	s.hist[LT_TOP_HIST_PENDING][12] = 1;	/* 4096..8191 ns */
 	s.t.hist_sum[LT_TOP_HIST_PENDING] = 7500;
@@ -162,6 +165,7 @@ static void test_openmetrics(void)
 		fclose(f);
 		CHECK(strstr(text, "lazytrace_tracepoint_events_total 40\n") != NULL);
 		CHECK(strstr(text, "lazytrace_not_counted_total{cause=\"hist_overflow\"} 1\n") != NULL);
+		CHECK(strstr(text, "lazytrace_not_counted_total{cause=\"lost_recursion\"} 6\n") != NULL);
 		CHECK(strstr(text, "lazytrace_deferred_ptes_total{site=\"odd\\\"na\\\\me+0x10\"} 5\n") != NULL);
 		CHECK(strstr(text, "lazytrace_pending_seconds_total{site=\"odd\\\"na\\\\me+0x10\"} 0.000007500\n") != NULL);
 		CHECK(strstr(text, "# TYPE lazytrace_pending_max_seconds gauge\n") != NULL);
