@@ -72,7 +72,7 @@ static void drops_line(FILE *out, const struct lt_top_snap *s)
 		return;
 	fprintf(out, "not counted: %llu sections too deep, %llu deferrals with no room to complete, "
 		"%llu pending times past the histogram's room, %llu events without task state, "
-		"%llu sites with no room, %llu events while a program of top's ran on the CPU",
+		"%llu sites with no room, %llu events while a program of top's ran on the CPU (any task's)",
 		(unsigned long long)s->t.depth_overflow, (unsigned long long)s->t.pend_overflow,
 		(unsigned long long)s->t.hist_overflow, (unsigned long long)s->t.no_state,
 		(unsigned long long)s->sites_full, (unsigned long long)s->lost_recursion);

@@ -62,6 +62,10 @@ scripts/guest-run -q --kernel patched --append debug_pagealloc=on --extra "$out/
 		lazytrace top --json --hazards --ready-fd 3 3>/tmp/ready >/out/forks-$i.json 2>/out/forks-$i.err &
 		read -r _ </tmp/ready
 		lazy-workload -m 2 -r 1 -f 200 -V 4 -v 64 >/out/forks-$i.wl
+		# the kernel'"'"'s own counters of top'"'"'s programs, between two of its intervals
+		sleep 1.5
+		grep -c "" /out/forks-$i.json >/out/forks-$i.lines
+		cat /proc/$!/fdinfo/* >/out/forks-$i.fdinfo 2>/dev/null
 		kill -INT $!; wait $!; echo $? >/out/forks-$i.rc
 	done
 	# the DWARF sites: top and record from the same kprobes (as on a stock kernel)
@@ -282,6 +286,23 @@ for i in 1 2 3; do
 	expect_eq "... every event with its task's state (no_state)" 0 \
 		"$(tail -n 1 "$g/forks-$i.json" 2>/dev/null |
 			python3 -c 'import json, sys; print(json.loads(sys.stdin.read())["total"]["no_state"])' 2>/dev/null)"
+	# lost_recursion against the kernel's recursion_misses of top's programs (their fdinfo),
+	# read after the interval of line L and before the final totals: top's count at L <= the
+	# kernel's <= top's final, each a sum over every program top loaded
+	r=$(python3 - "$g/forks-$i.json" "$g/forks-$i.lines" "$g/forks-$i.fdinfo" <<'PY'
+import json, sys
+tops = [json.loads(l) for l in open(sys.argv[1])]
+n = int(open(sys.argv[2]).read())
+fd = [l.split() for l in open(sys.argv[3])]
+progs = sum(1 for f in fd if f and f[0] == "prog_type:")
+kernel = sum(int(f[1]) for f in fd if f and f[0] == "recursion_misses:")
+before = tops[n - 1]["total"]["lost_recursion"] if n else 0
+final = tops[-1]["total"]["lost_recursion"]
+ok = tops[-1]["final"] and 0 < n < len(tops) and progs >= 6 and before <= kernel <= final
+print("ok" if ok else "not", f"(line {n} of {len(tops)}, {progs} programs: top {before} <= kernel {kernel} <= top {final})")
+PY
+)
+	expect_match "... lost_recursion: top's at its interval before the kernel's count <= the programs' recursion_misses (fdinfo) <= top's final ${r#* }" '^ok ' "$r"
 done
 expect_eq "--openmetrics to a path that cannot be written: exit 1" 1 "$(cat "$g/om-bad.rc" 2>/dev/null)"
 expect_match "... one line naming it" "^lazytrace: /nonexistent/top.prom.[0-9]+.tmp: No such file or directory$" "$(cat "$g/om-bad.err" 2>/dev/null)"
