@@ -16,7 +16,8 @@ struct bpf_object;
 /* Turns the accounting on: a descriptor to close at the end, or -1 (said on log). */
 int lt_progstats_enable(FILE *log);
 
-/* One line per program of obj that ran: "lazytrace: prog NAME: N runs, T ns, T/N ns/run". */
+/* One line per program of obj that ran or missed:
+ * "lazytrace: prog NAME: N runs, T ns, T/N ns/run, M recursion misses". */
 void lt_progstats_print(struct bpf_object *obj, FILE *log);
 
 /*

@@ -305,6 +305,9 @@ int lt_top_run(const struct lt_top_opts *o)
 			" (-v shows libbpf's log)");
 		goto out;
 	}
+	/* on before the first program can run: every run and miss while attached is counted */
+	if (o->prog_stats)
+		stats_fd = lt_progstats_enable(stderr);
 	err = top_bpf__attach(s);
 	if (err) {
 		fprintf(stderr, "lazytrace: cannot attach %s: %s\n", o->hazards ?
@@ -333,8 +336,6 @@ int lt_top_run(const struct lt_top_opts *o)
 			goto out;
 		}
 	}
-	if (o->prog_stats)
-		stats_fd = lt_progstats_enable(stderr);
 	if (o->openmetrics) {	/* from the start, and a path that cannot be written: exit 1 */
 		struct lt_top_snap zero = { 0 };
 

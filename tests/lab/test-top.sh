@@ -59,7 +59,8 @@ scripts/guest-run -q --kernel patched --append debug_pagealloc=on --extra "$out/
 	# can take a page that debug_pagealloc maps: events of the same task inside it
 	for i in 1 2 3; do
 		rm -f /tmp/ready; mkfifo /tmp/ready
-		lazytrace top --json --hazards --ready-fd 3 3>/tmp/ready >/out/forks-$i.json 2>/out/forks-$i.err &
+		ps=; [ $i = 1 ] && ps=--prog-stats
+		lazytrace top --json --hazards $ps --ready-fd 3 3>/tmp/ready >/out/forks-$i.json 2>/out/forks-$i.err &
 		read -r _ </tmp/ready
 		lazy-workload -m 2 -r 1 -f 200 -V 4 -v 64 >/out/forks-$i.wl
 		# the kernel'"'"'s own counters of top'"'"'s programs, between two of its intervals
@@ -304,6 +305,26 @@ PY
 )
 	expect_match "... lost_recursion: top's at its interval before the kernel's count <= the programs' recursion_misses (fdinfo) <= top's final ${r#* }" '^ok ' "$r"
 done
+# --prog-stats (forks 1), read after the final totals: a line per program that ran; the six
+# tracepoint programs ran at least once per event top counted, and their misses are at least
+# top's final lost_recursion
+r=$(python3 - "$g/forks-1.json" "$g/forks-1.err" <<'PY'
+import json, re, sys
+fin = json.loads(open(sys.argv[1]).read().splitlines()[-1])["total"]
+ps = {}
+for l in open(sys.argv[2]):
+    m = re.fullmatch(r"lazytrace: prog (\w+): (\d+) runs, (\d+) ns, (\d+) ns/run, (\d+) recursion misses\n", l)
+    if m:
+        ps[m[1]] = [int(x) for x in m.groups()[1:]]
+tp = ("top_enable", "top_disable", "top_pause", "top_resume", "top_defer", "top_flush")
+runs = sum(ps.get(p, [0])[0] for p in tp)
+miss = sum(v[3] for v in ps.values())
+ok = all(ps.get(p, [0])[0] > 0 for p in ("top_enable", "top_disable", "top_defer", "top_flush",
+         "top_pte_entry", "top_map_pages")) and runs >= fin["tracepoint_events"] and miss >= fin["lost_recursion"]
+print("ok" if ok else "not", f"({len(ps)} programs; tracepoint programs' runs {runs} >= events {fin['tracepoint_events']}; misses {miss} >= {fin['lost_recursion']})")
+PY
+)
+expect_match "forks 1: --prog-stats: each program's runs and recursion misses ${r#* }" '^ok ' "$r"
 expect_eq "--openmetrics to a path that cannot be written: exit 1" 1 "$(cat "$g/om-bad.rc" 2>/dev/null)"
 expect_match "... one line naming it" "^lazytrace: /nonexistent/top.prom.[0-9]+.tmp: No such file or directory$" "$(cat "$g/om-bad.err" 2>/dev/null)"
 expect_eq "... and nothing printed" "1 0" "$(grep -c '' "$g/om-bad.err") $(wc -c <"$g/om-bad.out")"
