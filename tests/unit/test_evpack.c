@@ -11,6 +11,7 @@
  *   by the factor the README gives.
  */
 #include <dirent.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,54 @@ static __u64 next_word(__u64 prev)
 	default:
 		return rnd() >> (rnd() % 64);
 	}
+}
+
+/*
+ * A chunk's payload unpacked whole (lt_evpack_unpack: on x86-64 with BMI2 a build of the
+ * decoder of its own, without a check of the payload's end per number while there is room)
+ * gives the records lt_evpack_get() gives, one after the other; and every payload cut short,
+ * with the count of the records it holds whole or one more, is refused or gives those.
+ */
+static void test_unpack(const __u8 *packed, size_t len, int n, const __u8 (*plain)[REC_MAX])
+{
+	static __u8 flat[20000 * REC_MAX], out[20000 * REC_MAX + REC_MAX];
+	static size_t rec_end[20000], flat_end[20000];
+	size_t flen = 0, pos = 0;
+	struct lt_evpack st;
+	int bad = 0;
+
+	/* the records one after the other, and where each ends, packed and not */
+	lt_evpack_reset(&st);
+	for (int i = 0; i < n; i++) {
+		size_t want = 64 + 8 * (size_t)plain[i][28];
+		__u8 rec[REC_MAX];
+
+		memcpy(flat + flen, plain[i], want);
+		flen += want;
+		flat_end[i] = flen;
+		pos += lt_evpack_get(&st, packed + pos, packed + len, rec);
+		rec_end[i] = pos;
+	}
+	CHECK_EQ(lt_evpack_unpack(packed, len, (__u32)n, out, sizeof(out)), flen);
+	CHECK(!memcmp(out, flat, flen));
+	CHECK_EQ(lt_evpack_unpack(packed, len, (__u32)n - 1, out, sizeof(out)), SIZE_MAX);
+	CHECK_EQ(lt_evpack_unpack(packed, len, (__u32)n + 1, out, sizeof(out)), SIZE_MAX);
+	/* cut: every 97 bytes, then at each of the last 300 */
+	for (size_t cut = 1; cut < len; cut += cut + 300 < len ? 97 : 1) {
+		int k = 0;
+
+		while (k < n && rec_end[k] <= cut)
+			k++;
+		/* k records whole: those are the payload only if the cut is at a record's end */
+		if (k && rec_end[k - 1] == cut)
+			bad += lt_evpack_unpack(packed, cut, (__u32)k, out, sizeof(out)) != flat_end[k - 1] ||
+			       memcmp(out, flat, flat_end[k - 1]);
+		else
+			bad += lt_evpack_unpack(packed, cut, (__u32)k, out, sizeof(out)) != SIZE_MAX;
+		if (k < n)
+			bad += lt_evpack_unpack(packed, cut, (__u32)k + 1, out, sizeof(out)) != SIZE_MAX;
+	}
+	CHECK_EQ(bad, 0);
 }
 
 static void test_codec(void)
@@ -118,6 +167,7 @@ static void test_codec(void)
 	CHECK_EQ(pos, len);
 	CHECK_EQ(cut_ok, 300);
 	printf("codec: %d records, %zu bytes packed (%.1f a record)\n", N, len, (double)len / N);
+	test_unpack(packed, len, N, plain);
 }
 
 /* Hand-made records the decoder must refuse. */
