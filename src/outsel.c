@@ -101,9 +101,21 @@ static void sel_completed(void *ctx, const struct lt_completion *c)
 
 void lt_outsel_ops(struct lt_outsel *s, struct lt_recon_ops *ops)
 {
+	/*
+	 * Selecting nothing out, it keeps everything and its figures are not the result: the
+	 * reconstruction reports straight to inner, without a call per item through here.
+	 */
+	if (!lt_outsel_active(s)) {
+		*ops = s->inner;
+		return;
+	}
 	*ops = (struct lt_recon_ops){
 		.ctx = s, .item = sel_item, .hazard = sel_hazard, .anomaly = sel_anomaly,
 		.completed = sel_completed,
+		/* inner's, and those counted in sel_item() */
+		.item_skip = s->inner.item_skip & ~(1u << LT_ITEM_ENABLE | 1u << LT_ITEM_DEFER |
+						    1u << LT_ITEM_FLUSH | 1u << LT_ITEM_MAP |
+						    1u << LT_ITEM_MAP_RET | 1u << LT_ITEM_PTE),
 	};
 }
 

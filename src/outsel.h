@@ -30,7 +30,8 @@ void lt_outsel_init(struct lt_outsel *s, const struct lt_recon_ops *inner);
  * result). */
 bool lt_outsel_active(const struct lt_outsel *s);
 
-/* The ops to hand the reconstruction. */
+/* The ops to hand the reconstruction; cpu, has_from and has_to are set before (from_ns and
+ * to_ns may come later): a selection of everything hands it inner's own. */
 void lt_outsel_ops(struct lt_outsel *s, struct lt_recon_ops *ops);
 
 /* An event fed to the reconstruction: counted in the selection's events if it is in it. */

@@ -98,6 +98,7 @@ struct lt_recon {
 	enum lt_defer_source src;
 	enum lt_nesting nesting;
 	struct lt_recon_ops ops;
+	__u32 renders;			/* kinds of item built, a bit each: ops.item_skip's rest */
 	struct lt_tidtab tasks;		/* tasks and idle tasks */
 	struct task **irqs;		/* interrupt context by CPU, never evicted */
 	unsigned int nirqs;
@@ -386,8 +387,15 @@ static bool ev_pending(const struct lt_event *ev)
 	return ev && (ev->flags & LT_F_STATE) && (ev->flags & LT_F_PENDING);
 }
 
-static void item_init(struct lt_item *it, const struct task *t, const struct lt_event *ev,
-		      enum lt_item_kind kind, __u64 ts)
+/* Whether the sink wants items of this kind (struct lt_recon_ops.item_skip). */
+static bool renders(const struct lt_recon *r, enum lt_item_kind kind)
+{
+	return r->renders >> kind & 1;
+}
+
+/* An item of a kind the sink does not render gets its kind only: emit() drops it. */
+static void item_init(const struct lt_recon *r, struct lt_item *it, const struct task *t,
+		      const struct lt_event *ev, enum lt_item_kind kind, __u64 ts)
 {
 	/*
 	 * Cleared by a copy, padding and all (items are compared whole), not by memset: gcc
@@ -396,6 +404,10 @@ static void item_init(struct lt_item *it, const struct task *t, const struct lt_
 	 */
 	static const struct lt_item zero;
 
+	if (!renders(r, kind)) {
+		it->kind = kind;
+		return;
+	}
 	*it = zero;
 	it->kind = kind;
 	it->ev = ev;
@@ -419,6 +431,8 @@ static __u64 section_site(const struct task *t, __u64 id)
 
 static void emit(struct lt_recon *r, const struct task *t, struct lt_item *it)
 {
+	if (!renders(r, it->kind))
+		return;
 	it->depth = t->depth;
 	if (!it->section)
 		it->section = innermost(t);
@@ -426,8 +440,7 @@ static void emit(struct lt_recon *r, const struct task *t, struct lt_item *it)
 	it->npending = npending(t);
 	it->unfolded = r->unfolding;
 	it->pending = it->npending || (it->ev && ev_pending(it->ev) && it->kind != LT_ITEM_FLUSH);
-	if (r->ops.item)
-		r->ops.item(r->ops.ctx, it);
+	r->ops.item(r->ops.ctx, it);
 }
 
 static void anomaly(struct lt_recon *r, const struct task *t, enum lt_anomaly_kind kind,
@@ -585,7 +598,7 @@ static void flush(struct lt_recon *r, struct task *t, const struct lt_event *ev,
 	complete_deferrals(r, t, ev, ts);
 	drop_deferrals(t);
 	r->st.flushes++;
-	item_init(&it, t, ev, LT_ITEM_FLUSH, ts);
+	item_init(r, &it, t, ev, LT_ITEM_FLUSH, ts);
 	it.count = count;
 	it.inferred = inferred;
 	emit(r, t, &it);
@@ -667,7 +680,7 @@ static void defer(struct lt_recon *r, struct task *t, const struct lt_event *ev,
 	}
 out:
 	pend_add(t, t->depth ? t->secs[t->depth - 1].ip : 0, ev->ts);
-	item_init(&it, t, ev, LT_ITEM_DEFER, ev->ts);
+	item_init(r, &it, t, ev, LT_ITEM_DEFER, ev->ts);
 	it.action = level;
 	it.addr = has_addr ? addr : 0;
 	it.entry = entry;
@@ -696,7 +709,7 @@ static void sync_depth(struct lt_recon *r, struct task *t, const struct lt_event
 		if (npending(t) && (t->depth == 1 ? !ev_pending(ev) : r->nesting != LT_NESTING_NOFLUSH))
 			flush(r, t, ev, ev->ts, npending(t), true);
 		id = pop_section(t);
-		item_init(&it, t, ev, LT_ITEM_DISABLE, ev->ts);
+		item_init(r, &it, t, ev, LT_ITEM_DISABLE, ev->ts);
 		it.action = LT_ACT_UNKNOWN;
 		it.inferred = true;
 		it.section = id;
@@ -706,7 +719,7 @@ static void sync_depth(struct lt_recon *r, struct task *t, const struct lt_event
 		if (!push_section(r, t, ev->ts, ev->ip))
 			break;
 		t->ended = false;
-		item_init(&it, t, ev, LT_ITEM_ENABLE, ev->ts);
+		item_init(r, &it, t, ev, LT_ITEM_ENABLE, ev->ts);
 		it.action = LT_ACT_UNKNOWN;
 		it.inferred = true;
 		it.opened = true;
@@ -765,33 +778,38 @@ static void pre_state(struct lt_recon *r, struct task *t, const struct lt_event 
 
 /* ---------------------------------------------------------------- events */
 
-/* The actions each transition type may carry (bit per enum lt_action below 32); other types
- * take any. A table, not a switch: a mispredicted jump per event was a tenth of `stats`. */
-#define A(x) (1u << LT_ACT_##x)
-static const __u32 VALID_ACTIONS[LT_TYPE_MAX] = {
-	[LT_ENABLE] = A(ENTER) | A(NEST) | A(NOOP) | A(IGN_PAUSED) | A(IGN_IRQ),
+/*
+ * The actions each transition type may carry (bit per enum lt_action below 62; bit 63:
+ * LT_ACT_UNKNOWN, bit 62: any other); 0: the type takes any. A table, not a switch: a
+ * mispredicted jump per event was a tenth of `stats`. And no branch on which kind of entry
+ * it is: that is as random as the type (half the events of a recording take any action),
+ * and a select costs a few instructions where the branch missed every other event.
+ */
+#define A(x) (1ull << LT_ACT_##x)
+#define A_UNKNOWN (1ull << 63)
+static const __u64 VALID_ACTIONS[LT_TYPE_MAX] = {
+	[LT_ENABLE] = A(ENTER) | A(NEST) | A(NOOP) | A(IGN_PAUSED) | A(IGN_IRQ) | A_UNKNOWN,
 	[LT_DISABLE] = A(LEAVE) | A(FLUSH) | A(END) | A(NOFLUSH) | A(NOOP) | A(IGN_PAUSED) |
-		       A(IGN_IRQ),
-	[LT_PAUSE] = A(PAUSE) | A(NOOP) | A(IGN_IRQ),
-	[LT_RESUME] = A(RESUME) | A(NOOP) | A(IGN_IRQ),
+		       A(IGN_IRQ) | A_UNKNOWN,
+	[LT_PAUSE] = A(PAUSE) | A(NOOP) | A(IGN_IRQ) | A_UNKNOWN,
+	[LT_RESUME] = A(RESUME) | A(NOOP) | A(IGN_IRQ) | A_UNKNOWN,
 	[LT_DEFER] = (1u << (LT_LVL_PGD + 1)) - 1,	/* levels */
 };
+#undef A_UNKNOWN
 #undef A
 
 static bool valid(const struct lt_event *ev, const __u64 *frames)
 {
-	__u32 mask;
+	unsigned int a = ev->action;
+	__u64 mask;
 
 	if (ev->type < LT_ENABLE || ev->type >= LT_TYPE_MAX)
 		return false;
 	if (ev->nr_frames > LT_MAX_FRAMES || (ev->nr_frames && !frames))
 		return false;
 	mask = VALID_ACTIONS[ev->type];
-	if (!mask)
-		return true;
-	if (ev->action == LT_ACT_UNKNOWN)
-		return is_transition(ev);
-	return ev->action < 32 && (mask >> ev->action & 1);
+	a = a == LT_ACT_UNKNOWN ? 63 : a < 62 ? a : 62;
+	return (mask == 0) | (mask >> a & 1);
 }
 
 static void on_enable(struct lt_recon *r, struct task *t, const struct lt_event *ev)
@@ -806,7 +824,7 @@ static void on_enable(struct lt_recon *r, struct task *t, const struct lt_event 
 		opened = push_section(r, t, ev->ts, ev->ip);
 		t->ended = false;
 	}
-	item_init(&it, t, ev, LT_ITEM_ENABLE, ev->ts);
+	item_init(r, &it, t, ev, LT_ITEM_ENABLE, ev->ts);
 	it.action = ev->action;
 	it.opened = opened;
 	emit(r, t, &it);
@@ -821,7 +839,7 @@ static void on_disable(struct lt_recon *r, struct task *t, const struct lt_event
 	bool leave;
 	__u64 id = 0;
 
-	item_init(&it, t, ev, LT_ITEM_DISABLE, ev->ts);
+	item_init(r, &it, t, ev, LT_ITEM_DISABLE, ev->ts);
 	it.action = a;
 	if (!closes) {
 		emit(r, t, &it);
@@ -849,7 +867,7 @@ static void on_pause_resume(struct lt_recon *r, struct task *t, const struct lt_
 {
 	struct lt_item it;
 
-	item_init(&it, t, ev, ev->type == LT_PAUSE ? LT_ITEM_PAUSE : LT_ITEM_RESUME, ev->ts);
+	item_init(r, &it, t, ev, ev->type == LT_PAUSE ? LT_ITEM_PAUSE : LT_ITEM_RESUME, ev->ts);
 	it.action = ev->action;
 	emit(r, t, &it);
 }
@@ -887,7 +905,7 @@ static void on_pte_update(struct lt_recon *r, struct task *t, const struct lt_ev
 			}
 		}
 	}
-	item_init(&it, t, ev, LT_ITEM_PTE, ev->ts);
+	item_init(r, &it, t, ev, LT_ITEM_PTE, ev->ts);
 	it.addr = ev->addr;
 	it.entry = ev->arg0;
 	emit(r, t, &it);
@@ -934,7 +952,7 @@ static void on_map(struct lt_recon *r, struct task *t, const struct lt_event *ev
 		};
 	else
 		t->calls_overflow++;
-	item_init(&it, t, ev, LT_ITEM_MAP, ev->ts);
+	item_init(r, &it, t, ev, LT_ITEM_MAP, ev->ts);
 	it.addr = ev->addr;
 	it.count = ev->arg0;
 	it.enable = ev->arg1 != 0;
@@ -956,7 +974,7 @@ static void on_map_ret(struct lt_recon *r, struct task *t, const struct lt_event
 	bool report = true;
 	int i;
 
-	item_init(&it, t, ev, LT_ITEM_MAP_RET, ev->ts);
+	item_init(r, &it, t, ev, LT_ITEM_MAP_RET, ev->ts);
 	if (t->calls_overflow) {
 		t->calls_overflow--;
 		emit(r, t, &it);
@@ -1016,7 +1034,7 @@ static void on_access(struct lt_recon *r, struct task *t, const struct lt_event 
 {
 	struct lt_item it;
 
-	item_init(&it, t, ev, LT_ITEM_ACCESS, ev->ts);
+	item_init(r, &it, t, ev, LT_ITEM_ACCESS, ev->ts);
 	it.addr = ev->addr;
 	emit(r, t, &it);
 	match_access(r, t, ev, frames);
@@ -1046,7 +1064,7 @@ static void on_switch(struct lt_recon *r, struct task *t, const struct lt_event 
 			t->defs[k].switched = true;
 			n++;
 		}
-	item_init(&it, t, ev, LT_ITEM_SWITCH, ev->ts);
+	item_init(r, &it, t, ev, LT_ITEM_SWITCH, ev->ts);
 	it.count = n;
 	it.entry = ev->arg0;
 	it.enable = ev->aux != 0;
@@ -1517,7 +1535,7 @@ static void lose_state(struct lt_recon *r, struct task *t, __u64 ts, __u64 count
 	if (had_state) {
 		struct lt_item it;
 
-		item_init(&it, t, NULL, LT_ITEM_LOST, ts);
+		item_init(r, &it, t, NULL, LT_ITEM_LOST, ts);
 		it.count = count;
 		emit(r, t, &it);
 	}
@@ -1658,6 +1676,7 @@ struct lt_recon *lt_recon_new(enum lt_defer_source src, const struct lt_recon_op
 	r->src = src;
 	if (ops)
 		r->ops = *ops;
+	r->renders = r->ops.item ? ~r->ops.item_skip : 0;
 	r->next_section = 1;
 	r->page_shift = 12;
 	lt_seq_init(&r->seq, seq_deliver, seq_gap, r);

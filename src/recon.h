@@ -220,6 +220,9 @@ struct lt_recon_ops {
 	void (*hazard)(void *ctx, const struct lt_hazard *hz);
 	void (*anomaly)(void *ctx, const struct lt_anomaly *an);
 	void (*completed)(void *ctx, const struct lt_completion *c);	/* may be NULL */
+	/* Kinds of item the sink ignores, a bit each (1u << enum lt_item_kind): not built
+	 * at all, which is much of the work per event; 0: it renders every item. */
+	__u32 item_skip;
 };
 
 struct lt_recon;

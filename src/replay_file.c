@@ -128,11 +128,19 @@ int lt_replay_run(struct lt_replay *rp, const struct lt_recon_ops *ops, FILE *er
 	const struct lt_event *ev;
 	const __u64 *frames;
 	__u64 lts, lcount;
+	bool selecting;
 	int k;
 
 	if (ops)
 		rp->sel.inner = *ops;
+	/* Whether there is a window is known now, its bounds at the first event: until then
+	 * it holds everything. */
+	rp->sel.has_from = rp->f.has_from;
+	rp->sel.has_to = rp->f.has_to;
+	rp->sel.from_ns = 0;
+	rp->sel.to_ns = (__u64)-1;
 	lt_outsel_ops(&rp->sel, &sel);
+	selecting = lt_outsel_active(&rp->sel);
 	recon = lt_recon_new(lt_file_defer_from_tracepoint(rp->info) ? LT_DEFER_FROM_TRACEPOINT
 								    : LT_DEFER_FROM_PTE_UPDATE, &sel);
 	if (!recon) {
@@ -162,7 +170,8 @@ int lt_replay_run(struct lt_replay *rp, const struct lt_recon_ops *ops, FILE *er
 		}
 		if (!wanted(rp, ev))
 			continue;
-		lt_outsel_event(&rp->sel, ev);
+		if (selecting)	/* (otherwise its figures are not the result) */
+			lt_outsel_event(&rp->sel, ev);
 		lt_recon_feed(recon, ev, frames);
 		/* The span of what was fed: `compare` figures per second of recording. */
 		if (!rp->first_ts || ev->ts < rp->first_ts)

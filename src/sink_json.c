@@ -316,6 +316,7 @@ void lt_sink_json_ops(struct lt_sink_json *s, struct lt_recon_ops *ops)
 	ops->hazard = on_hazard;
 	ops->anomaly = on_anomaly;
 	ops->completed = NULL;
+	ops->item_skip = 0;
 }
 
 void lt_sink_json_summary(void *sink, const struct lt_stats *st)

@@ -555,6 +555,7 @@ void lt_sink_perfetto_ops(struct lt_sink_perfetto *s, struct lt_recon_ops *ops)
 	ops->hazard = on_hazard;
 	ops->anomaly = on_anomaly;
 	ops->completed = NULL;
+	ops->item_skip = 0;
 }
 
 static void put_stat(FILE *out, const char *k, __u64 v)

@@ -860,6 +860,7 @@ void lt_sink_svg_ops(struct lt_sink_svg *s, struct lt_recon_ops *ops)
 	ops->hazard = on_hazard;
 	ops->anomaly = on_anomaly;
 	ops->completed = NULL;
+	ops->item_skip = 0;
 }
 
 void lt_sink_svg_free(struct lt_sink_svg *s)

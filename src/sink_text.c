@@ -421,6 +421,7 @@ void lt_sink_text_ops(struct lt_sink_text *s, struct lt_recon_ops *ops)
 	ops->hazard = on_hazard;
 	ops->anomaly = on_anomaly;
 	ops->completed = NULL;
+	ops->item_skip = 0;
 }
 
 void lt_sink_text_summary(void *sink, const struct lt_stats *st)

@@ -169,7 +169,10 @@ int lt_runstats_collect(struct lt_runstats *rs, const char *path, enum lt_site_k
 {
 	struct lt_replay rp;
 	struct lt_recon_ops ops = { .ctx = rs, .item = s_item, .hazard = s_hazard,
-				    .completed = s_completed };
+				    .completed = s_completed,
+				    /* what s_item() counts: the rest is not built */
+				    .item_skip = ~(1u << LT_ITEM_ENABLE | 1u << LT_ITEM_DEFER |
+						   1u << LT_ITEM_FLUSH) };
 
 	memset(rs, 0, sizeof(*rs));
 	rs->path = path;
