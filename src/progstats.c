@@ -31,9 +31,11 @@ void lt_progstats_print(struct bpf_object *obj, FILE *log)
 		if (fd < 0)
 			continue;	/* not loaded */
 		memset(&info, 0, sizeof(info));
-		if (bpf_obj_get_info_by_fd(fd, &info, &len) || (!info.run_cnt && !info.recursion_misses))
+		if (bpf_obj_get_info_by_fd(fd, &info, &len) ||
+		    (!info.run_cnt && !info.recursion_misses))
 			continue;
-		fprintf(log, "lazytrace: prog %s: %llu runs, %llu ns, %llu ns/run, %llu recursion misses\n",
+		fprintf(log,
+			"lazytrace: prog %s: %llu runs, %llu ns, %llu ns/run, %llu recursion misses\n",
 			bpf_program__name(p), (unsigned long long)info.run_cnt,
 			(unsigned long long)info.run_time_ns,
 			(unsigned long long)(info.run_cnt ? info.run_time_ns / info.run_cnt : 0),

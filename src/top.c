@@ -305,7 +305,7 @@ int lt_top_run(const struct lt_top_opts *o)
 			" (-v shows libbpf's log)");
 		goto out;
 	}
-	/* on before the first program can run: every run and miss while attached is counted */
+	/* on before the first program can run: every run while attached is counted */
 	if (o->prog_stats)
 		stats_fd = lt_progstats_enable(stderr);
 	err = top_bpf__attach(s);
