@@ -32,6 +32,19 @@ struct task_struct___lt {
 } __attribute__((preserve_access_index));
 
 /*
+ * bpf_get_current_pid_tgid() without its helper call: the same two fields of the current
+ * task, whose pointer the arm64 JIT inlines (trusted, BTF: plain loads). Every program reads
+ * it, several times in some; under TCG each helper call is an indirect call and return the
+ * emulator looks up (measured in the lab with --prog-stats).
+ */
+static __always_inline __u64 lt_pid_tgid(void)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+
+	return (__u64)(__u32)t->tgid << 32 | (__u32)t->pid;
+}
+
+/*
  * arm64's page attribute walk (arch/arm64/mm/pageattr.c): the per-PTE callback writes
  * (old & ~clear_mask) | set_mask, the masks in a struct page_change_data, which reaches
  * pageattr_pte_entry() (6.18+) as its walk's private data and change_page_range() (before)
@@ -49,5 +62,16 @@ struct page_change_data___lt {
 struct mm_walk___lt {
 	void *private;
 } __attribute__((preserve_access_index));
+
+/*
+ * A kprobe's pointer argument as the kernel type it points to (libbpf's bpf_core_cast(),
+ * which libbpf before 1.4 lacks): its fields are then plain loads the JIT guards against
+ * faults (BPF_PROBE_MEM), where BPF_CORE_READ() makes a bpf_probe_read_kernel() call of each
+ * (under TCG about a microsecond a call, measured with --prog-stats). The kfunc is 6.2+ and
+ * the verifier makes it a register move.
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+#define lt_core_cast(ptr, type) \
+	((typeof(type) *)bpf_rdonly_cast((ptr), bpf_core_type_id_kernel(type)))
 
 #endif /* LT_KERNEL_BITS_H */

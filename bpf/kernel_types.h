@@ -116,6 +116,7 @@ struct lazy_mmu_state {
 struct task_struct {
 	struct thread_info thread_info;
 	int pid;			/* pid_t: the tid */
+	int tgid;			/* pid_t: the process */
 	struct lazy_mmu_state lazy_mmu_state;
 } __attribute__((preserve_access_index));
 

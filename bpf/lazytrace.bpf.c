@@ -96,19 +96,31 @@ struct {
 /*
  * page_to_virt() of arch/arm64/include/asm/memory.h with the model's layout (any page size,
  * VA_BITS, and the 52-bit kernels that run with 48 bits: their pages sit higher in the
- * vmemmap, the formula is the same). In fentry programs the argument is a trusted struct
- * page pointer, on which the verifier allows no arithmetic: read it back through the stack
- * to get a plain number.
+ * vmemmap, the formula is the same), of a struct page pointer as a plain number: fentry and
+ * fexit programs take it with page_arg(), as a kprobe's register is one already.
  */
-static __always_inline __u64 page_to_va(const void *page_ptr)
+static __always_inline __u64 page_to_va(__u64 page)
 {
-	__u64 size = page_struct_size, page = 0;
-
-	bpf_probe_read_kernel(&page, sizeof(page), &page_ptr);
+	__u64 size = page_struct_size;
 
 	if (!size || page < vmemmap_start || page >= vmemmap_end)
 		return 0;
 	return page_offset + ((page - vmemmap_start) / size << (page_shift & 63));
+}
+
+/*
+ * A tracing program's argument n as a number: read as its type, a struct page pointer is a
+ * trusted pointer, on which the verifier allows no arithmetic. bpf_get_func_arg() is inlined
+ * by the verifier (a load from the trampoline's frame), where a bpf_probe_read_kernel() of the
+ * pointer was a helper call of every map call's two programs (measured in the lab, with
+ * --prog-stats: about a third of fentry's run).
+ */
+static __always_inline __u64 page_arg(void *ctx, __u32 n)
+{
+	__u64 v = 0;
+
+	bpf_get_func_arg(ctx, n, &v);
+	return v;
 }
 
 /*
@@ -191,13 +203,23 @@ static __always_inline void *reserve(__u64 size, __u32 *seqp, int preemptible)
  */
 const volatile __u64 wakeup_bytes;	/* 0: wake on every record */
 
+/*
+ * The fill is asked on a CPU's every 32nd record only (by its sequence number, which every
+ * record carries): the query is a helper call, and the threshold is met at most 31 records
+ * late, a few KiB in a quarter of the ring.
+ */
+#define LT_WAKEUP_CHECK_EVERY 32
+
 static __always_inline void send(void *rec)
 {
 	__u64 flags = 0;
 
-	if (wakeup_bytes)
-		flags = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes ?
-			BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP;
+	if (wakeup_bytes) {
+		flags = BPF_RB_NO_WAKEUP;
+		if (!(((const struct lt_event *)rec)->seq & (LT_WAKEUP_CHECK_EVERY - 1)) &&
+		    bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+			flags = BPF_RB_FORCE_WAKEUP;
+	}
 	bpf_ringbuf_submit(rec, flags);
 }
 
@@ -305,7 +327,7 @@ static __always_inline struct lt_event *start_known(__u16 type, __u64 pid_tgid, 
 
 static __always_inline struct lt_event *start(__u16 type, __u64 *pid_tgid, int preemptible)
 {
-	*pid_tgid = bpf_get_current_pid_tgid();
+	*pid_tgid = lt_pid_tgid();
 	if (filtered(*pid_tgid))
 		return NULL;
 	return start_known(type, *pid_tgid, preemptible);
@@ -367,13 +389,13 @@ static __always_inline __u32 slot_index(void)
 	if (t->thread_info.preempt_count & HARDIRQ_SOFTIRQ_NMI_MASK)
 		return LT_MAX_CPUS + (bpf_get_smp_processor_id() & (LT_MAX_CPUS - 1));
 	/* Fibonacci hashing: the product's top 12 bits, 0..LT_MAX_CPUS - 1 */
-	return ((__u32)bpf_get_current_pid_tgid() * 2654435761u) >> 20;
+	return ((__u32)lt_pid_tgid() * 2654435761u) >> 20;
 }
 
 /* The slot's owner: the context's task, + 1 (0 is an empty slot; the idle task is pid 0). */
 static __always_inline __u64 fold_owner(void)
 {
-	return bpf_get_current_pid_tgid() + 1;
+	return lt_pid_tgid() + 1;
 }
 
 /*
@@ -501,8 +523,9 @@ int BPF_PROG(tp_flush, unsigned long ip, unsigned int completed, const struct la
 SEC("tp_btf/sched_switch")
 int BPF_PROG(tp_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
-	struct task_struct___lt *t = (void *)bpf_get_current_task_btf();	/* prev */
-	unsigned long flags = BPF_CORE_READ(t, thread_info.flags);
+	/* prev; trusted pointers (BTF), as next: their fields are plain loads */
+	struct task_struct___lt *t = (void *)bpf_get_current_task_btf();
+	unsigned long flags = t->thread_info.flags;
 	bool lazy = (flags >> pending_bit) & 1;
 	struct lt_event *e;
 	__u64 id;
@@ -510,13 +533,13 @@ int BPF_PROG(tp_switch, bool preempt, struct task_struct *prev, struct task_stru
 	if (!lazy && lazy_bit >= 0)
 		lazy = (flags >> lazy_bit) & 1;
 	if (!lazy && bpf_core_field_exists(t->lazy_mmu_state))
-		lazy = BPF_CORE_READ(t, lazy_mmu_state.enable_count);
+		lazy = t->lazy_mmu_state.enable_count;
 	if (!lazy)
 		return 0;
 	e = start(LT_SWITCH, &id, NOT_PREEMPTIBLE);
 	if (!e)
 		return 0;
-	e->arg0 = BPF_CORE_READ(next, pid);
+	e->arg0 = next->pid;
 	e->aux = preempt;
 	send(e);
 	return 0;
@@ -618,7 +641,7 @@ static __always_inline void map_pages_entry(__u64 ip, __u64 va, int numpages, in
 	}
 }
 
-static __always_inline void map_pages_return(__u64 ip, const void *page, int numpages,
+static __always_inline void map_pages_return(__u64 ip, __u64 page, int numpages,
 					     int enable, int preemptible)
 {
 	__u32 folded_ret = 0;
@@ -633,7 +656,7 @@ static __always_inline void map_pages_return(__u64 ip, const void *page, int num
 		 */
 		if (o[FOLD_SLOT_ID] == fold_owner()) {
 			if (fold_stage(o) == FOLD_RETURNED) {
-				/* (the address only now: a helper call) */
+				/* (the address only now: a division) */
 				if (!page || o[FOLD_SLOT_ADDR] == page_to_va(page))
 					folded_ret = LT_MAP_RET_FOLDED;
 				else
@@ -643,7 +666,7 @@ static __always_inline void map_pages_return(__u64 ip, const void *page, int num
 		}
 	}
 	if (!call_sent(LT_MAP_PAGES_RET, ip, 0, numpages, enable, folded_ret, preemptible) &&
-	    folded_ret && !filtered(bpf_get_current_pid_tgid()))
+	    folded_ret && !filtered(lt_pid_tgid()))
 		lose_folded_ring_full();
 }
 
@@ -686,28 +709,29 @@ static __always_inline int set_valid_return(__u64 ip, __u64 addr, int numpages, 
 SEC("fentry/__kernel_map_pages")
 int BPF_PROG(fentry_map_pages, void *page, int numpages, int enable)
 {
-	map_pages_entry(bpf_get_func_ip(ctx), page_to_va(page), numpages, enable, PREEMPTIBLE);
+	map_pages_entry(bpf_get_func_ip(ctx), page_to_va(page_arg(ctx, 0)), numpages, enable,
+			PREEMPTIBLE);
 	return 0;
 }
 
 SEC("fexit/__kernel_map_pages")
 int BPF_PROG(fexit_map_pages, void *page, int numpages, int enable)
 {
-	map_pages_return(bpf_get_func_ip(ctx), page, numpages, enable, PREEMPTIBLE);
+	map_pages_return(bpf_get_func_ip(ctx), page_arg(ctx, 0), numpages, enable, PREEMPTIBLE);
 	return 0;
 }
 
 SEC("kprobe/__kernel_map_pages")
 int BPF_KPROBE(kprobe_map_pages, void *page, int numpages, int enable)
 {
-	map_pages_entry(PT_REGS_IP(ctx), page_to_va(page), numpages, enable, NOT_PREEMPTIBLE);
+	map_pages_entry(PT_REGS_IP(ctx), page_to_va((__u64)page), numpages, enable, NOT_PREEMPTIBLE);
 	return 0;
 }
 
 SEC("kretprobe/__kernel_map_pages")
 int BPF_KRETPROBE(kretprobe_map_pages)
 {
-	map_pages_return(bpf_get_func_ip(ctx), NULL, 0, 0, NOT_PREEMPTIBLE);
+	map_pages_return(bpf_get_func_ip(ctx), 0, 0, 0, NOT_PREEMPTIBLE);
 	return 0;
 }
 
@@ -740,17 +764,16 @@ int BPF_KRETPROBE(kretprobe_set_valid, int ret)
 /*
  * The update's barrier was deferred if it made a valid kernel entry while lazy mode was on.
  * old: the entry's value before the callback, if known (LT_PTE_OLD_*: whether the update made
- * an invalid entry valid, changed a valid one, or rewrote it as it was).
+ * an invalid entry valid, changed a valid one, or rewrote it as it was); val: after it.
  */
 static __always_inline void pte_event(__u64 ip, __u64 ptep, __u64 addr, const __u64 *old,
-				      int preemptible)
+				      __u64 val, int preemptible)
 {
-	__u64 id, val = 0;
+	__u64 id;
 	struct lt_event *e = start(LT_PTE_UPDATE, &id, preemptible);
 
 	if (!e)
 		return;
-	bpf_probe_read_kernel(&val, sizeof(val), (void *)ptep);
 	e->ip = ip;
 	e->addr = addr;
 	e->arg0 = ptep;
@@ -769,7 +792,7 @@ static __always_inline void pte_event(__u64 ip, __u64 ptep, __u64 addr, const __
 static __always_inline __u32 pte_args_key(void)
 {
 	struct task_struct___lt *t = (void *)bpf_get_current_task_btf();
-	__u32 key = (__u32)bpf_get_current_pid_tgid() & 0x7fffffff;
+	__u32 key = (__u32)lt_pid_tgid() & 0x7fffffff;
 
 	if (t->thread_info.preempt_count & HARDIRQ_SOFTIRQ_NMI_MASK)
 		key |= 0x80000000;
@@ -786,13 +809,21 @@ static __always_inline bool pte_args_save(void *ptep, unsigned long addr)
 	return bpf_map_update_elem(&pte_entry_args, &key, &a, BPF_ANY) == 0;
 }
 
+/*
+ * The entry of a fentry/fexit program: its argument is a trusted pte_t pointer (BTF), read by
+ * a plain load that the JIT guards against faults (BPF_PROBE_MEM), where a
+ * bpf_probe_read_kernel() was a helper call of every update's two programs.
+ */
+static __always_inline __u64 pte_load(const void *ptep)
+{
+	return *(const __u64 *)ptep;
+}
+
 static __always_inline void pte_fentry(void *ptep, unsigned long addr)
 {
 	__u64 *o = pte_old_of();
-	__u64 old = 0;
 
-	bpf_probe_read_kernel(&old, sizeof(old), ptep);
-	o[PTE_SLOT_OLD] = old;
+	o[PTE_SLOT_OLD] = pte_load(ptep);
 	o[PTE_SLOT_ADDR] = addr;
 	o[PTE_SLOT_OWNER] = 0;
 	o[PTE_SLOT_ENTRY] = (__u64)ptep;
@@ -811,16 +842,16 @@ static __always_inline void pte_fexit(__u64 ip, void *ptep, unsigned long addr)
 	}
 	if (o[PTE_SLOT_ENTRY] == (__u64)ptep) {
 		o[PTE_SLOT_ENTRY] = 0;
-		pte_event(ip, (__u64)ptep, addr, &old, PREEMPTIBLE);
+		pte_event(ip, (__u64)ptep, addr, &old, pte_load(ptep), PREEMPTIBLE);
 		return;
 	}
-	pte_event(ip, (__u64)ptep, addr, NULL, PREEMPTIBLE);
+	pte_event(ip, (__u64)ptep, addr, NULL, pte_load(ptep), PREEMPTIBLE);
 }
 
 SEC("fentry/pageattr_pte_entry")
 int BPF_PROG(fentry_pte_entry, void *ptep, unsigned long addr)
 {
-	if (!filtered(bpf_get_current_pid_tgid()))
+	if (!filtered(lt_pid_tgid()))
 		pte_fentry(ptep, addr);
 	return 0;
 }
@@ -835,7 +866,7 @@ int BPF_PROG(fexit_pte_entry, void *ptep, unsigned long addr)
 SEC("fentry/change_page_range")
 int BPF_PROG(fentry_change_page_range, void *ptep, unsigned long addr)
 {
-	if (!filtered(bpf_get_current_pid_tgid()))
+	if (!filtered(lt_pid_tgid()))
 		pte_fentry(ptep, addr);
 	return 0;
 }
@@ -849,7 +880,7 @@ int BPF_PROG(fexit_change_page_range, void *ptep, unsigned long addr)
 
 static __always_inline int kprobe_pte_save(void *ptep, unsigned long addr)
 {
-	if (filtered(bpf_get_current_pid_tgid()))
+	if (filtered(lt_pid_tgid()))
 		return 0;
 	if (!pte_args_save(ptep, addr))
 		__sync_fetch_and_add(&lost_map_full, 1);	/* this update will not be sent */
@@ -863,9 +894,11 @@ static __always_inline int pte_args_use(void)
 
 	if (a) {
 		struct pte_args v = *a;
+		__u64 val = 0;
 
 		bpf_map_delete_elem(&pte_entry_args, &key);
-		pte_event(0, v.ptep, v.addr, &v.old, NOT_PREEMPTIBLE);
+		bpf_probe_read_kernel(&val, sizeof(val), (void *)v.ptep);
+		pte_event(0, v.ptep, v.addr, &v.old, val, NOT_PREEMPTIBLE);
 	}
 	return 0;
 }
@@ -926,15 +959,15 @@ static __always_inline bool pte_fold_at_entry(void *ptep, unsigned long addr, __
 static __always_inline int pte_masks_entry(__u64 ip, void *ptep, unsigned long addr,
 					   const struct page_change_data___lt *masks)
 {
-	__u64 id = bpf_get_current_pid_tgid(), old = 0, val;
+	__u64 id = lt_pid_tgid(), old = 0, val;
 	struct lt_event *e;
 
 	if (filtered(id))
 		return 0;
 	bpf_probe_read_kernel(&old, sizeof(old), ptep);
 	/* clear first, then set, as the callback does */
-	val = (old & ~BPF_CORE_READ(masks, clear_mask.pgprot)) |
-	      BPF_CORE_READ(masks, set_mask.pgprot);
+	masks = lt_core_cast(masks, struct page_change_data___lt);
+	val = (old & ~masks->clear_mask.pgprot) | masks->set_mask.pgprot;
 	if (fold_pte && lt_pte_valid_kernel(val)) {
 		struct lt_event st;
 
@@ -963,7 +996,8 @@ SEC("kprobe/pageattr_pte_entry")
 int BPF_KPROBE(kprobe_pte_masks, void *ptep, unsigned long addr, unsigned long next,
 	       struct mm_walk___lt *walk)
 {
-	return pte_masks_entry(PT_REGS_IP(ctx), ptep, addr, BPF_CORE_READ(walk, private));
+	return pte_masks_entry(PT_REGS_IP(ctx), ptep, addr,
+			       lt_core_cast(walk, struct mm_walk___lt)->private);
 }
 
 /* change_page_range(pte_t *ptep, unsigned long addr, void *data) */
@@ -1029,13 +1063,13 @@ int kprobe_access(struct pt_regs *ctx)
 	unsigned int arg = cookie & LT_ACCESS_ARG_MASK;
 	__u32 seq;
 
-	id = bpf_get_current_pid_tgid();
+	id = lt_pid_tgid();
 	if (filtered(id))
 		return 0;
 	if (!access_all) {
 		struct task_struct___lt *t = (void *)bpf_get_current_task_btf();
 
-		if (!((BPF_CORE_READ(t, thread_info.flags) >> pending_bit) & 1))
+		if (!((t->thread_info.flags >> pending_bit) & 1))
 			return 0;
 	}
 	/*
@@ -1055,7 +1089,7 @@ int kprobe_access(struct pt_regs *ctx)
 		addr = arg == 0 ? a0 : arg == 1 ? a1 : arg == 2 ? a2 : a3;
 	}
 	if (cookie & LT_ACCESS_PAGE)
-		addr = page_to_va((const void *)addr);
+		addr = page_to_va(addr);
 	name_task(id, NOT_PREEMPTIBLE);
 	r = reserve(sizeof(*r), &seq, NOT_PREEMPTIBLE);
 	if (!r)

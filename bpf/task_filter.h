@@ -7,7 +7,7 @@
 #ifndef LT_TASK_FILTER_H
 #define LT_TASK_FILTER_H
 
-/* Whether the current task is filtered out. pid_tgid: bpf_get_current_pid_tgid()'s (used
+/* Whether the current task is filtered out. pid_tgid: lt_pid_tgid()'s (kernel_bits.h; used
  * only when want_pid is set). */
 static __always_inline bool lt_task_filtered(__u64 pid_tgid, __u32 want_pid,
 					     const volatile char *want_comm)

@@ -151,7 +151,7 @@ __u64 sites_full;
 static __always_inline bool filtered(void)
 {
 	/* rodata: with no --pid, no helper call */
-	return lt_task_filtered(filter_pid ? bpf_get_current_pid_tgid() : 0, filter_pid, filter_comm);
+	return lt_task_filtered(filter_pid ? lt_pid_tgid() : 0, filter_pid, filter_comm);
 }
 
 static __always_inline struct lt_top_totals *tot(void)
@@ -648,9 +648,8 @@ int BPF_PROG(top_pte_entry, void *ptep, unsigned long addr)
 
 	if (!st)
 		return 0;
-	st->pte_old = 0;
 	st->pte_deferred = 0;
-	bpf_probe_read_kernel(&st->pte_old, sizeof(st->pte_old), ptep);
+	st->pte_old = *(const __u64 *)ptep;	/* a trusted pte_t pointer: a plain load */
 	st->pte_ptr = (__u64)ptep;
 	st->pte_addr = addr;
 	state_done(&r);
@@ -662,7 +661,7 @@ static __always_inline void hazard_record(struct top_state *st, __u32 i, enum lt
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct lt_top_hazard *h;
-	__u64 id = bpf_get_current_pid_tgid();
+	__u64 id = lt_pid_tgid();
 	__u32 k = i & (LT_TOP_MAX_PAGES - 1);
 	struct lt_top_totals *tp = tot();
 
@@ -958,7 +957,7 @@ int BPF_PROG(top_pte_exit, void *ptep, unsigned long addr)
 		return 0;
 	if (tp && st->pte_deferred && st->pte_ptr == (__u64)ptep) {
 		st->pte_deferred = 0;
-		bpf_probe_read_kernel(&val, sizeof(val), ptep);
+		val = *(const __u64 *)ptep;	/* a trusted pte_t pointer: a plain load */
 		keep_page(st, tp, val, st->pte_site, st->pte_ip, st->pte_ts);
 	}
 	state_done(&r);
