@@ -3,6 +3,7 @@
  * src/progstats.c: --prog-stats (see progstats.h).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -19,20 +20,24 @@ int lt_progstats_enable(FILE *log)
 	return fd;
 }
 
+/* A loaded program's statistics (a program not loaded, e.g. not autoloaded, has no fd). */
+static bool prog_info(const struct bpf_program *p, struct bpf_prog_info *info)
+{
+	__u32 len = sizeof(*info);
+	int fd = bpf_program__fd(p);
+
+	memset(info, 0, sizeof(*info));
+	return fd >= 0 && bpf_obj_get_info_by_fd(fd, info, &len) == 0;
+}
+
 void lt_progstats_print(struct bpf_object *obj, FILE *log)
 {
 	struct bpf_program *p;
 
 	bpf_object__for_each_program(p, obj) {
 		struct bpf_prog_info info;
-		__u32 len = sizeof(info);
-		int fd = bpf_program__fd(p);
 
-		if (fd < 0)
-			continue;	/* not loaded */
-		memset(&info, 0, sizeof(info));
-		if (bpf_obj_get_info_by_fd(fd, &info, &len) ||
-		    (!info.run_cnt && !info.recursion_misses))
+		if (!prog_info(p, &info) || (!info.run_cnt && !info.recursion_misses))
 			continue;
 		fprintf(log,
 			"lazytrace: prog %s: %llu runs, %llu ns, %llu ns/run, %llu recursion misses\n",
@@ -45,17 +50,13 @@ void lt_progstats_print(struct bpf_object *obj, FILE *log)
 
 __u64 lt_prog_recursion_misses(struct bpf_object *obj)
 {
-	struct bpf_program *prog;
+	struct bpf_program *p;
 	__u64 total = 0;
 
-	bpf_object__for_each_program(prog, obj) {
+	bpf_object__for_each_program(p, obj) {
 		struct bpf_prog_info info;
-		__u32 len = sizeof(info);
 
-		if (!bpf_program__autoload(prog) || bpf_program__fd(prog) < 0)
-			continue;
-		memset(&info, 0, sizeof(info));
-		if (bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len) == 0)
+		if (prog_info(p, &info))
 			total += info.recursion_misses;
 	}
 	return total;

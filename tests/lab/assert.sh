@@ -49,6 +49,18 @@ scratch_out() {
 	trap '[ -n "${LT_KEEP:-}" ] && cp -r "$out" "$LT_KEEP"; rm -rf "$out"' EXIT
 }
 
+# guest_report RC LOG CONSOLE: after a guest-run that ended with a kernel problem or without
+# its result (240-246), what it printed (its one-line reason) and the kernel's first report
+# from the console it kept (--out: -q does not stream it), so that a run that cannot be
+# repeated says why; nothing otherwise
+guest_report() {
+	[ "$1" -ge 240 ] || return 0
+	sed 's/^/     /' "$2"
+	grep -a -m1 -B5 -A40 -E '\] (\[ *[TC][0-9]+\] )?(Internal error|Unable to handle|Kernel panic|kernel BUG|BUG:|WARNING:|------------\[ cut here)' \
+		"$3" | sed 's/^/     /'
+	return 0
+}
+
 finish() {
 	printf '%s: %d passed, %d failed\n' "${0##*/}" "$PASSED" "$FAILED"
 	[ "$FAILED" -eq 0 ]

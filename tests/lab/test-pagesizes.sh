@@ -67,7 +67,9 @@ scripts/guest-run -q --kernel patched-64k --append debug_pagealloc=on --out "$ou
 	lazytrace live --json --ringbuf-kb 64 --duration 1 >/out/rb64.json 2>/out/rb64.err; echo $? >/out/rb64.rc
 	lazytrace live --json --ringbuf-kb 16 --duration 1 >/out/rb16.json 2>/out/rb16.err; echo $? >/out/rb16.rc' \
 	>"$out/console-64k.log" 2>&1
-expect_eq "64K: guest run exits 0" 0 $?
+rc=$?
+expect_eq "64K: guest run exits 0" 0 $rc
+guest_report $rc "$out/console-64k.log" "$out/k64/console.log"
 d=$out/k64
 expect_eq "64K: probe exits 0" 0 "$(cat "$d/probe.rc" 2>/dev/null)"
 expect_eq "64K: probe reads the layout from the kernel" \
@@ -111,7 +113,9 @@ expect_eq "64K replay: every hazard as live showed it" "$(hz "$d/rec-noflush.jso
 # --- 4K pages, 52-bit kernel on a CPU without LPA2: 48-bit VAs ----------------------------
 scripts/guest-run -q --kernel patched --cpu-opts lpa2=off --append debug_pagealloc=on --out "$out/k48" \
 	--timeout 300 -- sh -c "$seed_script" >"$out/console-48.log" 2>&1
-expect_eq "4K/48-bit: guest run exits 0" 0 $?
+rc=$?
+expect_eq "4K/48-bit: guest run exits 0" 0 $rc
+guest_report $rc "$out/console-48.log" "$out/k48/console.log"
 d=$out/k48
 expect_eq "4K/48-bit: probe reads the layout from the kernel" \
 	"page size:     4K|layout:        from VMCOREINFO (/proc/kcore)|VA bits:       52 built, 48 in effect|" \
@@ -123,7 +127,7 @@ seed_checks "$d" 4K/48-bit
 
 # --- stock Debian arm64-16k: with LPA2 (52-bit VAs) and without (47 bits in effect) -------
 stock16k() {	# stock16k LABEL DIR VABITS [GUEST-RUN OPTION...]
-	local l=$1 d=$2 va=$3
+	local l=$1 d=$2 va=$3 rc
 	shift 3
 	scripts/guest-run -q --kernel stock-16k:7.2 "$@" --append kfence.sample_interval=1 --out "$d" --timeout 200 -- sh -c '
 	lazytrace probe >/out/probe.txt 2>&1; echo $? >/out/probe.rc
@@ -137,7 +141,9 @@ stock16k() {	# stock16k LABEL DIR VABITS [GUEST-RUN OPTION...]
 	lazytrace live --json --ringbuf-kb 16 --duration 1 >/out/rb16.json 2>/out/rb16.err; echo $? >/out/rb16.rc
 	lazytrace live --json --ringbuf-kb 4 --duration 1 >/out/rb4.json 2>/out/rb4.err; echo $? >/out/rb4.rc' \
 		>"$d.console.log" 2>&1
-	expect_eq "$l: guest run exits 0" 0 $?
+	rc=$?
+	expect_eq "$l: guest run exits 0" 0 $rc
+	guest_report $rc "$d.console.log" "$d/console.log"
 	expect_eq "$l: probe reads the layout from the kernel" \
 		"page size:     16K|layout:        from VMCOREINFO (/proc/kcore)|VA bits:       52 built, $va in effect|" \
 		"$(grep -E '^(page size|layout|VA bits):' "$d/probe.txt" | tr '\n' '|')"

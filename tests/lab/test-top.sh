@@ -83,14 +83,7 @@ scripts/guest-run -q --kernel patched --append debug_pagealloc=on --extra "$out/
 	>"$out/console.log" 2>&1
 rc=$?
 expect_eq "guest run exits 0" 0 $rc
-# A kernel problem (240-246): guest-run's reason, and the kernel's first report from the
-# console (kept by --out, as -q does not stream it), so that a run that cannot be repeated
-# says why
-if [ $rc -ge 240 ]; then
-	sed 's/^/     /' "$out/console.log"
-	grep -a -m1 -B5 -A40 -E '\] (\[ *[TC][0-9]+\] )?(Internal error|Unable to handle|Kernel panic|kernel BUG|BUG:|WARNING:|------------\[ cut here)' \
-		"$g/console.log" | sed 's/^/     /'
-fi
+guest_report $rc "$out/console.log" "$g/console.log"
 
 check() {	# check NAME: top's JSON against stats of the recording
 	local n=$1 f=$g/$1 by=site
