@@ -29,7 +29,7 @@ _lazytrace()
 	local cur=${COMP_WORDS[COMP_CWORD]} prev='' cmd='' i
 	local commands='probe live record dump stats compare sites top'
 	local trace_opts='-d --duration -p --pid -c --comm -C --cpu -a --access-probe
-		--no-default-access --all-accesses -k --kprobes --no-fold -s --source --debuginfo --sites
+		--no-default-access --all-accesses -k --kprobes --no-fold --pte-at-return -s --source --debuginfo --sites
 		--ringbuf-kb --ready-fd --prog-stats -v --verbose -h --help'
 	local opts='' args=none
 

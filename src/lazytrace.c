@@ -238,7 +238,12 @@ static void live_usage(FILE *f)
 		"      --no-fold           a record for every call and PTE update: not one for a\n"
 		"                          __kernel_map_pages() and its set_memory_valid(), nor\n"
 		"                          one for a deferral and the update that made it (what\n"
-		"                          is shown is the same; readers of event ABI 1 read it)\n"
+		"                          is shown is the same; readers of event ABI 1 read it;\n"
+		"                          fentry reads each per-PTE update at its return)\n"
+		"      --pte-at-return     read each per-PTE update at the callback's return\n"
+		"                          (fexit, kretprobe) rather than compute it at its entry\n"
+		"                          from the walk's masks (where the kernel's BTF has them):\n"
+		"                          slower, a check of that computation\n"
 		"  -s, --source SRC        where lazy MMU transitions come from: auto (default:\n"
 		"                          tracepoints on our patched kernel, else the DWARF sites\n"
 		"                          if debug info is found, else probes), tracepoints,\n"
@@ -333,8 +338,8 @@ static void record_usage(FILE *f)
 		"                          format (it reads version 1 only)\n"
 		"  -d, --duration S        stop after S seconds\n"
 		"  -p, --pid PID, -c, --comm NAME, -C, --cpu N, -a, --access-probe FUNC:ARG[:page],\n"
-		"      --no-default-access, --all-accesses, -k, --kprobes, --no-fold, -s, --source SRC,\n"
-		"      --debuginfo FILE, --sites FILE, --ringbuf-kb N,\n"
+		"      --no-default-access, --all-accesses, -k, --kprobes, --no-fold, --pte-at-return,\n"
+		"      -s, --source SRC, --debuginfo FILE, --sites FILE, --ringbuf-kb N,\n"
 		"      --ready-fd FD, --prog-stats, -v, --verbose: as for 'lazytrace live'\n"
 		"  -h, --help              this text\n");
 }
@@ -343,7 +348,7 @@ static int cmd_trace(int argc, char **argv, bool recording)
 {
 	enum { OPT_NO_COLOR = 256, OPT_COLOR, OPT_RINGBUF, OPT_READY, OPT_ALL_ACCESS, OPT_NO_DEFAULT,
 	       OPT_REDACT, OPT_FLIGHT, OPT_RECORD, OPT_DEBUGINFO, OPT_SITES, OPT_PROG_STATS,
-	       OPT_NO_FOLD, OPT_FILE_VERSION };
+	       OPT_NO_FOLD, OPT_PTE_AT_RETURN, OPT_FILE_VERSION };
 	static const struct option opts[] = {
 		{ "duration", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
@@ -357,6 +362,7 @@ static int cmd_trace(int argc, char **argv, bool recording)
 		{ "all-accesses", no_argument, NULL, OPT_ALL_ACCESS },
 		{ "kprobes", no_argument, NULL, 'k' },
 		{ "no-fold", no_argument, NULL, OPT_NO_FOLD },
+		{ "pte-at-return", no_argument, NULL, OPT_PTE_AT_RETURN },
 		{ "source", required_argument, NULL, 's' },
 		{ "debuginfo", required_argument, NULL, OPT_DEBUGINFO },
 		{ "sites", required_argument, NULL, OPT_SITES },
@@ -445,6 +451,9 @@ static int cmd_trace(int argc, char **argv, bool recording)
 			break;
 		case OPT_NO_FOLD:
 			o.no_fold = true;
+			break;
+		case OPT_PTE_AT_RETURN:
+			o.pte_at_return = true;
 			break;
 		case 's':
 			if (lt_parse_source(NULL, optarg, &o.source))

@@ -38,8 +38,8 @@ static void on_signal(int sig)
 }
 
 /* How each probed function is attached; reported at start. */
-/* HOW_KPROBE_ENTRY: the per-PTE callback's kprobe alone, the update from the walk's masks */
-enum how { HOW_NONE, HOW_FENTRY, HOW_KPROBE, HOW_KPROBE_ENTRY };
+/* HOW_*_ENTRY: the per-PTE callback's fentry or kprobe alone, the update from the walk's masks */
+enum how { HOW_NONE, HOW_FENTRY, HOW_KPROBE, HOW_FENTRY_ENTRY, HOW_KPROBE_ENTRY };
 
 struct plan {
 	enum how fn[LT_FN_MAX];
@@ -160,7 +160,8 @@ static __u64 now_ns(void)
 }
 
 /* fentry where the function is in BTF (unless --kprobes), kprobe where it is in kallsyms. */
-static void make_plan(const struct lt_kernel *k, bool kprobes_only, struct plan *p)
+static void make_plan(const struct lt_kernel *k, const struct lt_live_opts *o, bool kprobes_only,
+		      struct plan *p)
 {
 	for (int f = 0; f < LT_FN_MAX; f++) {
 		if (k->fn_btf[f] && !kprobes_only && f != LT_FN_CLEAR_PAGE && f != LT_FN_COPY_PAGE)
@@ -173,10 +174,19 @@ static void make_plan(const struct lt_kernel *k, bool kprobes_only, struct plan 
 	/* One per-PTE callback: the newer one if both exist. */
 	if (p->fn[LT_FN_PTE_ENTRY] != HOW_NONE)
 		p->fn[LT_FN_CHANGE_RANGE] = HOW_NONE;
-	/* Its update known at its entry: no kretprobe (bpf/lazytrace.bpf.c, kprobe_pte_masks). */
-	for (int f = LT_FN_PTE_ENTRY; f <= LT_FN_CHANGE_RANGE; f++)
-		if (p->fn[f] == HOW_KPROBE && k->pte_masks)
+	/*
+	 * Its update known at its entry: no return probe (bpf/lazytrace.bpf.c, pte_masks_entry).
+	 * With --no-fold fentry keeps its fexit: a record of each update as read after it, in
+	 * order after its deferral's (a kprobe cannot read it after without a kretprobe).
+	 */
+	for (int f = LT_FN_PTE_ENTRY; f <= LT_FN_CHANGE_RANGE; f++) {
+		if (!k->pte_masks || o->pte_at_return)
+			break;
+		if (p->fn[f] == HOW_KPROBE)
 			p->fn[f] = HOW_KPROBE_ENTRY;
+		else if (p->fn[f] == HOW_FENTRY && !o->no_fold)
+			p->fn[f] = HOW_FENTRY_ENTRY;
+	}
 }
 
 static void set_autoload(struct lazytrace_bpf *s, const struct lt_kernel *k, const struct plan *p,
@@ -203,11 +213,13 @@ static void set_autoload(struct lazytrace_bpf *s, const struct lt_kernel *k, con
 	AUTO(kprobe_pte_entry, p->fn[LT_FN_PTE_ENTRY] == HOW_KPROBE);
 	AUTO(kretprobe_pte_entry, p->fn[LT_FN_PTE_ENTRY] == HOW_KPROBE);
 	AUTO(kprobe_pte_masks, p->fn[LT_FN_PTE_ENTRY] == HOW_KPROBE_ENTRY);
+	AUTO(fentry_pte_masks, p->fn[LT_FN_PTE_ENTRY] == HOW_FENTRY_ENTRY);
 	AUTO(fentry_change_page_range, p->fn[LT_FN_CHANGE_RANGE] == HOW_FENTRY);
 	AUTO(fexit_change_page_range, p->fn[LT_FN_CHANGE_RANGE] == HOW_FENTRY);
 	AUTO(kprobe_change_page_range, p->fn[LT_FN_CHANGE_RANGE] == HOW_KPROBE);
 	AUTO(kretprobe_change_page_range, p->fn[LT_FN_CHANGE_RANGE] == HOW_KPROBE);
 	AUTO(kprobe_change_range_masks, p->fn[LT_FN_CHANGE_RANGE] == HOW_KPROBE_ENTRY);
+	AUTO(fentry_change_range_masks, p->fn[LT_FN_CHANGE_RANGE] == HOW_FENTRY_ENTRY);
 	AUTO(kprobe_access, access);
 	AUTO(kprobe_site, k->mode == LT_MODE_DWARF);
 	AUTO(tp_switch, true);
@@ -258,12 +270,15 @@ static int open_and_load(struct lazytrace_bpf **out, const struct lt_kernel *k,
 	s->rodata->wakeup_bytes = (__u64)o->ringbuf_kb * 1024 / 4;
 	set_autoload(s, k, p, access);
 	/* folded records (include/lazytrace.h): where both programs of a pair are attached (a
-	 * kprobe on the per-PTE callback only where it knows the update at entry) */
+	 * kprobe on the per-PTE callback only where it knows the update at entry; fentry
+	 * either way) */
 	s->rodata->fold_set_valid = !o->no_fold && p->fn[LT_FN_MAP_PAGES] != HOW_NONE &&
 				    p->fn[LT_FN_SET_VALID] != HOW_NONE;
 	s->rodata->fold_pte = !o->no_fold && k->barrier_events &&
 			      (p->fn[LT_FN_PTE_ENTRY] == HOW_FENTRY ||
 			       p->fn[LT_FN_CHANGE_RANGE] == HOW_FENTRY ||
+			       p->fn[LT_FN_PTE_ENTRY] == HOW_FENTRY_ENTRY ||
+			       p->fn[LT_FN_CHANGE_RANGE] == HOW_FENTRY_ENTRY ||
 			       p->fn[LT_FN_PTE_ENTRY] == HOW_KPROBE_ENTRY ||
 			       p->fn[LT_FN_CHANGE_RANGE] == HOW_KPROBE_ENTRY);
 	err = lazytrace_bpf__load(s);
@@ -354,9 +369,12 @@ static void report_plan(const struct lt_kernel *k, const struct plan *p, FILE *l
 		if (p->fn[f] != HOW_NONE)
 			fprintf(log, "lazytrace: %s %s%s\n",
 				p->fn[f] == HOW_FENTRY ? "fentry/fexit" :
-				p->fn[f] == HOW_KPROBE ? "kprobe/kretprobe" : "kprobe",
+				p->fn[f] == HOW_KPROBE ? "kprobe/kretprobe" :
+				p->fn[f] == HOW_FENTRY_ENTRY ? "fentry" : "kprobe",
 				lt_fn_names[f], p->fn[f] == HOW_KPROBE_ENTRY ?
-				" (the update from the walk's masks, no kretprobe)" : "");
+				" (the update from the walk's masks, no kretprobe)" :
+				p->fn[f] == HOW_FENTRY_ENTRY ?
+				" (the update from the walk's masks, no fexit)" : "");
 	fprintf(log, "lazytrace: tp_btf sched_switch (tasks switched out in a section or with "
 		"barriers pending)\n");
 }
@@ -383,7 +401,8 @@ static void describe(const struct lt_kernel *k, const struct plan *p, const stru
 	for (int f = LT_FN_MAP_PAGES; f <= LT_FN_CHANGE_RANGE && n < sizeof(ses->attach); f++)
 		if (p->fn[f] != HOW_NONE)
 			n += snprintf(ses->attach + n, sizeof(ses->attach) - n, "%s:%s ",
-				      p->fn[f] == HOW_FENTRY ? "fentry" : "kprobe", lt_fn_names[f]);
+				      p->fn[f] == HOW_FENTRY || p->fn[f] == HOW_FENTRY_ENTRY ?
+				      "fentry" : "kprobe", lt_fn_names[f]);
 	if (n < sizeof(ses->attach))
 		n += snprintf(ses->attach + n, sizeof(ses->attach) - n, "tp_btf:sched_switch ");
 	if (n && n < sizeof(ses->attach))
@@ -427,14 +446,14 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 	err = lt_choose_source(&k, o->source, o->sites, o->debuginfo, o->ksyms, &sites, &kaslr, log);
 	if (err)
 		return err;
-	make_plan(&k, o->kprobes_only, &p);
+	make_plan(&k, o, o->kprobes_only, &p);
 	access = o->nr_access > 0;
 	err = open_and_load(&s, &k, o, &p, access);
 	if (err && err != -EPERM && !o->kprobes_only) {
 		/* fentry needs a traceable function and trampolines; kprobes work more widely. */
 		fprintf(log, "lazytrace: loading with fentry failed (%s); retrying with kprobes\n",
 			strerror(-err));
-		make_plan(&k, true, &p);
+		make_plan(&k, o, true, &p);
 		err = open_and_load(&s, &k, o, &p, access);
 	}
 	if (err) {
@@ -497,7 +516,7 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 	if (s->bss->pte_masks_mismatch)
 		fprintf(log, "lazytrace: %llu per-PTE updates computed at the callback's entry were not "
 			"what the kernel wrote (its deferral's value): the records of the others that "
-			"did not defer may be wrong too; use fentry (without --kprobes)\n",
+			"did not defer may be wrong too; --pte-at-return reads them\n",
 			(unsigned long long)s->bss->pte_masks_mismatch);
 	if (o->prog_stats)
 		lt_progstats_print(s->obj, log);

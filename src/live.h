@@ -34,6 +34,8 @@ struct lt_live_opts {
 	bool kprobes_only;		/* no fentry/fexit */
 	bool all_accesses;		/* report accesses even with no barrier pending */
 	bool no_fold;			/* a record per call and update (include/lazytrace.h) */
+	bool pte_at_return;		/* per-PTE updates read at the callback's return, not
+					 * computed at its entry from the walk's masks */
 	int ready_fd;			/* write "ready" here once attached, -1: none */
 	bool prog_stats;		/* at the end, each BPF program's cost (progstats.h) */
 	struct lt_access_probe access[LT_MAX_ACCESS_PROBES];

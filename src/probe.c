@@ -244,7 +244,7 @@ void lt_kernel_print(const struct lt_kernel *k, FILE *out)
 			k->fn_sym[f] ? "kprobe" : "absent");
 	}
 	fprintf(out, "per-PTE update: %s\n", k->pte_masks ?
-		"known at the callback's entry (page_change_data's masks in BTF): no kretprobe" :
+		"known at the callback's entry (page_change_data's masks in BTF): no fexit or kretprobe" :
 		"read at the callback's return (kretprobe, with --kprobes)");
 	if (k->lazy_state && k->model.tif_pending >= 0)
 		fprintf(out, "pending flag:  TIF_LAZY_MMU_PENDING = bit %u, from %s\n", k->pending_bit,

@@ -38,9 +38,11 @@ for m in nested flat noflush; do
 	f=$out/p/seed-$m
 	expect_eq "seed-$m: command and lazytrace exit 0, ftrace lost nothing" \
 		"command=0 lazytrace=0 ftrace_lost=0" "$(cat "$f.status" 2>/dev/null)"
-	expect_eq "seed-$m: tracepoints and fentry/fexit attached, no fallback to kprobes" \
-		"tp_btf lazy_mmu_{enable,disable,pause,resume}, lazy_mmu_{defer,flush}|fentry/fexit __kernel_map_pages|fentry/fexit set_memory_valid|fentry/fexit pageattr_pte_entry|tp_btf sched_switch (tasks switched out in a section or with barriers pending)|" \
+	expect_eq "seed-$m: tracepoints and fentry/fexit attached (fentry alone on the per-PTE callback), no fallback to kprobes" \
+		"tp_btf lazy_mmu_{enable,disable,pause,resume}, lazy_mmu_{defer,flush}|fentry/fexit __kernel_map_pages|fentry/fexit set_memory_valid|fentry pageattr_pte_entry (the update from the walk's masks, no fexit)|tp_btf sched_switch (tasks switched out in a section or with barriers pending)|" \
 		"$(sed -n 's/^lazytrace: \(tp_btf\|fentry\|kprobe\/\|loading\)/\1/p' "$f.stderr" | tr '\n' '|')"
+	expect_eq "seed-$m: no per-PTE update computed at entry differed from the kernel's" "" \
+		"$(grep 'computed at the callback' "$f.stderr")"
 	w=$(tests/lab/ltjson.py window "$f.json" scenario_ 2>&1 | tr '\n' ' ')
 	case $m in
 	nested) want="disable.flush=1 defer=14 flush=2 flushed=14 flush_seq=9,5" ;;
@@ -189,7 +191,8 @@ expect_match "patched probe: mode tracepoints" '^mode: +tracepoints$' "$(grep '^
 # with secret memory (-S: per-PTE updates of its own, where KFENCE's come from any task) is
 # also recorded through fentry/fexit and through kprobes at once (lazytrace-pair): the per-PTE
 # callback's kprobe computes the update at entry (6.16: change_page_range, its data argument;
-# 6.18+: pageattr_pte_entry, its walk's private data), checked here against fentry/fexit.
+# 6.18+: pageattr_pte_entry, its walk's private data), checked here against fentry/fexit
+# reading it at the callback's return (--pte-at-return).
 for v in 7.2 6.19 6.16; do
 	case $v in 7.2) mode='probes\+lazy_mmu_state' ;; 6.*) mode='probes\+TIF_LAZY_MMU' ;; esac
 	case $v in 6.16) cb=change_page_range ;; *) cb=pageattr_pte_entry ;; esac
@@ -213,7 +216,7 @@ for v in 7.2 6.19 6.16; do
 	expect_match "stock $v: with the nesting state" '"depth": ?[0-9]' \
 		"$(grep '"type": \?"map"' "$out/s$v/live.json" | grep set_memory_valid | head -1)"
 	expect_eq "stock $v: probe: the per-PTE update known at the callback's entry" \
-		"per-PTE update: known at the callback's entry (page_change_data's masks in BTF): no kretprobe" \
+		"per-PTE update: known at the callback's entry (page_change_data's masks in BTF): no fexit or kretprobe" \
 		"$(grep '^per-PTE update:' "$out/s$v/probe.txt")"
 	k=$out/s$v/kp
 	expect_eq "stock $v: fentry and kprobe recorders exit 0" "command=0 fentry=0 kprobes=0" "$(cat "$k.status" 2>/dev/null)"

@@ -214,15 +214,18 @@ for n in fold-seed fold-work; do
 			"$(kv "$PA" hazard.confirmed) $(kv "$PB" hazard.confirmed)"
 done
 
-# --kprobes, in the same run as fentry/fexit: the per-PTE callback's kprobe computes the
-# update at its entry from the walk's masks (no kretprobe), and folds like fentry. The two
-# recordings must be the same timeline: fentry/fexit read the entry after the callback wrote
-# it, an independent check of every value computed at entry.
+# --kprobes, in the same run as fentry/fexit with --pte-at-return: the per-PTE callback's
+# kprobe computes the update at its entry from the walk's masks (no kretprobe), and folds
+# like fentry. The two recordings must be the same timeline: fentry/fexit read the entry
+# after the callback wrote it, an independent check of every value computed at entry (as
+# the default fentry alone computes it too).
 for n in kprobes-seed kprobes-work; do
 	expect_eq "$n: the workload and both recorders exit 0" "command=0 fentry=0 kprobes=0" \
 		"$(cat "$g/$n.status" 2>/dev/null)"
 	expect_eq "$n: the per-PTE callback by its kprobe alone" 1 \
 		"$(grep -c "^lazytrace: kprobe pageattr_pte_entry (the update from the walk's masks, no kretprobe)" "$g/$n.kprobes.stderr")"
+	expect_eq "$n: --pte-at-return: the per-PTE callback by fentry/fexit" 1 \
+		"$(grep -c "^lazytrace: fentry/fexit pageattr_pte_entry$" "$g/$n.fentry.stderr")"
 	expect_eq "$n: no value computed at entry differed from the kernel's" "" \
 		"$(grep 'computed at the callback' "$g/$n.kprobes.stderr")"
 	pair_load "$n" "$g/$n" fentry kprobes
