@@ -64,6 +64,16 @@ struct mm_walk___lt {
 } __attribute__((preserve_access_index));
 
 /*
+ * The entry a fentry/fexit program's pte_t argument points to: a trusted pointer (BTF), read
+ * by a plain load the JIT guards against faults (BPF_PROBE_MEM), where a
+ * bpf_probe_read_kernel() is a helper call.
+ */
+static __always_inline __u64 lt_pte_load(const void *ptep)
+{
+	return *(const __u64 *)ptep;
+}
+
+/*
  * A kprobe's pointer argument as the kernel type it points to (libbpf's bpf_core_cast(),
  * which libbpf before 1.4 lacks): its fields are then plain loads the JIT guards against
  * faults (BPF_PROBE_MEM), where BPF_CORE_READ() makes a bpf_probe_read_kernel() call of each

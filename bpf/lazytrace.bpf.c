@@ -815,21 +815,11 @@ static __always_inline bool pte_args_save(void *ptep, unsigned long addr)
 	return bpf_map_update_elem(&pte_entry_args, &key, &a, BPF_ANY) == 0;
 }
 
-/*
- * The entry of a fentry/fexit program: its argument is a trusted pte_t pointer (BTF), read by
- * a plain load that the JIT guards against faults (BPF_PROBE_MEM), where a
- * bpf_probe_read_kernel() was a helper call of every update's two programs.
- */
-static __always_inline __u64 pte_load(const void *ptep)
-{
-	return *(const __u64 *)ptep;
-}
-
 static __always_inline void pte_fentry(void *ptep, unsigned long addr)
 {
 	__u64 *o = pte_old_of();
 
-	o[PTE_SLOT_OLD] = pte_load(ptep);
+	o[PTE_SLOT_OLD] = lt_pte_load(ptep);
 	o[PTE_SLOT_ADDR] = addr;
 	o[PTE_SLOT_OWNER] = 0;
 	o[PTE_SLOT_ENTRY] = (__u64)ptep;
@@ -848,10 +838,10 @@ static __always_inline void pte_fexit(__u64 ip, void *ptep, unsigned long addr)
 	}
 	if (o[PTE_SLOT_ENTRY] == (__u64)ptep) {
 		o[PTE_SLOT_ENTRY] = 0;
-		pte_event(ip, (__u64)ptep, addr, &old, pte_load(ptep), PREEMPTIBLE);
+		pte_event(ip, (__u64)ptep, addr, &old, lt_pte_load(ptep), PREEMPTIBLE);
 		return;
 	}
-	pte_event(ip, (__u64)ptep, addr, NULL, pte_load(ptep), PREEMPTIBLE);
+	pte_event(ip, (__u64)ptep, addr, NULL, lt_pte_load(ptep), PREEMPTIBLE);
 }
 
 SEC("fentry/pageattr_pte_entry")
@@ -963,13 +953,28 @@ static __always_inline bool pte_fold_at_entry(void *ptep, unsigned long addr, __
 	return true;
 }
 
-static __always_inline int pte_masks_entry(__u64 id, __u64 ip, void *ptep, unsigned long addr,
-					   __u64 old, const void *data, int preemptible)
+/* The entry's value before the update, for a kprobe (its argument is a plain number). */
+static __always_inline __u64 pte_read(const void *ptep)
 {
-	const struct page_change_data___lt *masks = lt_core_cast(data, struct page_change_data___lt);
-	struct lt_event *e;
-	__u64 val;
+	__u64 old = 0;
 
+	bpf_probe_read_kernel(&old, sizeof(old), ptep);
+	return old;
+}
+
+/* preemptible: a fentry program's (trampoline), whose ptep is a trusted pointer; else a
+ * kprobe's, a plain number */
+static __always_inline int pte_masks_entry(__u64 ip, void *ptep, unsigned long addr,
+					   const void *data, int preemptible)
+{
+	const struct page_change_data___lt *masks;
+	struct lt_event *e;
+	__u64 id = lt_pid_tgid(), old, val;
+
+	if (filtered(id))
+		return 0;
+	old = preemptible ? lt_pte_load(ptep) : pte_read(ptep);
+	masks = lt_core_cast(data, struct page_change_data___lt);
 	/* clear first, then set, as the callback does */
 	val = (old & ~masks->clear_mask.pgprot) | masks->set_mask.pgprot;
 	if (fold_pte && lt_pte_valid_kernel(val)) {
@@ -995,25 +1000,12 @@ static __always_inline int pte_masks_entry(__u64 id, __u64 ip, void *ptep, unsig
 	return 0;
 }
 
-/* The entry's value before the update, for a kprobe (its argument is a plain number). */
-static __always_inline __u64 pte_read(const void *ptep)
-{
-	__u64 old = 0;
-
-	bpf_probe_read_kernel(&old, sizeof(old), ptep);
-	return old;
-}
-
 /* pageattr_pte_entry(pte_t *pte, unsigned long addr, unsigned long next, struct mm_walk *walk) */
 SEC("kprobe/pageattr_pte_entry")
 int BPF_KPROBE(kprobe_pte_masks, void *ptep, unsigned long addr, unsigned long next,
 	       struct mm_walk___lt *walk)
 {
-	__u64 id = lt_pid_tgid();
-
-	if (filtered(id))
-		return 0;
-	return pte_masks_entry(id, PT_REGS_IP(ctx), ptep, addr, pte_read(ptep),
+	return pte_masks_entry(PT_REGS_IP(ctx), ptep, addr,
 			       lt_core_cast(walk, struct mm_walk___lt)->private, NOT_PREEMPTIBLE);
 }
 
@@ -1021,12 +1013,7 @@ int BPF_KPROBE(kprobe_pte_masks, void *ptep, unsigned long addr, unsigned long n
 SEC("kprobe/change_page_range")
 int BPF_KPROBE(kprobe_change_range_masks, void *ptep, unsigned long addr, void *data)
 {
-	__u64 id = lt_pid_tgid();
-
-	if (filtered(id))
-		return 0;
-	return pte_masks_entry(id, PT_REGS_IP(ctx), ptep, addr, pte_read(ptep), data,
-			       NOT_PREEMPTIBLE);
+	return pte_masks_entry(PT_REGS_IP(ctx), ptep, addr, data, NOT_PREEMPTIBLE);
 }
 
 /*
@@ -1040,23 +1027,13 @@ SEC("fentry/pageattr_pte_entry")
 int BPF_PROG(fentry_pte_masks, void *ptep, unsigned long addr, unsigned long next,
 	     struct mm_walk___lt *walk)
 {
-	__u64 id = lt_pid_tgid();
-
-	if (filtered(id))
-		return 0;
-	return pte_masks_entry(id, bpf_get_func_ip(ctx), ptep, addr, pte_load(ptep), walk->private,
-			       PREEMPTIBLE);
+	return pte_masks_entry(bpf_get_func_ip(ctx), ptep, addr, walk->private, PREEMPTIBLE);
 }
 
 SEC("fentry/change_page_range")
 int BPF_PROG(fentry_change_range_masks, void *ptep, unsigned long addr, void *data)
 {
-	__u64 id = lt_pid_tgid();
-
-	if (filtered(id))
-		return 0;
-	return pte_masks_entry(id, bpf_get_func_ip(ctx), ptep, addr, pte_load(ptep), data,
-			       PREEMPTIBLE);
+	return pte_masks_entry(bpf_get_func_ip(ctx), ptep, addr, data, PREEMPTIBLE);
 }
 
 /* --- DWARF sites (probes+dwarf): inlined lazy MMU helpers ------------------------------ */

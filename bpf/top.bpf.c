@@ -649,7 +649,7 @@ int BPF_PROG(top_pte_entry, void *ptep, unsigned long addr)
 	if (!st)
 		return 0;
 	st->pte_deferred = 0;
-	st->pte_old = *(const __u64 *)ptep;	/* a trusted pte_t pointer: a plain load */
+	st->pte_old = lt_pte_load(ptep);
 	st->pte_ptr = (__u64)ptep;
 	st->pte_addr = addr;
 	state_done(&r);
@@ -957,7 +957,7 @@ int BPF_PROG(top_pte_exit, void *ptep, unsigned long addr)
 		return 0;
 	if (tp && st->pte_deferred && st->pte_ptr == (__u64)ptep) {
 		st->pte_deferred = 0;
-		val = *(const __u64 *)ptep;	/* a trusted pte_t pointer: a plain load */
+		val = lt_pte_load(ptep);
 		keep_page(st, tp, val, st->pte_site, st->pte_ip, st->pte_ts);
 	}
 	state_done(&r);

@@ -189,6 +189,13 @@ static void make_plan(const struct lt_kernel *k, const struct lt_live_opts *o, b
 	}
 }
 
+/* Whether a per-PTE callback attached so can fold its update into its deferral's record:
+ * every way but a kprobe with a kretprobe (the kprobe alone knows the update at entry). */
+static bool folds_pte(enum how h)
+{
+	return h != HOW_NONE && h != HOW_KPROBE;
+}
+
 static void set_autoload(struct lazytrace_bpf *s, const struct lt_kernel *k, const struct plan *p,
 			 bool access)
 {
@@ -269,18 +276,12 @@ static int open_and_load(struct lazytrace_bpf **out, const struct lt_kernel *k,
 	/* woken a quarter full; the poll loop's timeout reads the rest (bpf/lazytrace.bpf.c) */
 	s->rodata->wakeup_bytes = (__u64)o->ringbuf_kb * 1024 / 4;
 	set_autoload(s, k, p, access);
-	/* folded records (include/lazytrace.h): where both programs of a pair are attached (a
-	 * kprobe on the per-PTE callback only where it knows the update at entry; fentry
-	 * either way) */
+	/* folded records (include/lazytrace.h): where both programs of a pair are attached */
 	s->rodata->fold_set_valid = !o->no_fold && p->fn[LT_FN_MAP_PAGES] != HOW_NONE &&
 				    p->fn[LT_FN_SET_VALID] != HOW_NONE;
 	s->rodata->fold_pte = !o->no_fold && k->barrier_events &&
-			      (p->fn[LT_FN_PTE_ENTRY] == HOW_FENTRY ||
-			       p->fn[LT_FN_CHANGE_RANGE] == HOW_FENTRY ||
-			       p->fn[LT_FN_PTE_ENTRY] == HOW_FENTRY_ENTRY ||
-			       p->fn[LT_FN_CHANGE_RANGE] == HOW_FENTRY_ENTRY ||
-			       p->fn[LT_FN_PTE_ENTRY] == HOW_KPROBE_ENTRY ||
-			       p->fn[LT_FN_CHANGE_RANGE] == HOW_KPROBE_ENTRY);
+			      (folds_pte(p->fn[LT_FN_PTE_ENTRY]) ||
+			       folds_pte(p->fn[LT_FN_CHANGE_RANGE]));
 	err = lazytrace_bpf__load(s);
 	if (err) {
 		lazytrace_bpf__destroy(s);
