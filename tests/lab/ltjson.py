@@ -8,6 +8,9 @@
                                   switches (and the deferrals they made visible, in all and
                                   before the first access), PTE updates by what the entry was
                                   before (pte_was.*) and hazards (with class/evidence) inside it
+  ltjson.py windows FILE PREFIX   every such window in turn: how many, how many saw a switch
+                                  make deferrals visible, and the confirmed hazards of the
+                                  windows with and without one
   ltjson.py timelines FILE        each task's items in order (by task, then as they came),
                                   without what differs between two recordings of the same
                                   run (times, addresses of code, section numbering, the
@@ -82,10 +85,14 @@ def counts(objs):
     return c
 
 
-def window(objs, prefix):
+def window(objs, prefix, start=0):
+    """The first window at or after objs[start]; also the index just past its close (or
+    len(objs) when none or unclosed)."""
     c = Counter({"hazard.confirmed": 0, "hazard.potential": 0})
     tid, seq, hz, cls = None, [], [], []
-    for o in objs:
+    end = len(objs)
+    for i in range(start, len(objs)):
+        o = objs[i]
         t = o.get("type")
         if tid is None:
             if t == "enable" and o.get("depth") == 1 and (o.get("site") or "").startswith(prefix):
@@ -125,10 +132,31 @@ def window(objs, prefix):
             c["made_visible_before_access"] = c["made_visible"]
         if t == "disable" and o.get("depth") == 0:
             c["complete"] = 1
+            end = i + 1
             break
     c["flush_seq"] = ",".join(seq) or "none"
     c["confirmed_addrs"] = ",".join(hz) or "none"
     c["confirmed_classes"] = ",".join(cls) or "none"
+    return c, end
+
+
+def windows(objs, prefix):
+    """Every window of PREFIX, in turn: how many, how many had a switch make deferrals
+    visible (anywhere in the window), and the confirmed hazards of those with and without."""
+    c = Counter({"windows": 0, "switched_visible": 0, "hazard.confirmed.switched": 0,
+                 "hazard.confirmed.unswitched": 0, "unswitched_without_hazard": 0})
+    i = 0
+    while i < len(objs):
+        w, i = window(objs, prefix, i)
+        if "enable" not in w:
+            break
+        c["windows"] += 1
+        if w["made_visible"] > 0:
+            c["switched_visible"] += 1
+            c["hazard.confirmed.switched"] += w["hazard.confirmed"]
+        else:
+            c["hazard.confirmed.unswitched"] += w["hazard.confirmed"]
+            c["unswitched_without_hazard"] += w["hazard.confirmed"] == 0
     return c
 
 
@@ -153,13 +181,18 @@ def timelines(objs):
 
 
 def main():
-    if len(sys.argv) < 3 or sys.argv[1] not in ("counts", "window", "timelines"):
+    if len(sys.argv) < 3 or sys.argv[1] not in ("counts", "window", "windows", "timelines"):
         sys.exit(__doc__)
     objs = load(sys.argv[2])
     if sys.argv[1] == "timelines":
         print("\n".join(timelines(objs)))
         return
-    c = counts(objs) if sys.argv[1] == "counts" else window(objs, sys.argv[3])
+    if sys.argv[1] == "counts":
+        c = counts(objs)
+    elif sys.argv[1] == "window":
+        c = window(objs, sys.argv[3])[0]
+    else:
+        c = windows(objs, sys.argv[3])
     for k in sorted(c):
         print(f"{k}={c[k]}")
 
