@@ -45,14 +45,16 @@ struct top_state {
 	struct {
 		__u64 site, n, sum_ts, first_ts;
 	} pend[LT_TOP_MAX_PEND_SITES];
-	__u64 ts[LT_TOP_MAX_PEND];
 	__u64 leave_ts;			/* the flush of a disable under way: its time */
+	__u32 flush_done;			/* DWARF sites: a disable or pause counted the
+						 * flush its helper is about to make */
+	/* Last of what is used without --hazards: a state is copied in and out of its CPU's
+	 * slot (resident_owner) only as far as the times it keeps (state_size()). */
+	__u64 ts[LT_TOP_MAX_PEND];
 	/* --hazards */
 	__u64 pte_ptr, pte_addr, pte_old;	/* the entry pageattr_pte_entry() is updating */
 	__u64 map_addr, map_pages;		/* set_memory_valid()'s range in __kernel_map_pages() */
 	__u32 map_depth;			/* __kernel_map_pages() calls open */
-	__u32 flush_done;			/* DWARF sites: a disable or pause counted the
-						 * flush its helper is about to make */
 	__u32 pte_deferred;			/* DWARF sites: the entry being updated was
 						 * deferred (its page kept at the update's return) */
 	__u64 pte_site, pte_ip, pte_ts;		/* ... under this site, there, then */
@@ -99,10 +101,10 @@ struct {
 	__type(value, __u32);		/* tid + 1 of the task whose state it holds; 0: free */
 } nursery_owner SEC(".maps");
 
-/* Per CPU: the state of interrupt context, and the nursery's (below). One map, so that
- * the verifier sees one kind of pointer where either is used (a third kind of state pointer
- * made the DWARF site program too long to verify). */
-enum { CPU_STATE_IRQ, CPU_STATE_NURSERY, CPU_STATE_NR };
+/* Per CPU: the state of interrupt context, the nursery's (above) and the running task's
+ * (below). One map, so that the verifier sees one kind of pointer where any is used (a third
+ * kind of state pointer made the DWARF site program too long to verify). */
+enum { CPU_STATE_IRQ, CPU_STATE_NURSERY, CPU_STATE_RESIDENT, CPU_STATE_NR };
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -143,6 +145,23 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, LT_TOP_HAZARD_RING_KB * 1024);
 } hazard_ring SEC(".maps");
+
+/*
+ * Without --hazards, the state of the task running on a CPU lives in that CPU's
+ * cpu_state[CPU_STATE_RESIDENT] while it runs there: its first event there copies it in from
+ * the task storage, and top_switch() copies it back when the task is switched out (a task
+ * moves to another CPU only switched out). Every other event finds it with two array
+ * lookups the JIT inlines, where bpf_task_storage_get() is a helper call. Every program that
+ * uses it runs with preemption off (tracepoints, kprobes): no other task's program can run on
+ * the CPU in the middle of one. With --hazards the fentry/fexit programs, which can be
+ * preempted, use the state too, so every program works on the task storage itself.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);		/* the task_struct whose state it is; 0: none */
+} resident_owner SEC(".maps");
 
 /* Sites the map had no room for (LT_TOP_MAX_SITES): their figures are not counted. */
 __u64 sites_full;
@@ -187,6 +206,33 @@ static __always_inline __u32 *nursery_owner_here(void)
 	return bpf_map_lookup_elem(&nursery_owner, &zero);
 }
 
+static __always_inline __u64 *resident_owner_here(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&resident_owner, &zero);
+}
+
+/* What a copy of a state without --hazards takes: all up to its kept deferral times. */
+static __always_inline __u32 state_size(const struct top_state *st)
+{
+	__u32 n = st->nts;
+
+	if (n > LT_TOP_MAX_PEND)
+		n = LT_TOP_MAX_PEND;
+	return __builtin_offsetof(struct top_state, ts) + n * sizeof(__u64);
+}
+
+/* A task's state that no switch-out put back (its events came after its sched_switch): lost,
+ * counted as a task without state. */
+static __always_inline void resident_dropped(void)
+{
+	struct lt_top_totals *tp = tot();
+
+	if (tp)
+		tp->no_state++;
+}
+
 /* The state of task t (current, or one the caller holds) that exists: its task storage,
  * or the nursery while its storage is made. */
 static __always_inline struct top_state *state_of(struct task_struct *t)
@@ -209,16 +255,34 @@ static __always_inline struct top_state *state_of(struct task_struct *t)
 static __always_inline struct top_state *state(struct state_ref *r)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
-	struct top_state *st;
+	struct top_state *st, *res;
+	__u64 *ro = NULL;
 	__u32 *owner;
 
 	r->nursery = NULL;
 	if (t->thread_info.preempt_count & HARDIRQ_SOFTIRQ_NMI_MASK)
 		return cpu_state_of(CPU_STATE_IRQ);
-	st = state_of(t);
-	if (st)
-		return st;
+	if (!hazards) {
+		ro = resident_owner_here();
+		if (ro && *ro == (__u64)t)
+			return cpu_state_of(CPU_STATE_RESIDENT);
+	}
+	st = bpf_task_storage_get(&task_state, t, NULL, 0);
+	if (st) {
+		/* the task's first event on this CPU since it was switched in: its state moves in */
+		res = ro ? cpu_state_of(CPU_STATE_RESIDENT) : NULL;
+		if (!res)
+			return st;
+		if (*ro)
+			resident_dropped();
+		bpf_probe_read_kernel(res, state_size(st), st);
+		*ro = (__u64)t;
+		return res;
+	}
+	/* no storage yet: the nursery, if it is this task's (its storage being made) */
 	owner = nursery_owner_here();
+	if (owner && *owner == (__u32)t->pid + 1)
+		return cpu_state_of(CPU_STATE_NURSERY);
 	if (owner && !*owner) {
 		st = cpu_state_of(CPU_STATE_NURSERY);
 		if (st) {
@@ -611,18 +675,33 @@ int BPF_PROG(top_flush, unsigned long ip, unsigned int completed, const struct l
 	return 0;
 }
 
-/* --- hazards (--hazards) ------------------------------------------------------------- */
-
 /*
- * Switched out: arm64's __switch_to() issues dsb(ish), which makes the task's pending
+ * Switched out. Without --hazards: the task's state, if it is this CPU's resident one, goes
+ * back to its task storage (src/top.c attaches this program before the lazy MMU ones, so no
+ * task's state moves in before its switch-out is seen).
+ * With --hazards: arm64's __switch_to() issues dsb(ish), which makes the task's pending
  * page-table writes visible to the walker, so its kept pages are no longer hazards (as in
  * src/recon.c's on_switch). They stay pending for the counts until the flush.
  */
 SEC("tp_btf/sched_switch")
 int BPF_PROG(top_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
-	struct top_state *st;
+	struct top_state *st, *res;
+	__u64 *ro;
 
+	if (!hazards) {
+		ro = resident_owner_here();
+		if (!ro || *ro != (__u64)prev)
+			return 0;
+		st = bpf_task_storage_get(&task_state, prev, NULL, 0);
+		res = cpu_state_of(CPU_STATE_RESIDENT);
+		if (st && res)
+			bpf_probe_read_kernel(st, state_size(res), res);
+		else
+			resident_dropped();
+		*ro = 0;
+		return 0;
+	}
 	if (!((prev->thread_info.flags >> (pending_bit & 63)) & 1))
 		return 0;
 	st = state_of(prev);
@@ -630,6 +709,8 @@ int BPF_PROG(top_switch, bool preempt, struct task_struct *prev, struct task_str
 		st->npages = 0;
 	return 0;
 }
+
+/* --- hazards (--hazards) ------------------------------------------------------------- */
 
 /* The state of a task top follows (the filters), or NULL; else state_done() ends the
  * handler. */

@@ -150,8 +150,10 @@ static int open_and_load(struct top_bpf **sp, const struct lt_top_opts *o, const
 	bpf_program__set_autoload(s->progs.top_defer, !dwarf);
 	bpf_program__set_autoload(s->progs.top_flush, !dwarf);
 	bpf_program__set_autoload(s->progs.top_site, dwarf);
+	/* The switch-out: without --hazards it puts the running task's state back in its task
+	 * storage (attached first, below); with them it also drops its kept pages. */
+	bpf_program__set_autoattach(s->progs.top_switch, false);
 	/* Without --hazards, nothing else: nothing else costs the traced code. */
-	bpf_program__set_autoload(s->progs.top_switch, o->hazards);
 	bpf_program__set_autoload(s->progs.top_pte_entry, o->hazards);
 	bpf_program__set_autoload(s->progs.top_access, o->hazards);
 	bpf_program__set_autoload(s->progs.top_map_pages, o->hazards);
@@ -308,11 +310,16 @@ int lt_top_run(const struct lt_top_opts *o)
 	/* on before the first program can run: every run while attached is counted */
 	if (o->prog_stats)
 		stats_fd = lt_progstats_enable(stderr);
-	err = top_bpf__attach(s);
+	/* sched_switch before any lazy MMU program: a task's state moves into its CPU's slot
+	 * only where its switch-out will move it back (bpf/top.bpf.c, resident_owner) */
+	s->links.top_switch = bpf_program__attach(s->progs.top_switch);
+	err = s->links.top_switch ? 0 : -errno;
+	if (!err)
+		err = top_bpf__attach(s);
 	if (err) {
 		fprintf(stderr, "lazytrace: cannot attach %s: %s\n", o->hazards ?
 			"to the lazy_mmu tracepoints, sched_switch and the page attribute functions" :
-			"to the lazy_mmu tracepoints", strerror(-err));
+			"to the lazy_mmu tracepoints and sched_switch", strerror(-err));
 		goto out;
 	}
 	if (dwarf) {

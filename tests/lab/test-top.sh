@@ -3,6 +3,8 @@
 # the same process in the same boot (tests/guest/top-vs-record: both attached before the
 # process runs, the same tracepoint hits feed both), on the patched kernel with
 # debug_pagealloc=on: `seed 8 5` under each nesting mode, a munmap workload and a vmalloc one.
+# migrate-noflush: a mix moved from CPU to CPU every 500 us (without --hazards each task's state
+# lives in its CPU's slot while it runs, and goes back to its task storage at each switch).
 # vmalloc-big maps 2 MiB at once: 512 deferrals pending at its flush, more times than a task
 # keeps (LT_TOP_MAX_PEND): the rest are counted as hist_overflow, every figure still exact.
 # For each: top's final totals and every site's sections, nested, deferred PTEs, flushes and
@@ -47,6 +49,9 @@ scripts/guest-run -q --kernel patched --append debug_pagealloc=on --extra "$out/
 	top-vs-record vmalloc-big --interval 0.2 -- lazy-workload -m 1 -r 1 -V 2 -v 2048
 	top-vs-record pipe --interval 0.2 --hazards -- lazy-workload -m 1 -r 1 -P 4096
 	echo noflush >$D/nesting
+	# moved from CPU to CPU every 500 us: switched out and in with sections open and
+	# deferrals pending, its state each time back to its storage and into the other CPU
+	top-vs-record migrate-noflush --interval 0.2 -- lazy-workload -m 4 -r 4 -s 4 -V 4 -v 256 -M 500
 	top-vs-record munmap-noflush --interval 0.2 --hazards --openmetrics /out/munmap-noflush.prom -- lazy-workload -m 4 -r 2
 	echo nested >$D/nesting
 	mkfifo /tmp/ready
@@ -146,10 +151,22 @@ print("same" if top == rec else f"top {top} recording {rec}")
 PY
 )"
 }
-for n in seed-nested seed-flat seed-noflush munmap vmalloc vmalloc-big pipe munmap-noflush \
+for n in seed-nested seed-flat seed-noflush munmap vmalloc vmalloc-big pipe migrate-noflush munmap-noflush \
 	dwarf-seed-nested dwarf-seed-noflush dwarf-mix dwarf-munmap-noflush; do
 	check "$n"
 done
+"$lt" dump --json "$g/migrate-noflush.lt" >"$g/migrate-noflush.dump.json" 2>/dev/null
+expect_match "migrate-noflush: the workload moved between the CPUs, many times, sections open" \
+	'^cpus=2 moves=[1-9][0-9]+ in_section=[1-9][0-9]*$' "$(python3 - "$g/migrate-noflush.dump.json" <<'PY'
+import json, sys
+objs = [json.loads(l) for l in open(sys.argv[1])]
+wl = [o for o in objs if o["type"] not in ("summary", "anomaly") and o.get("context") is None]
+moves = [(a, b) for a, b in zip(wl, wl[1:]) if a["cpu"] != b["cpu"]]
+# a move between two items of an open section (the first one's depth after it)
+inside = sum(1 for a, b in moves if a.get("depth", 0) > 0 and b["type"] != "enable")
+print("cpus=%d moves=%d in_section=%d" % (len({o["cpu"] for o in wl}), len(moves), inside))
+PY
+)"
 expect_match "dwarf-mix: top placed its kprobes at the table's sites (-v)" \
 	'^lazytrace: probes\+dwarf: [1-9][0-9]* sites from table /etc/lazytrace/sites' \
 	"$(grep -m1 '^lazytrace: probes+dwarf:' "$g/dwarf-mix.top.err")"
