@@ -118,6 +118,7 @@ struct task_struct {
 	int pid;			/* pid_t: the tid */
 	int tgid;			/* pid_t: the process */
 	struct lazy_mmu_state lazy_mmu_state;
+	unsigned short migration_disabled;	/* migrate_disable() depth */
 } __attribute__((preserve_access_index));
 
 /* Only pointers to it are used. */

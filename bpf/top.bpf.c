@@ -151,10 +151,12 @@ struct {
  * cpu_state[CPU_STATE_RESIDENT] while it runs there: its first event there copies it in from
  * the task storage, and top_switch() copies it back when the task is switched out (a task
  * moves to another CPU only switched out). Every other event finds it with two array
- * lookups the JIT inlines, where bpf_task_storage_get() is a helper call. Every program that
- * uses it runs with preemption off (tracepoints, kprobes): no other task's program can run on
- * the CPU in the middle of one. With --hazards the fentry/fexit programs, which can be
- * preempted, use the state too, so every program works on the task storage itself.
+ * lookups the JIT inlines, where bpf_task_storage_get() is a helper call.
+ * A program can be preempted where the kernel has preemptible RCU (BPF then runs with only
+ * migration disabled): a task switched out with migration disabled, perhaps in the middle of
+ * a program that holds the slot, keeps it (it can only come back to this CPU), and the
+ * tasks that run meanwhile work on their task storage. With --hazards, the fentry/fexit
+ * programs use the state too, and every program works on the task storage itself.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -223,15 +225,6 @@ static __always_inline __u32 state_size(const struct top_state *st)
 	return __builtin_offsetof(struct top_state, ts) + n * sizeof(__u64);
 }
 
-/* A task's state that no switch-out put back (its events came after its sched_switch): lost,
- * counted as a task without state. */
-static __always_inline void resident_dropped(void)
-{
-	struct lt_top_totals *tp = tot();
-
-	if (tp)
-		tp->no_state++;
-}
 
 /* The state of task t (current, or one the caller holds) that exists: its task storage,
  * or the nursery while its storage is made. */
@@ -269,12 +262,11 @@ static __always_inline struct top_state *state(struct state_ref *r)
 	}
 	st = bpf_task_storage_get(&task_state, t, NULL, 0);
 	if (st) {
-		/* the task's first event on this CPU since it was switched in: its state moves in */
-		res = ro ? cpu_state_of(CPU_STATE_RESIDENT) : NULL;
+		/* the task's first event on this CPU since it was switched in: its state moves in,
+		 * unless the slot is kept by a task switched out with migration disabled */
+		res = ro && !*ro ? cpu_state_of(CPU_STATE_RESIDENT) : NULL;
 		if (!res)
 			return st;
-		if (*ro)
-			resident_dropped();
 		bpf_probe_read_kernel(res, state_size(st), st);
 		*ro = (__u64)t;
 		return res;
@@ -678,7 +670,8 @@ int BPF_PROG(top_flush, unsigned long ip, unsigned int completed, const struct l
 /*
  * Switched out. Without --hazards: the task's state, if it is this CPU's resident one, goes
  * back to its task storage (src/top.c attaches this program before the lazy MMU ones, so no
- * task's state moves in before its switch-out is seen).
+ * task's state moves in before its switch-out is seen), unless migration is disabled: then
+ * the task may be in the middle of a program that holds the slot, and comes back here.
  * With --hazards: arm64's __switch_to() issues dsb(ish), which makes the task's pending
  * page-table writes visible to the walker, so its kept pages are no longer hazards (as in
  * src/recon.c's on_switch). They stay pending for the counts until the flush.
@@ -693,12 +686,18 @@ int BPF_PROG(top_switch, bool preempt, struct task_struct *prev, struct task_str
 		ro = resident_owner_here();
 		if (!ro || *ro != (__u64)prev)
 			return 0;
+		if (bpf_core_field_exists(prev->migration_disabled) && prev->migration_disabled)
+			return 0;
 		st = bpf_task_storage_get(&task_state, prev, NULL, 0);
 		res = cpu_state_of(CPU_STATE_RESIDENT);
-		if (st && res)
+		if (st && res) {
 			bpf_probe_read_kernel(st, state_size(res), res);
-		else
-			resident_dropped();
+		} else {
+			struct lt_top_totals *tp = tot();
+
+			if (tp)		/* cannot be: the state came from that storage */
+				tp->no_state++;
+		}
 		*ro = 0;
 		return 0;
 	}
