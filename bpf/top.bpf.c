@@ -225,7 +225,6 @@ static __always_inline __u32 state_size(const struct top_state *st)
 	return __builtin_offsetof(struct top_state, ts) + n * sizeof(__u64);
 }
 
-
 /* The state of task t (current, or one the caller holds) that exists: its task storage,
  * or the nursery while its storage is made. */
 static __always_inline struct top_state *state_of(struct task_struct *t)
