@@ -50,26 +50,50 @@ struct consumer {
 	__u64 bad_records;
 };
 
+/*
+ * One ring-buffer sample: one or more records back to back (bpf/lazytrace.bpf.c sends its
+ * CPU's staged records together), each an lt_event and its nr_frames stack frames.
+ */
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct consumer *c = ctx;
-	const struct lt_event *ev = data;
-	const __u64 *frames = NULL;
 
-	if (size < sizeof(*ev)) {
-		c->bad_records++;
-		return 0;
-	}
-	if (ev->nr_frames) {
-		if (size < sizeof(*ev) + ev->nr_frames * sizeof(__u64)) {
+	while (size) {
+		const struct lt_event *ev = data;
+		const __u64 *frames = NULL;
+		size_t len = sizeof(*ev);
+
+		if (size < sizeof(*ev)) {
 			c->bad_records++;
 			return 0;
 		}
-		frames = (const __u64 *)(ev + 1);
+		if (ev->nr_frames) {
+			len += ev->nr_frames * sizeof(__u64);
+			if (size < len) {
+				c->bad_records++;
+				return 0;
+			}
+			frames = (const __u64 *)(ev + 1);
+		}
+		if (c->sink->event(c->sink->ctx, ev, frames) < 0)
+			c->bad_records++;
+		data = (char *)data + len;
+		size -= len;
 	}
-	if (c->sink->event(c->sink->ctx, ev, frames) < 0)
-		c->bad_records++;
 	return 0;
+}
+
+/*
+ * Sends what each CPU has staged and not sent yet (flush_stage, run on that CPU): a CPU that
+ * stays in one task sends its stage only when full. Offline CPUs have nothing staged.
+ */
+static void flush_stages(const struct lazytrace_bpf *s, int ncpus)
+{
+	for (int cpu = 0; cpu < ncpus; cpu++) {
+		LIBBPF_OPTS(bpf_test_run_opts, opts, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = cpu);
+
+		bpf_prog_test_run_opts(bpf_program__fd(s->progs.flush_stage), &opts);
+	}
 }
 
 /* Records the ring buffer could not take, summed over the CPUs: read from the mapped .bss
@@ -231,6 +255,7 @@ static void set_autoload(struct lazytrace_bpf *s, const struct lt_kernel *k, con
 	AUTO(kprobe_site, k->mode == LT_MODE_DWARF);
 	AUTO(tp_switch, true);
 	AUTO(whoami, true);
+	AUTO(flush_stage, true);
 #undef AUTO
 }
 
@@ -302,7 +327,8 @@ static int attach(struct lazytrace_bpf *s, const struct lt_live_opts *o, bool ca
 
 	bpf_object__for_each_program(prog, s->obj) {
 		if (!bpf_program__autoload(prog) || prog == s->progs.kprobe_access ||
-		    prog == s->progs.kprobe_site || prog == s->progs.whoami)
+		    prog == s->progs.kprobe_site || prog == s->progs.whoami ||
+		    prog == s->progs.flush_stage)
 			continue;
 		struct bpf_link *l = bpf_program__attach(prog);
 
@@ -423,8 +449,8 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 	__s64 kaslr = 0;
 	struct lt_probe_links links = { 0 };
 	struct drops seen = { 0 };
-	int stats_fd = -1;
-	__u64 deadline;
+	int stats_fd = -1, ncpus = libbpf_num_possible_cpus();
+	__u64 deadline, flushed = 0;
 	bool access;
 	int err, ret = 1;
 
@@ -499,6 +525,11 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 	deadline = o->duration_s ? now_ns() + o->duration_s * 1000000000ULL : 0;
 	while (!stop && (!deadline || now_ns() < deadline)) {
 		err = ring_buffer__poll(rb, 100);
+		/* what the CPUs staged, every 100 ms at most (an IPI each) */
+		if (now_ns() - flushed >= 100000000ULL) {
+			flush_stages(s, ncpus);
+			flushed = now_ns();
+		}
 		/* the programs wake us only a quarter full: read what came meanwhile */
 		if (err >= 0)
 			err = ring_buffer__consume(rb);
@@ -510,7 +541,8 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 		if (sink->tick && sink->tick(sink->ctx) < 0)
 			goto out;
 	}
-	/* Drain what is left, then count what was lost up to here. */
+	/* Drain what is left, staged included, then count what was lost up to here. */
+	flush_stages(s, ncpus);
 	ring_buffer__consume(rb);
 	report_losses(s, sink, &links, &att, &seen);
 	report_drops(&seen, log);

@@ -185,6 +185,12 @@ int lt_seq_feed(struct lt_seq *q, const struct lt_event *ev, const __u64 *frames
 					return settle(q, ev->cpu, c);
 				return 0;
 			}
+		} else if (s == c->next && room(c)) {
+			/* the number after those held: it waits with them (an interrupt's programs
+			 * send their records alone, ahead of the CPU's staged ones) */
+			hold(c, ev, frames);
+			c->next = (s + 1) & LT_SEQ_MASK;
+			return 0;
 		}
 		ret = settle(q, ev->cpu, c);
 	}

@@ -4,15 +4,16 @@
  * sequence number (LT_F_SEQ). Internal to src/recon.c.
  *
  * The BPF side numbers every record it tries to send on a CPU, sent or lost, so a hole in a
- * CPU's sequence is a loss at exactly that place. One thing disorders a sequence: an
- * interrupt whose programs run between another program's reservation and its number take
- * the lower numbers and land later in the ring, right behind it. That can be many records:
- * a softirq on the interrupt's way out freeing pages under debug_pagealloc sends about 11
- * per page (seen in the lab: 53 in one hole). So when a record skips numbers, it and the
- * records of its CPU that fill the hole are held until the hole either fills (no loss: all
- * go out in sequence order) or cannot fill any more (a record of that CPU past the hole, a
- * task with a held record running on another CPU, a bound, or the end): the loss goes out,
- * then the held records. Records of other CPUs pass meanwhile.
+ * CPU's sequence is a loss at exactly that place. One thing disorders a sequence: a CPU's
+ * records go out in batches (bpf/lazytrace.bpf.c, the stage), and an interrupt whose
+ * programs run while a record is being written into the batch sends its records alone,
+ * ahead of the batch's lower numbers. That can be many records: a softirq on the
+ * interrupt's way out freeing pages under debug_pagealloc sends about 11 per page (seen in
+ * the lab: 53 in one hole). So when a record skips numbers, it, the records of its CPU that
+ * follow it in sequence, and those that fill the hole are held until the hole either fills
+ * (no loss: all go out in sequence order) or cannot fill any more (a record of that CPU that
+ * skips again, a task with a held record running on another CPU, a bound, or the end): the
+ * loss goes out, then the held records. Records of other CPUs pass meanwhile.
  */
 #ifndef LT_RECON_SEQ_H
 #define LT_RECON_SEQ_H

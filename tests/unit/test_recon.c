@@ -986,6 +986,47 @@ static void test_seq_late_many(void)
 }
 
 /*
+ * An interrupt in the middle of a record being staged sends its records alone, numbers 3-5,
+ * ahead of the staged 1-2 that go out when the interrupted program is done: the numbers after
+ * the first one held wait with it, and all go out in number order, no loss. A record that
+ * then skips numbers again still shows its hole.
+ */
+static void test_seq_late_run(void)
+{
+	struct cur c = { .pid = 33, .tid = 33, .cpu = 1, .ts = 1000 };
+	struct lt_recon *lr = rec_new(&R1, LT_DEFER_FROM_TRACEPOINT);
+
+	S1.n = 0;
+	add_trans(&S1, &c, LT_ENABLE, LT_ACT_ENTER, 1, false, IP_ENTER);
+	set_seq(&S1.ev[S1.n - 1], 0);
+	for (int i = 0; i < 3; i++) {				/* numbers 3, 4, 5: first */
+		add_map(&S1, &c, LT_SET_VALID, 1, false, VA_C + 0x1000ULL * i, 1, 0);
+		S1.ev[S1.n - 1].flags |= LT_F_IN_IRQ;
+		set_seq(&S1.ev[S1.n - 1], 3 + i);
+	}
+	add_defer(&S1, &c, 1, VA_A, ENTRY_A, IP_SETPTES, false);	/* 1 and 2: the stage */
+	set_seq(&S1.ev[S1.n - 1], 1);
+	add_flush(&S1, &c, 1, 1, IP_LEAVE);
+	S1.ev[S1.n - 1].enable_count = 1;
+	set_seq(&S1.ev[S1.n - 1], 2);
+	add_trans(&S1, &c, LT_DISABLE, LT_ACT_LEAVE, 0, false, IP_LEAVE);
+	set_seq(&S1.ev[S1.n - 1], 8);				/* 6 and 7 lost */
+	CHECK_EQ(feed_all(lr, &S1), 0);
+	lt_recon_finish(lr);
+	CHECK_EQ(lt_recon_stats(lr)->lost_events, 2);
+	CHECK_EQ(lt_recon_stats(lr)->gaps, 1);
+	CHECK_EQ(R1.nitems, 8);	/* enable, defer, flush, 3 maps, the loss, disable */
+	CHECK_EQ(R1.items[1].kind, LT_ITEM_DEFER);
+	CHECK_EQ(R1.items[3].kind, LT_ITEM_MAP);
+	CHECK_EQ(R1.items[3].addr, VA_C);
+	CHECK_EQ(R1.items[5].addr, VA_C + 0x2000ULL);
+	CHECK_EQ(R1.items[6].kind, LT_ITEM_LOST);
+	CHECK_EQ(R1.items[6].count, 2);
+	CHECK_EQ(R1.items[7].kind, LT_ITEM_DISABLE);
+	lt_recon_free(lr);
+}
+
+/*
  * BPF's count can come before the first record (the consumer was stopped while the ring
  * filled; a recording writes its loss chunk before the events chunk it was filling). With
  * numbered records the hole shows those losses: counted once, where the hole is. Without
@@ -1752,6 +1793,7 @@ int main(void)
 	test_seq_gap();
 	test_seq_late();
 	test_seq_late_many();
+	test_seq_late_run();
 	test_seq_lost_first();
 	test_seq_evicted();
 	test_lost();
