@@ -2,7 +2,7 @@
 # tests/lab/test-drops.sh: drops that never reach a BPF program are counted by cause, against
 # the kernel's own counters read through another interface (patched kernel, debug_pagealloc=on).
 #
-# Kprobe misses: an access probe on bpf_ringbuf_submit, which lazytrace's own kprobe programs
+# Kprobe misses: an access probe on bpf_ringbuf_output, which lazytrace's own kprobe programs
 # call while their kprobe runs, so that every such call is a kprobe hit the kernel skips and
 # counts (the kprobe is re-entered). ftrace kprobe events placed at the same functions before
 # lazytrace starts (not enabled, so nothing is traced) share each kprobe with lazytrace's, and
@@ -27,7 +27,7 @@ scripts/guest-run -q --kernel patched --append "debug_pagealloc=on" --out "$out/
 	echo 0 >$T/tracing_on
 	echo >$T/kprobe_events
 	# the functions lazytrace --kprobes attaches kprobes (p) and kretprobes (r) to
-	for f in __kernel_map_pages set_memory_valid pageattr_pte_entry clear_page copy_page bpf_ringbuf_submit; do
+	for f in __kernel_map_pages set_memory_valid pageattr_pte_entry clear_page copy_page bpf_ringbuf_output; do
 		echo "p:ltm_p_$f $f" >>$T/kprobe_events || echo "cannot place p:$f" >&2
 	done
 	# (pageattr_pte_entry: a kprobe only, lazytrace knows its update at entry)
@@ -47,7 +47,7 @@ scripts/guest-run -q --kernel patched --append "debug_pagealloc=on" --out "$out/
 	echo $wpid >$T/set_event_pid
 	echo 1 >$T/events/lazy_mmu/enable
 	echo 1 >$T/tracing_on
-	lazytrace record -o /out/kmiss.lt --kprobes --access-probe bpf_ringbuf_submit:1 \
+	lazytrace record -o /out/kmiss.lt --kprobes --access-probe bpf_ringbuf_output:1 \
 		--pid $wpid --ready-fd 3 3>/tmp/ready 2>/out/kmiss.stderr &
 	lp=$!
 	read x </tmp/ready
@@ -77,7 +77,7 @@ expect_eq "before: ftrace's probes missed nothing" "0 0" \
 	"$(missed ltm_p_ "$g/profile.before") $(missed ltm_r_ "$g/profile.before")"
 kp=$(missed ltm_p_ "$g/profile.after")
 krp=$(missed ltm_r_ "$g/profile.after")
-expect_match "ftrace counts kprobe misses (lazytrace's programs re-enter bpf_ringbuf_submit)" \
+expect_match "ftrace counts kprobe misses (lazytrace's programs re-enter bpf_ringbuf_output)" \
 	'^[1-9][0-9]*$' "$kp"
 
 sj() { "$lt" stats --json "$g/kmiss.lt" | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
