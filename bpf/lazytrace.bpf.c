@@ -162,8 +162,6 @@ __u32 seq_per_cpu[LT_MAX_CPUS];
 extern void bpf_preempt_disable(void) __ksym __weak;
 extern void bpf_preempt_enable(void) __ksym __weak;
 
-enum { NOT_PREEMPTIBLE, PREEMPTIBLE };
-
 /*
  * Records are written into their CPU's stage and go to the ring buffer LT_STAGE_RECORDS at a
  * time, in one bpf_ringbuf_output(): a ring sample holds one or more records back to back.
@@ -198,8 +196,7 @@ struct access_record {
 struct lt_stage {
 	__u32 depth;		/* programs of this CPU between their start and their send */
 	__u32 n;		/* records in rec[] */
-	__u16 nested;		/* a nested program sent a record while rec[] was being written */
-	__u16 names;		/* LT_TASK records in rec[] */
+	__u32 nested;		/* a nested program sent a record while rec[] was being written */
 	__u32 folded;		/* events folded into the records in rec[] */
 	struct lt_event rec[LT_STAGE_RECORDS];
 	struct access_record spare[LT_STAGE_LEVELS];	/* sent alone: nested, or with frames */
@@ -253,8 +250,7 @@ static __always_inline void count_lost(void)
 /*
  * Sends the staged records (stage not being written). What the ring buffer has no room for is
  * counted as lost: each record took its number (a hole), and the events folded into them
- * besides (not in the hole: userspace adds them at the end). A task name lost so is counted
- * too, but not sent again (the stage does not keep whose it was).
+ * besides (not in the hole: userspace adds them at the end).
  */
 static __always_inline void stage_flush(struct lt_stage *st)
 {
@@ -262,14 +258,10 @@ static __always_inline void stage_flush(struct lt_stage *st)
 
 	if (n > LT_STAGE_RECORDS)
 		n = LT_STAGE_RECORDS;
-	if (n && bpf_ringbuf_output(&events, st->rec, n * sizeof(struct lt_event), wake_flags())) {
+	if (n && bpf_ringbuf_output(&events, st->rec, n * sizeof(struct lt_event), wake_flags()))
 		count_lost_n(n + st->folded);
-		if (st->names)
-			__sync_fetch_and_add(&lost_names, st->names);
-	}
 	st->n = 0;
 	st->nested = 0;
-	st->names = 0;
 	st->folded = 0;
 }
 
@@ -281,26 +273,32 @@ static __always_inline struct lt_stage *stage_of_cpu(void)
 }
 
 /*
- * Sends the CPU's staged records now, unless a program is writing one (they go with the
- * stage's next output then). depth covers the output: a program of an interrupt taken
+ * Sends the CPU's staged records now, unless a program is writing one (false: they go with
+ * the stage's next output then). depth covers the output: a program of an interrupt taken
  * meanwhile sends its record alone.
  */
-static __always_inline void stage_flush_idle(void)
+static __always_inline bool stage_flush_idle(void)
 {
 	struct lt_stage *st = stage_of_cpu();
 
-	if (!st || st->depth || !st->n)
-		return;
+	if (!st || !st->n)
+		return true;
+	if (st->depth)
+		return false;
 	st->depth = 1;
 	stage_flush(st);
 	st->depth = 0;
+	return true;
 }
 
+/* How a record goes: in the CPU's batch, or alone (a task's name: it is sent again if lost). */
+enum { STAGED, ALONE };
+
 /*
- * Room for a record of size bytes (an lt_event, or an access_record) and its number, or
- * NULL (counted as lost). Every record started is sent: send() below.
+ * Room for a record of size bytes (an lt_event, or an access_record, always alone) and its
+ * number, or NULL (counted as lost). Every record started is sent: send() below.
  */
-static __always_inline void *reserve(__u64 size, __u32 *seqp, struct lt_out *out)
+static __always_inline void *reserve(__u64 size, int how, __u32 *seqp, struct lt_out *out)
 {
 	struct task_struct___lt *t = (void *)bpf_get_current_task_btf();
 	struct lt_stage *st = stage_of_cpu();
@@ -330,7 +328,7 @@ static __always_inline void *reserve(__u64 size, __u32 *seqp, struct lt_out *out
 	*seqp = __sync_fetch_and_add(&seq_per_cpu[bpf_get_smp_processor_id() & (LT_MAX_CPUS - 1)], 1);
 	out->st = st;
 	out->level = level;
-	if (level == 0 && size == sizeof(struct lt_event)) {
+	if (level == 0 && how == STAGED && size == sizeof(struct lt_event)) {
 		__u32 n = st->n;
 
 		if (n >= LT_STAGE_RECORDS) {
@@ -346,25 +344,30 @@ static __always_inline void *reserve(__u64 size, __u32 *seqp, struct lt_out *out
 	return r;
 }
 
-static __always_inline void send(void *rec, struct lt_out *out)
+/* An event folded into the record (include/lazytrace.h): lost with it, and counted so. */
+static __always_inline __u32 folded_in(const struct lt_event *e)
+{
+	return (e->type == LT_MAP_PAGES_RET && (e->aux & LT_MAP_RET_FOLDED)) ||
+	       (e->type == LT_DEFER && (e->aux & LT_DEFER_PTE));
+}
+
+/* Whether the record went out (a staged one: into the batch; counted as lost if not). */
+static __always_inline bool send(void *rec, struct lt_out *out)
 {
 	const struct lt_event *e = rec;
 	struct lt_stage *st = out->st;
 	__u32 level = out->level;
+	bool sent = true;
 
 	if (level >= LT_STAGE_LEVELS || !st)
-		return;
+		return false;
 	if (out->staged) {
-		if (e->type == LT_TASK)
-			st->names++;
-		else if ((e->type == LT_MAP_PAGES_RET && (e->aux & LT_MAP_RET_FOLDED)) ||
-			 (e->type == LT_DEFER && (e->aux & LT_DEFER_PTE)))
-			st->folded++;
+		st->folded += folded_in(e);
 		st->n++;
 		if (st->n >= LT_STAGE_RECORDS || st->nested)
 			stage_flush(st);
 	} else {
-		/* alone: nested in a record being written, or an access record with its frames */
+		/* alone: nested in a record being written, a name, or an access record's frames */
 		__u64 size = sizeof(struct lt_event) + (__u64)(e->nr_frames & (LT_MAX_FRAMES - 1)) * 8;
 
 		if (e->nr_frames >= LT_MAX_FRAMES)
@@ -372,9 +375,8 @@ static __always_inline void send(void *rec, struct lt_out *out)
 		if (level == 0)
 			stage_flush(st);	/* the staged records go first */
 		if (bpf_ringbuf_output(&events, rec, size, wake_flags())) {
-			count_lost();
-			if (e->type == LT_TASK)
-				__sync_fetch_and_add(&lost_names, 1);
+			count_lost_n(1 + folded_in(e));
+			sent = false;
 		}
 		if (level)
 			st->nested = 1;
@@ -382,6 +384,7 @@ static __always_inline void send(void *rec, struct lt_out *out)
 	st->depth = level;
 	if (out->preempt_off && bpf_ksym_exists(bpf_preempt_enable))
 		bpf_preempt_enable();
+	return sent;
 }
 
 static __always_inline void stamp(struct lt_event *e, __u32 seq)
@@ -458,18 +461,21 @@ static __always_inline void name_task(__u64 pid_tgid)
 		last_named[cpu] = tid + 1;
 		return;
 	}
-	e = reserve(sizeof(*e), &seq, &out);
+	e = reserve(sizeof(*e), ALONE, &seq, &out);
 	if (!e) {
 		/* Counted; not marked, so the task's next event tries again. */
 		__sync_fetch_and_add(&lost_names, 1);
 		return;
 	}
-	bpf_map_update_elem(&named, &tid, &one, BPF_ANY);
-	last_named[cpu] = tid + 1;
 	fill(e, LT_TASK, pid_tgid);
 	stamp(e, seq);
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	send(e, &out);
+	if (!send(e, &out)) {
+		__sync_fetch_and_add(&lost_names, 1);
+		return;
+	}
+	bpf_map_update_elem(&named, &tid, &one, BPF_ANY);
+	last_named[cpu] = tid + 1;
 }
 
 /* A record of the current task, pid_tgid already read and let through the filters. */
@@ -480,7 +486,7 @@ static __always_inline struct lt_event *start_known(__u16 type, __u64 pid_tgid,
 	__u32 seq;
 
 	name_task(pid_tgid);
-	e = reserve(sizeof(*e), &seq, out);
+	e = reserve(sizeof(*e), STAGED, &seq, out);
 	if (!e)
 		return NULL;
 	fill(e, type, pid_tgid);
@@ -720,7 +726,7 @@ int BPF_PROG(tp_switch, bool preempt, struct task_struct *prev, struct task_stru
 /* A map call's record (.aux: the return value, or the LT_MAP_* fold flags); whether it was
  * sent (filtered out or lost: not). */
 static __always_inline bool call_sent(__u16 type, __u64 ip, __u64 addr, __u64 n, __u64 enable,
-				      __u32 aux, int preemptible)
+				      __u32 aux)
 {
 	struct lt_out out;
 	__u64 id;
@@ -739,9 +745,9 @@ static __always_inline bool call_sent(__u16 type, __u64 ip, __u64 addr, __u64 n,
 
 /* The same for a program's return value (0: a kprobe program's non-zero asks for more). */
 static __always_inline int call_event(__u16 type, __u64 ip, __u64 addr, __u64 n, __u64 enable,
-				      __u32 ret, int preemptible)
+				      __u32 ret)
 {
-	call_sent(type, ip, addr, n, enable, ret, preemptible);
+	call_sent(type, ip, addr, n, enable, ret);
 	return 0;
 }
 
@@ -788,8 +794,7 @@ static __always_inline bool fold_mine(const __u64 *o, __u64 addr, int numpages, 
 #define VA_UNKNOWN (~0ULL)
 
 /* __kernel_map_pages(struct page *page, int numpages, int enable) */
-static __always_inline void map_pages_entry(__u64 ip, __u64 va, int numpages, int enable,
-					    int preemptible)
+static __always_inline void map_pages_entry(__u64 ip, __u64 va, int numpages, int enable)
 {
 	__u64 *o = NULL;
 	__u32 folded = 0;
@@ -805,7 +810,7 @@ static __always_inline void map_pages_entry(__u64 ip, __u64 va, int numpages, in
 			folded = LT_MAP_FOLDED;
 	}
 	/* the slot only once this record is sent: a lost one takes nothing else with it */
-	if (call_sent(LT_MAP_PAGES, ip, va, numpages, enable, folded, preemptible) && folded && o) {
+	if (call_sent(LT_MAP_PAGES, ip, va, numpages, enable, folded) && folded && o) {
 		o[FOLD_SLOT_ID] = fold_owner();
 		o[FOLD_SLOT_ADDR] = va;
 		o[FOLD_SLOT_ARGS] = fold_args(numpages, enable, FOLD_MAPPING);
@@ -813,7 +818,7 @@ static __always_inline void map_pages_entry(__u64 ip, __u64 va, int numpages, in
 }
 
 static __always_inline void map_pages_return(__u64 ip, __u64 page, int numpages,
-					     int enable, int preemptible)
+					     int enable)
 {
 	__u32 folded_ret = 0;
 
@@ -836,14 +841,13 @@ static __always_inline void map_pages_return(__u64 ip, __u64 page, int numpages,
 			o[FOLD_SLOT_ID] = 0;
 		}
 	}
-	if (!call_sent(LT_MAP_PAGES_RET, ip, 0, numpages, enable, folded_ret, preemptible) &&
+	if (!call_sent(LT_MAP_PAGES_RET, ip, 0, numpages, enable, folded_ret) &&
 	    folded_ret && !filtered(lt_pid_tgid()))
 		lose_folded_ring_full();
 }
 
 /* set_memory_valid(unsigned long addr, int numpages, int enable) */
-static __always_inline int set_valid_entry(__u64 ip, __u64 addr, int numpages, int enable,
-					   int preemptible)
+static __always_inline int set_valid_entry(__u64 ip, __u64 addr, int numpages, int enable)
 {
 	if (fold_set_valid) {
 		__u64 *o = fold_slot();
@@ -853,11 +857,11 @@ static __always_inline int set_valid_entry(__u64 ip, __u64 addr, int numpages, i
 			return 0;
 		}
 	}
-	return call_event(LT_SET_VALID, ip, addr, numpages, enable, 0, preemptible);
+	return call_event(LT_SET_VALID, ip, addr, numpages, enable, 0);
 }
 
 static __always_inline int set_valid_return(__u64 ip, __u64 addr, int numpages, int enable,
-					    int ret, int preemptible)
+					    int ret)
 {
 	if (fold_set_valid && !ret) {
 		__u64 *o = fold_slot();
@@ -874,60 +878,59 @@ static __always_inline int set_valid_return(__u64 ip, __u64 addr, int numpages, 
 	}
 	if (addr == VA_UNKNOWN)
 		addr = numpages = enable = 0;
-	return call_event(LT_SET_VALID_RET, ip, addr, numpages, enable, ret, preemptible);
+	return call_event(LT_SET_VALID_RET, ip, addr, numpages, enable, ret);
 }
 
 SEC("fentry/__kernel_map_pages")
 int BPF_PROG(fentry_map_pages, void *page, int numpages, int enable)
 {
-	map_pages_entry(bpf_get_func_ip(ctx), page_to_va(page_arg(ctx, 0)), numpages, enable,
-			PREEMPTIBLE);
+	map_pages_entry(bpf_get_func_ip(ctx), page_to_va(page_arg(ctx, 0)), numpages, enable);
 	return 0;
 }
 
 SEC("fexit/__kernel_map_pages")
 int BPF_PROG(fexit_map_pages, void *page, int numpages, int enable)
 {
-	map_pages_return(bpf_get_func_ip(ctx), page_arg(ctx, 0), numpages, enable, PREEMPTIBLE);
+	map_pages_return(bpf_get_func_ip(ctx), page_arg(ctx, 0), numpages, enable);
 	return 0;
 }
 
 SEC("kprobe/__kernel_map_pages")
 int BPF_KPROBE(kprobe_map_pages, void *page, int numpages, int enable)
 {
-	map_pages_entry(PT_REGS_IP(ctx), page_to_va((__u64)page), numpages, enable, NOT_PREEMPTIBLE);
+	map_pages_entry(PT_REGS_IP(ctx), page_to_va((__u64)page), numpages, enable);
 	return 0;
 }
 
 SEC("kretprobe/__kernel_map_pages")
 int BPF_KRETPROBE(kretprobe_map_pages)
 {
-	map_pages_return(bpf_get_func_ip(ctx), 0, 0, 0, NOT_PREEMPTIBLE);
+	map_pages_return(bpf_get_func_ip(ctx), 0, 0, 0);
 	return 0;
 }
 
 SEC("fentry/set_memory_valid")
 int BPF_PROG(fentry_set_valid, unsigned long addr, int numpages, int enable)
 {
-	return set_valid_entry(bpf_get_func_ip(ctx), addr, numpages, enable, PREEMPTIBLE);
+	return set_valid_entry(bpf_get_func_ip(ctx), addr, numpages, enable);
 }
 
 SEC("fexit/set_memory_valid")
 int BPF_PROG(fexit_set_valid, unsigned long addr, int numpages, int enable, int ret)
 {
-	return set_valid_return(bpf_get_func_ip(ctx), addr, numpages, enable, ret, PREEMPTIBLE);
+	return set_valid_return(bpf_get_func_ip(ctx), addr, numpages, enable, ret);
 }
 
 SEC("kprobe/set_memory_valid")
 int BPF_KPROBE(kprobe_set_valid, unsigned long addr, int numpages, int enable)
 {
-	return set_valid_entry(PT_REGS_IP(ctx), addr, numpages, enable, NOT_PREEMPTIBLE);
+	return set_valid_entry(PT_REGS_IP(ctx), addr, numpages, enable);
 }
 
 SEC("kretprobe/set_memory_valid")
 int BPF_KRETPROBE(kretprobe_set_valid, int ret)
 {
-	return set_valid_return(bpf_get_func_ip(ctx), VA_UNKNOWN, 0, 0, ret, NOT_PREEMPTIBLE);
+	return set_valid_return(bpf_get_func_ip(ctx), VA_UNKNOWN, 0, 0, ret);
 }
 
 /* --- per-PTE updates: pageattr_pte_entry (6.18+) / change_page_range (6.16, 6.17) ------- */
@@ -938,7 +941,7 @@ int BPF_KRETPROBE(kretprobe_set_valid, int ret)
  * an invalid entry valid, changed a valid one, or rewrote it as it was); val: after it.
  */
 static __always_inline void pte_event(__u64 ip, __u64 ptep, __u64 addr, const __u64 *old,
-				      __u64 val, int preemptible)
+				      __u64 val)
 {
 	struct lt_out out;
 	__u64 id;
@@ -1004,10 +1007,10 @@ static __always_inline void pte_fexit(__u64 ip, void *ptep, unsigned long addr)
 	}
 	if (o[PTE_SLOT_ENTRY] == (__u64)ptep) {
 		o[PTE_SLOT_ENTRY] = 0;
-		pte_event(ip, (__u64)ptep, addr, &old, lt_pte_load(ptep), PREEMPTIBLE);
+		pte_event(ip, (__u64)ptep, addr, &old, lt_pte_load(ptep));
 		return;
 	}
-	pte_event(ip, (__u64)ptep, addr, NULL, lt_pte_load(ptep), PREEMPTIBLE);
+	pte_event(ip, (__u64)ptep, addr, NULL, lt_pte_load(ptep));
 }
 
 SEC("fentry/pageattr_pte_entry")
@@ -1060,7 +1063,7 @@ static __always_inline int pte_args_use(void)
 
 		bpf_map_delete_elem(&pte_entry_args, &key);
 		bpf_probe_read_kernel(&val, sizeof(val), (void *)v.ptep);
-		pte_event(0, v.ptep, v.addr, &v.old, val, NOT_PREEMPTIBLE);
+		pte_event(0, v.ptep, v.addr, &v.old, val);
 	}
 	return 0;
 }
@@ -1128,10 +1131,12 @@ static __always_inline __u64 pte_read(const void *ptep)
 	return old;
 }
 
-/* preemptible: a fentry program's (trampoline), whose ptep is a trusted pointer; else a
- * kprobe's, a plain number */
+/* How a program has the callback's ptep: a fentry program's is a trusted pointer (BTF), a
+ * kprobe's a plain number. */
+enum { PTEP_NUMBER, PTEP_TRUSTED };
+
 static __always_inline int pte_masks_entry(__u64 ip, void *ptep, unsigned long addr,
-					   const void *data, int preemptible)
+					   const void *data, int ptep_kind)
 {
 	const struct page_change_data___lt *masks;
 	struct lt_out out;
@@ -1140,7 +1145,7 @@ static __always_inline int pte_masks_entry(__u64 ip, void *ptep, unsigned long a
 
 	if (filtered(id))
 		return 0;
-	old = preemptible ? lt_pte_load(ptep) : pte_read(ptep);
+	old = ptep_kind == PTEP_TRUSTED ? lt_pte_load(ptep) : pte_read(ptep);
 	masks = lt_core_cast(data, struct page_change_data___lt);
 	/* clear first, then set, as the callback does */
 	val = (old & ~masks->clear_mask.pgprot) | masks->set_mask.pgprot;
@@ -1173,14 +1178,14 @@ int BPF_KPROBE(kprobe_pte_masks, void *ptep, unsigned long addr, unsigned long n
 	       struct mm_walk___lt *walk)
 {
 	return pte_masks_entry(PT_REGS_IP(ctx), ptep, addr,
-			       lt_core_cast(walk, struct mm_walk___lt)->private, NOT_PREEMPTIBLE);
+			       lt_core_cast(walk, struct mm_walk___lt)->private, PTEP_NUMBER);
 }
 
 /* change_page_range(pte_t *ptep, unsigned long addr, void *data) */
 SEC("kprobe/change_page_range")
 int BPF_KPROBE(kprobe_change_range_masks, void *ptep, unsigned long addr, void *data)
 {
-	return pte_masks_entry(PT_REGS_IP(ctx), ptep, addr, data, NOT_PREEMPTIBLE);
+	return pte_masks_entry(PT_REGS_IP(ctx), ptep, addr, data, PTEP_NUMBER);
 }
 
 /*
@@ -1194,13 +1199,13 @@ SEC("fentry/pageattr_pte_entry")
 int BPF_PROG(fentry_pte_masks, void *ptep, unsigned long addr, unsigned long next,
 	     struct mm_walk___lt *walk)
 {
-	return pte_masks_entry(bpf_get_func_ip(ctx), ptep, addr, walk->private, PREEMPTIBLE);
+	return pte_masks_entry(bpf_get_func_ip(ctx), ptep, addr, walk->private, PTEP_TRUSTED);
 }
 
 SEC("fentry/change_page_range")
 int BPF_PROG(fentry_change_range_masks, void *ptep, unsigned long addr, void *data)
 {
-	return pte_masks_entry(bpf_get_func_ip(ctx), ptep, addr, data, PREEMPTIBLE);
+	return pte_masks_entry(bpf_get_func_ip(ctx), ptep, addr, data, PTEP_TRUSTED);
 }
 
 /* --- DWARF sites (probes+dwarf): inlined lazy MMU helpers ------------------------------ */
@@ -1284,7 +1289,7 @@ int kprobe_access(struct pt_regs *ctx)
 	if (cookie & LT_ACCESS_PAGE)
 		addr = page_to_va(addr);
 	name_task(id);
-	r = reserve(sizeof(*r), &seq, &out);
+	r = reserve(sizeof(*r), ALONE, &seq, &out);
 	if (!r)
 		return 0;
 	fill(&r->ev, LT_ACCESS, id);
@@ -1299,13 +1304,13 @@ int kprobe_access(struct pt_regs *ctx)
 
 /*
  * Run by userspace on each CPU (BPF_PROG_TEST_RUN on that CPU) every 100 ms and at the end:
- * what a CPU staged and no switch sent goes out. Loaded only when asked (SEC "?").
+ * what a CPU staged and no switch sent goes out. Returns 1 if it could not (it interrupted a
+ * program writing a record). Loaded only when asked (SEC "?").
  */
 SEC("?raw_tp")
 int flush_stage(void *ctx)
 {
-	stage_flush_idle();
-	return 0;
+	return !stage_flush_idle();
 }
 
 /* --- the kernel model's source where /proc/kcore cannot be read ------------------------- */

@@ -85,14 +85,21 @@ static int on_record(void *ctx, void *data, size_t size)
 
 /*
  * Sends what each CPU has staged and not sent yet (flush_stage, run on that CPU): a CPU that
- * stays in one task sends its stage only when full. Offline CPUs have nothing staged.
+ * stays in one task sends its stage only when full. Offline CPUs have nothing staged. At the
+ * end (all), a CPU whose flush interrupted a program writing a record is asked again, or
+ * that record and those staged before it would never go out; it is done within microseconds.
  */
-static void flush_stages(const struct lazytrace_bpf *s, int ncpus)
+static void flush_stages(const struct lazytrace_bpf *s, int ncpus, bool all)
 {
 	for (int cpu = 0; cpu < ncpus; cpu++) {
-		LIBBPF_OPTS(bpf_test_run_opts, opts, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = cpu);
+		for (int tries = 0; tries < 1000; tries++) {
+			LIBBPF_OPTS(bpf_test_run_opts, opts, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = cpu);
 
-		bpf_prog_test_run_opts(bpf_program__fd(s->progs.flush_stage), &opts);
+			if (bpf_prog_test_run_opts(bpf_program__fd(s->progs.flush_stage), &opts) ||
+			    !opts.retval || !all)
+				break;
+			usleep(100);
+		}
 	}
 }
 
@@ -527,7 +534,7 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 		err = ring_buffer__poll(rb, 100);
 		/* what the CPUs staged, every 100 ms at most (an IPI each) */
 		if (now_ns() - flushed >= 100000000ULL) {
-			flush_stages(s, ncpus);
+			flush_stages(s, ncpus, false);
 			flushed = now_ns();
 		}
 		/* the programs wake us only a quarter full: read what came meanwhile */
@@ -542,7 +549,7 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 			goto out;
 	}
 	/* Drain what is left, staged included, then count what was lost up to here. */
-	flush_stages(s, ncpus);
+	flush_stages(s, ncpus, true);
 	ring_buffer__consume(rb);
 	report_losses(s, sink, &links, &att, &seen);
 	report_drops(&seen, log);

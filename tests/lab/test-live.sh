@@ -155,7 +155,7 @@ sw_got=$(kv "$c" type.switch)
 lost=$(kv "$c" summary.lost_events)
 expect_match "overflow: events were lost" '^[1-9][0-9]*$' "$lost"
 got=$(( $(kv "$c" summary.events) + $(kv "$c" summary.unfolded_events) + ${lost:-0} ))
-expect_eq "overflow: received + lost = produced ($produced) + switch records (${sw_got:-0} received, ftrace saw ${sw_all:-0} switches)" \
+expect_eq "overflow: received + lost ($got) = produced ($produced) + switch records (${sw_got:-0} received, ftrace saw ${sw_all:-0} switches)" \
 	1 $(( got >= produced + ${sw_got:-0} && got <= produced + ${sw_all:-0} ))
 expect_match "overflow: lazytrace reports the loss" "lost" "$(cat "$out/p/overflow.stderr" "$out/p/overflow.json" 2>/dev/null | grep -i lost | head -1)"
 
