@@ -347,7 +347,8 @@ static __always_inline void *reserve(__u64 size, int how, __u32 *seqp, struct lt
 /* An event folded into the record (include/lazytrace.h): lost with it, and counted so. */
 static __always_inline __u32 folded_in(const struct lt_event *e)
 {
-	return (e->type == LT_MAP_PAGES_RET && (e->aux & LT_MAP_RET_FOLDED)) ||
+	return (e->type == LT_MAP_PAGES && (e->aux & LT_MAP_FOLDED)) ||
+	       (e->type == LT_MAP_PAGES_RET && (e->aux & LT_MAP_RET_FOLDED)) ||
 	       (e->type == LT_DEFER && (e->aux & LT_DEFER_PTE));
 }
 

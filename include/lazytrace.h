@@ -88,7 +88,8 @@ enum lt_lost_cause {
  * LT_SET_VALID of the same range next in the task is that call.
  * LT_MAP_PAGES_RET .aux LT_MAP_RET_FOLDED: that call returned 0 just before, not recorded.
  * Without it, its return is an LT_SET_VALID_RET record, or was lost (counted: a folded return
- * whose carrier was lost takes a sequence number of its own).
+ * whose carrier could not be written takes a sequence number of its own; a folded event in a
+ * record the ring buffer had no room for is counted with it).
  */
 #define LT_MAP_FOLDED		0x1
 #define LT_MAP_RET_FOLDED	0x1
