@@ -186,6 +186,8 @@ extern void bpf_preempt_enable(void) __ksym __weak;
  */
 #define LT_STAGE_RECORDS 16
 #define LT_STAGE_LEVELS 4	/* task, softirq, hardirq, NMI */
+/* Set by the loader: records a batch holds, 1 to LT_STAGE_RECORDS (live: 1, src/lazytrace.c) */
+const volatile __u32 stage_batch = LT_STAGE_RECORDS;
 #define PREEMPT_MASK 0xff	/* preempt_count's preempt_disable() bits */
 
 struct access_record {
@@ -365,7 +367,7 @@ static __always_inline bool send(void *rec, struct lt_out *out)
 	if (out->staged) {
 		st->folded += folded_in(e);
 		st->n++;
-		if (st->n >= LT_STAGE_RECORDS || st->nested)
+		if (st->n >= stage_batch || st->n >= LT_STAGE_RECORDS || st->nested)
 			stage_flush(st);
 	} else {
 		/* alone: nested in a record being written, a name, or an access record's frames */

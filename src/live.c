@@ -88,15 +88,24 @@ static int on_record(void *ctx, void *data, size_t size)
  * stays in one task sends its stage only when full. Offline CPUs have nothing staged. At the
  * end (all), a CPU whose flush interrupted a program writing a record is asked again, or
  * that record and those staged before it would never go out; it is done within microseconds.
+ * A kernel that refuses the run is reported once: up to 15 records a CPU (its stage, in
+ * bpf/lazytrace.bpf.c) then wait for that CPU's next switch, and may be left out at the end.
  */
-static void flush_stages(const struct lazytrace_bpf *s, int ncpus, bool all)
+static void flush_stages(const struct lazytrace_bpf *s, int ncpus, bool all, FILE *log)
 {
+	static bool reported;
+
 	for (int cpu = 0; cpu < ncpus; cpu++) {
 		for (int tries = 0; tries < 1000; tries++) {
 			LIBBPF_OPTS(bpf_test_run_opts, opts, .flags = BPF_F_TEST_RUN_ON_CPU, .cpu = cpu);
+			int err = bpf_prog_test_run_opts(bpf_program__fd(s->progs.flush_stage), &opts);
 
-			if (bpf_prog_test_run_opts(bpf_program__fd(s->progs.flush_stage), &opts) ||
-			    !opts.retval || !all)
+			if (err && errno != ENXIO && !reported) {
+				fprintf(log, "lazytrace: cannot run the flush program on CPU %d (%s): records "
+					"staged there go out at its next context switch\n", cpu, strerror(errno));
+				reported = true;
+			}
+			if (err || !opts.retval || !all)
 				break;
 			usleep(100);
 		}
@@ -307,6 +316,7 @@ static int open_and_load(struct lazytrace_bpf **out, const struct lt_kernel *k,
 	bpf_map__set_max_entries(s->maps.events, o->ringbuf_kb * 1024);
 	/* woken a quarter full; the poll loop's timeout reads the rest (bpf/lazytrace.bpf.c) */
 	s->rodata->wakeup_bytes = (__u64)o->ringbuf_kb * 1024 / 4;
+	s->rodata->stage_batch = o->batch ? o->batch : 16;
 	set_autoload(s, k, p, access);
 	/* folded records (include/lazytrace.h): where both programs of a pair are attached */
 	s->rodata->fold_set_valid = !o->no_fold && p->fn[LT_FN_MAP_PAGES] != HOW_NONE &&
@@ -534,7 +544,7 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 		err = ring_buffer__poll(rb, 100);
 		/* what the CPUs staged, every 100 ms at most (an IPI each) */
 		if (now_ns() - flushed >= 100000000ULL) {
-			flush_stages(s, ncpus, false);
+			flush_stages(s, ncpus, false, log);
 			flushed = now_ns();
 		}
 		/* the programs wake us only a quarter full: read what came meanwhile */
@@ -549,7 +559,7 @@ int lt_live(const struct lt_live_opts *o, const struct lt_consumer *sink,
 			goto out;
 	}
 	/* Drain what is left, staged included, then count what was lost up to here. */
-	flush_stages(s, ncpus, true);
+	flush_stages(s, ncpus, true, log);
 	ring_buffer__consume(rb);
 	report_losses(s, sink, &links, &att, &seen);
 	report_drops(&seen, log);

@@ -38,6 +38,8 @@ struct lt_live_opts {
 					 * computed at its entry from the walk's masks */
 	int ready_fd;			/* write "ready" here once attached, -1: none */
 	bool prog_stats;		/* at the end, each BPF program's cost (progstats.h) */
+	unsigned int batch;		/* records a CPU sends to the ring buffer together,
+					 * 1-16; 0: 16 (bpf/lazytrace.bpf.c, the stage) */
 	struct lt_access_probe access[LT_MAX_ACCESS_PROBES];
 	int nr_access;
 	const struct lt_ksyms *ksyms;
