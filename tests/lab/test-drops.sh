@@ -77,7 +77,7 @@ expect_eq "before: ftrace's probes missed nothing" "0 0" \
 	"$(missed ltm_p_ "$g/profile.before") $(missed ltm_r_ "$g/profile.before")"
 kp=$(missed ltm_p_ "$g/profile.after")
 krp=$(missed ltm_r_ "$g/profile.after")
-expect_match "ftrace counts kprobe misses (lazytrace's programs re-enter bpf_ringbuf_output)" \
+expect_match "ftrace counts kprobe misses (lazytrace's programs re-enter bpf_ringbuf_output: ${kp:-?} entry, ${krp:-?} return)" \
 	'^[1-9][0-9]*$' "$kp"
 
 sj() { "$lt" stats --json "$g/kmiss.lt" | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
