@@ -185,10 +185,11 @@ int lt_seq_feed(struct lt_seq *q, const struct lt_event *ev, const __u64 *frames
 					return settle(q, ev->cpu, c);
 				return 0;
 			}
-		} else if (s == c->next && room(c)) {
+		} else if (s == c->next && c->nrun < LT_SEQ_RUN && room(c)) {
 			/* the number after those held: it waits with them (an interrupt's programs
 			 * send their records alone, ahead of the CPU's staged ones) */
 			hold(c, ev, frames);
+			c->nrun++;
 			c->next = (s + 1) & LT_SEQ_MASK;
 			return 0;
 		}
@@ -208,6 +209,7 @@ int lt_seq_feed(struct lt_seq *q, const struct lt_event *ev, const __u64 *frames
 			c->hole_n = d;
 			memset(c->filled, 0, sizeof(c->filled));
 			c->nfilled = 0;
+			c->nrun = 0;
 			c->waited = q->fed;
 			c->nheld = 0;
 			c->next = (s + 1) & LT_SEQ_MASK;

@@ -10,10 +10,11 @@
  * ahead of the batch's lower numbers. That can be many records: a softirq on the
  * interrupt's way out freeing pages under debug_pagealloc sends about 11 per page (seen in
  * the lab: 53 in one hole). So when a record skips numbers, it, the records of its CPU that
- * follow it in sequence, and those that fill the hole are held until the hole either fills
- * (no loss: all go out in sequence order) or cannot fill any more (a record of that CPU that
- * skips again, a task with a held record running on another CPU, a bound, or the end): the
- * loss goes out, then the held records. Records of other CPUs pass meanwhile.
+ * follow it in sequence (up to LT_SEQ_RUN), and those that fill the hole are held until the
+ * hole either fills (no loss: all go out in sequence order) or cannot fill any more (a record
+ * of that CPU that skips again or comes past LT_SEQ_RUN, a task with a held record running on
+ * another CPU, a bound, or the end): the loss goes out, then the held records. Records of
+ * other CPUs pass meanwhile.
  */
 #ifndef LT_RECON_SEQ_H
 #define LT_RECON_SEQ_H
@@ -25,6 +26,10 @@
 
 #define LT_SEQ_MASK	((1u << LT_SEQ_BITS) - 1)
 #define LT_SEQ_HELD	4096	/* records held per CPU at most while a hole may fill */
+#define LT_SEQ_RUN	256	/* records after a hole's first, in sequence, held with it at
+				 * most: an interrupt's records sent ahead of the CPU's batch;
+				 * past them the hole is a loss (a real one is followed by
+				 * every later record, which it must not hold up) */
 #define LT_SEQ_WAIT	65536	/* records of any CPU a hole waits at most (the other CPUs
 				 * run on while the interrupt does) */
 
@@ -40,6 +45,7 @@ struct lt_seq_cpu {
 	__u32 hole_lo, hole_n;		/* numbers hole_lo .. hole_lo + hole_n - 1 missing ... */
 	__u64 filled[LT_SEQ_HELD / 64];	/* ... but these came late (bit i: hole_lo + i) */
 	__u32 nfilled;
+	__u32 nrun;			/* held after the first, in sequence (LT_SEQ_RUN) */
 	__u64 gap_ts;			/* the time of this CPU's record numbered just below the
 					 * hole (0: the hole starts the stream) */
 	__u64 waited;			/* q->fed when holding began */

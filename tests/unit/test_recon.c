@@ -16,6 +16,7 @@
 #include "ksyms.h"
 #include "outsel.h"
 #include "recon.h"
+#include "recon_seq.h"	/* LT_SEQ_RUN */
 #include "sink_json.h"
 #include "sink_text.h"
 
@@ -1027,6 +1028,37 @@ static void test_seq_late_run(void)
 }
 
 /*
+ * A real loss (records 1-4 never come) followed by every later record in sequence: those wait
+ * with the hole only up to LT_SEQ_RUN, then the loss goes out and they follow, in order,
+ * before the end.
+ */
+static void test_seq_run_bound(void)
+{
+	struct cur c = { .pid = 34, .tid = 34, .cpu = 0, .ts = 1000 };
+	struct lt_recon *lr = rec_new(&R1, LT_DEFER_FROM_TRACEPOINT);
+	enum { AFTER = LT_SEQ_RUN + 2 };
+
+	S1.n = 0;
+	add_map(&S1, &c, LT_SET_VALID, 0, false, VA_C, 1, 0);
+	set_seq(&S1.ev[S1.n - 1], 0);
+	for (int i = 0; i < AFTER; i++) {
+		add_map(&S1, &c, LT_SET_VALID, 0, false, VA_C + 0x1000ULL * (i + 1), 1, 0);
+		set_seq(&S1.ev[S1.n - 1], 5 + i);
+	}
+	CHECK_EQ(feed_all(lr, &S1), 0);
+	/* all out before the end (without the bound, all but the first would still be held),
+	 * in order */
+	CHECK_EQ(R1.nitems, 1 + AFTER);
+	CHECK_EQ(R1.items[1].addr, VA_C + 0x1000ULL);
+	CHECK_EQ(R1.items[AFTER].addr, VA_C + 0x1000ULL * AFTER);
+	CHECK_EQ(lt_recon_stats(lr)->gaps, 1);
+	lt_recon_finish(lr);
+	CHECK_EQ(lt_recon_stats(lr)->lost_events, 4);
+	CHECK_EQ(lt_recon_stats(lr)->gaps, 1);
+	lt_recon_free(lr);
+}
+
+/*
  * BPF's count can come before the first record (the consumer was stopped while the ring
  * filled; a recording writes its loss chunk before the events chunk it was filling). With
  * numbered records the hole shows those losses: counted once, where the hole is. Without
@@ -1794,6 +1826,7 @@ int main(void)
 	test_seq_late();
 	test_seq_late_many();
 	test_seq_late_run();
+	test_seq_run_bound();
 	test_seq_lost_first();
 	test_seq_evicted();
 	test_lost();
