@@ -297,10 +297,11 @@ static __always_inline bool stage_flush_idle(void)
 enum { STAGED, ALONE };
 
 /*
- * Room for a record of size bytes (an lt_event, or an access_record, always alone) and its
- * number, or NULL (counted as lost). Every record started is sent: send() below.
+ * Room for a record and its number, or NULL (counted as lost): an lt_event in the CPU's
+ * batch (STAGED), or alone in its nesting level's spare, which also holds an access_record.
+ * Every record started is sent: send() below.
  */
-static __always_inline void *reserve(__u64 size, int how, __u32 *seqp, struct lt_out *out)
+static __always_inline void *reserve(int how, __u32 *seqp, struct lt_out *out)
 {
 	struct task_struct___lt *t = (void *)bpf_get_current_task_btf();
 	struct lt_stage *st = stage_of_cpu();
@@ -316,21 +317,23 @@ static __always_inline void *reserve(__u64 size, int how, __u32 *seqp, struct lt
 		bpf_preempt_disable();
 		out->preempt_off = true;
 	}
+	/* the depth goes up before the number is taken: an interrupt's program in between
+	 * finds the stage busy and sends its record alone */
 	level = st->depth;
+	if (level < LT_STAGE_LEVELS)
+		st->depth = level + 1;
+	*seqp = __sync_fetch_and_add(&seq_per_cpu[bpf_get_smp_processor_id() & (LT_MAX_CPUS - 1)], 1);
 	if (level >= LT_STAGE_LEVELS) {
-		/* nested deeper than interrupts go: cannot be */
-		*seqp = __sync_fetch_and_add(&seq_per_cpu[bpf_get_smp_processor_id() & (LT_MAX_CPUS - 1)], 1);
+		/* nested deeper than interrupts go: cannot be; the number's hole shows the loss */
 		count_lost();
 		if (out->preempt_off && bpf_ksym_exists(bpf_preempt_enable))
 			bpf_preempt_enable();
 		out->preempt_off = false;
 		return NULL;
 	}
-	st->depth = level + 1;
-	*seqp = __sync_fetch_and_add(&seq_per_cpu[bpf_get_smp_processor_id() & (LT_MAX_CPUS - 1)], 1);
 	out->st = st;
 	out->level = level;
-	if (level == 0 && how == STAGED && size == sizeof(struct lt_event)) {
+	if (level == 0 && how == STAGED) {
 		__u32 n = st->n;
 
 		if (n >= LT_STAGE_RECORDS) {
@@ -464,7 +467,7 @@ static __always_inline void name_task(__u64 pid_tgid)
 		last_named[cpu] = tid + 1;
 		return;
 	}
-	e = reserve(sizeof(*e), ALONE, &seq, &out);
+	e = reserve(ALONE, &seq, &out);
 	if (!e) {
 		/* Counted; not marked, so the task's next event tries again. */
 		__sync_fetch_and_add(&lost_names, 1);
@@ -489,7 +492,7 @@ static __always_inline struct lt_event *start_known(__u16 type, __u64 pid_tgid,
 	__u32 seq;
 
 	name_task(pid_tgid);
-	e = reserve(sizeof(*e), STAGED, &seq, out);
+	e = reserve(STAGED, &seq, out);
 	if (!e)
 		return NULL;
 	fill(e, type, pid_tgid);
@@ -1292,7 +1295,7 @@ int kprobe_access(struct pt_regs *ctx)
 	if (cookie & LT_ACCESS_PAGE)
 		addr = page_to_va(addr);
 	name_task(id);
-	r = reserve(sizeof(*r), ALONE, &seq, &out);
+	r = reserve(ALONE, &seq, &out);
 	if (!r)
 		return 0;
 	fill(&r->ev, LT_ACCESS, id);
