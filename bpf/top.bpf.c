@@ -49,8 +49,10 @@ struct top_state {
 	__u32 flush_done;			/* DWARF sites: a disable or pause counted the
 						 * flush its helper is about to make */
 	/* Last of what is used without --hazards: a state is copied in and out of its CPU's
-	 * slot (resident_owner) only as far as the times it keeps (state_size()). */
+	 * slot (owner, below) only as far as the times it keeps (state_size()). */
 	__u64 ts[LT_TOP_MAX_PEND];
+	__u64 owner;		/* in cpu_state[CPU_STATE_RESIDENT]: the task_struct whose state
+				 * it holds, 0: none; past ts, where no copy reaches */
 	/* --hazards */
 	__u64 pte_ptr, pte_addr, pte_old;	/* the entry pageattr_pte_entry() is updating */
 	__u64 map_addr, map_pages;		/* set_memory_valid()'s range in __kernel_map_pages() */
@@ -148,22 +150,17 @@ struct {
 
 /*
  * Without --hazards, the state of the task running on a CPU lives in that CPU's
- * cpu_state[CPU_STATE_RESIDENT] while it runs there: its first event there copies it in from
- * the task storage, and top_switch() copies it back when the task is switched out (a task
- * moves to another CPU only switched out). Every other event finds it with two array
- * lookups the JIT inlines, where bpf_task_storage_get() is a helper call.
+ * cpu_state[CPU_STATE_RESIDENT] while it runs there (its owner field says whose): its first
+ * event there copies it in from the task storage, and top_switch() copies it back when the
+ * task is switched out (a task moves to another CPU only switched out). Every other event
+ * finds it with one array lookup the JIT inlines, where bpf_task_storage_get() is a helper
+ * call.
  * A program can be preempted where the kernel has preemptible RCU (BPF then runs with only
  * migration disabled): a task switched out with migration disabled, perhaps in the middle of
  * a program that holds the slot, keeps it (it can only come back to this CPU), and the
  * tasks that run meanwhile work on their task storage. With --hazards, the fentry/fexit
  * programs use the state too, and every program works on the task storage itself.
  */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);		/* the task_struct whose state it is; 0: none */
-} resident_owner SEC(".maps");
 
 /* Sites the map had no room for (LT_TOP_MAX_SITES): their figures are not counted. */
 __u64 sites_full;
@@ -208,13 +205,6 @@ static __always_inline __u32 *nursery_owner_here(void)
 	return bpf_map_lookup_elem(&nursery_owner, &zero);
 }
 
-static __always_inline __u64 *resident_owner_here(void)
-{
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&resident_owner, &zero);
-}
-
 /* What a copy of a state without --hazards takes: all up to its kept deferral times. */
 static __always_inline __u32 state_size(const struct top_state *st)
 {
@@ -247,27 +237,25 @@ static __always_inline struct top_state *state_of(struct task_struct *t)
 static __always_inline struct top_state *state(struct state_ref *r)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
-	struct top_state *st, *res;
-	__u64 *ro = NULL;
+	struct top_state *st, *res = NULL;
 	__u32 *owner;
 
 	r->nursery = NULL;
 	if (t->thread_info.preempt_count & HARDIRQ_SOFTIRQ_NMI_MASK)
 		return cpu_state_of(CPU_STATE_IRQ);
 	if (!hazards) {
-		ro = resident_owner_here();
-		if (ro && *ro == (__u64)t)
-			return cpu_state_of(CPU_STATE_RESIDENT);
+		res = cpu_state_of(CPU_STATE_RESIDENT);
+		if (res && res->owner == (__u64)t)
+			return res;
 	}
 	st = bpf_task_storage_get(&task_state, t, NULL, 0);
 	if (st) {
 		/* the task's first event on this CPU since it was switched in: its state moves in,
 		 * unless the slot is kept by a task switched out with migration disabled */
-		res = ro && !*ro ? cpu_state_of(CPU_STATE_RESIDENT) : NULL;
-		if (!res)
+		if (!res || res->owner)
 			return st;
 		bpf_probe_read_kernel(res, state_size(st), st);
-		*ro = (__u64)t;
+		res->owner = (__u64)t;
 		return res;
 	}
 	/* no storage yet: the nursery, if it is this task's (its storage being made) */
@@ -679,17 +667,15 @@ SEC("tp_btf/sched_switch")
 int BPF_PROG(top_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
 	struct top_state *st, *res;
-	__u64 *ro;
 
 	if (!hazards) {
-		ro = resident_owner_here();
-		if (!ro || *ro != (__u64)prev)
+		res = cpu_state_of(CPU_STATE_RESIDENT);
+		if (!res || res->owner != (__u64)prev)
 			return 0;
 		if (bpf_core_field_exists(prev->migration_disabled) && prev->migration_disabled)
 			return 0;
 		st = bpf_task_storage_get(&task_state, prev, NULL, 0);
-		res = cpu_state_of(CPU_STATE_RESIDENT);
-		if (st && res) {
+		if (st) {
 			bpf_probe_read_kernel(st, state_size(res), res);
 		} else {
 			struct lt_top_totals *tp = tot();
@@ -697,7 +683,7 @@ int BPF_PROG(top_switch, bool preempt, struct task_struct *prev, struct task_str
 			if (tp)		/* cannot be: the state came from that storage */
 				tp->no_state++;
 		}
-		*ro = 0;
+		res->owner = 0;
 		return 0;
 	}
 	if (!((prev->thread_info.flags >> (pending_bit & 63)) & 1))

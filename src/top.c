@@ -356,7 +356,7 @@ int lt_top_run(const struct lt_top_opts *o)
 	if (o->prog_stats)
 		stats_fd = lt_progstats_enable(stderr);
 	/* sched_switch before any lazy MMU program: a task's state moves into its CPU's slot
-	 * only where its switch-out will move it back (bpf/top.bpf.c, resident_owner) */
+	 * only where its switch-out will move it back (bpf/top.bpf.c, top_state.owner) */
 	s->links.top_switch = bpf_program__attach(s->progs.top_switch);
 	err = s->links.top_switch ? 0 : -errno;
 	if (!err)
