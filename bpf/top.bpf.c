@@ -108,6 +108,19 @@ struct {
  * kind of state pointer made the DWARF site program too long to verify). */
 enum { CPU_STATE_IRQ, CPU_STATE_NURSERY, CPU_STATE_RESIDENT, CPU_STATE_NR };
 
+/*
+ * Without --hazards, the state of the task running on a CPU lives in that CPU's
+ * cpu_state[CPU_STATE_RESIDENT] while it runs there (its owner field says whose): its first
+ * event there copies it in from the task storage, and top_switch() copies it back when the
+ * task is switched out (a task moves to another CPU only switched out). Every other event
+ * finds it with one array lookup the JIT inlines, where bpf_task_storage_get() is a helper
+ * call.
+ * A program can be preempted where the kernel has preemptible RCU (BPF then runs with only
+ * migration disabled): a task switched out with migration disabled, perhaps in the middle of
+ * a program that holds the slot, keeps it (it can only come back to this CPU), and the
+ * tasks that run meanwhile work on their task storage. With --hazards, the fentry/fexit
+ * programs use the state too, and every program works on the task storage itself.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, CPU_STATE_NR);
@@ -148,23 +161,8 @@ struct {
 	__uint(max_entries, LT_TOP_HAZARD_RING_KB * 1024);
 } hazard_ring SEC(".maps");
 
-/*
- * Without --hazards, the state of the task running on a CPU lives in that CPU's
- * cpu_state[CPU_STATE_RESIDENT] while it runs there (its owner field says whose): its first
- * event there copies it in from the task storage, and top_switch() copies it back when the
- * task is switched out (a task moves to another CPU only switched out). Every other event
- * finds it with one array lookup the JIT inlines, where bpf_task_storage_get() is a helper
- * call.
- * A program can be preempted where the kernel has preemptible RCU (BPF then runs with only
- * migration disabled): a task switched out with migration disabled, perhaps in the middle of
- * a program that holds the slot, keeps it (it can only come back to this CPU), and the
- * tasks that run meanwhile work on their task storage. With --hazards, the fentry/fexit
- * programs use the state too, and every program works on the task storage itself.
- */
-
 /* Sites the map had no room for (LT_TOP_MAX_SITES): their figures are not counted. */
 __u64 sites_full;
-
 
 static __always_inline bool filtered(void)
 {
